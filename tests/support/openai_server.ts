@@ -1,0 +1,383 @@
+/**
+ * A loopback OpenAI-compatible HTTP server for tests: real HTTP on 127.0.0.1 with a random port, real SSE.
+ * It records every request and answers from a FIFO of scripted replies, echoing the last user message when the
+ * queue is empty. It answers `POST .../chat/completions`, `.../responses`, `.../completions` and
+ * `GET .../models` under any base path (routing is by suffix), so `api_base` settings can be tested too.
+ *
+ * ```ts
+ * await using server = await startOpenAIServer();
+ * server.enqueue({ kind: "text", text: "Hi there" }, { kind: "status", status: 429 });
+ * // point the code under test at server.url, then inspect server.requests
+ * ```
+ * @module
+ */
+
+import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  countWords,
+  type Endpoint,
+  endpointOf,
+  inputWordCount,
+  jsonBody,
+  lastUserText,
+  malformedFrames,
+  modelList,
+  type ReplyUsage,
+  type ShapeContext,
+  streamFrames,
+  type TextPlan,
+  wantsStream,
+  wordChunks,
+} from "./openai_shapes.ts";
+import { byteLength, encodePieces, pacedStream, splitBytes } from "./sse.ts";
+
+/** One request the server received. */
+export interface RecordedRequest {
+  /** HTTP method, e.g. `POST`. */
+  method: string;
+  /** URL path without the query, e.g. `/v1/chat/completions`. */
+  path: string;
+  /** Request headers with lower-case names (`authorization`, `content-type`, ...). */
+  headers: Record<string, string>;
+  /** The body parsed as JSON; the raw text when it is not JSON; `null` when empty. Typed loosely for tests. */
+  // deno-lint-ignore no-explicit-any
+  body: any;
+}
+
+/** A scripted answer to one request. */
+export type Reply =
+  /** Answers `Echo: <last user text>` in the endpoint's shape, streamed when the request has `stream: true`. */
+  | { kind: "echo" }
+  /** Answers `text`, streamed as `chunks` (default: word by word), with `usage` (default: word counts). */
+  | { kind: "text"; text: string; chunks?: string[]; usage?: ReplyUsage }
+  /**
+   * Replays interaction `index` (default 0) of a recorded fixture: a file name in
+   * `tests/fixtures/openai-recorded/` (`.json` optional) or an absolute path. `splitAt` writes the body in
+   * pieces of that many bytes, flushed one by one, to exercise parsers.
+   */
+  | { kind: "recorded"; file: string; index?: number; splitAt?: number }
+  /** An HTTP error with an OpenAI-style error body (or `body`) and extra `headers` (e.g. `retry-after`). */
+  | { kind: "status"; status: number; body?: unknown; headers?: Record<string, string> }
+  /** Streams text `chunks`, waiting `delayMs` between two of them; each is flushed as it is written. */
+  | { kind: "slow"; chunks: string[]; delayMs: number }
+  /** Streams text `chunks`, then cuts the connection: the client's body read fails. */
+  | { kind: "drop"; chunks: string[] }
+  /** A stream with a truncated event and a `data:` line that is not JSON (a broken JSON body when not streamed). */
+  | { kind: "malformed" }
+  /** Sends `body` as is, with `contentType` and `status` (default 200), cut every `splitAt` bytes if given. */
+  | { kind: "raw"; status?: number; contentType: string; body: string; splitAt?: number };
+
+/** A running loopback server. */
+export interface OpenAIServer extends AsyncDisposable {
+  /** Base URL including `/v1`, e.g. `http://127.0.0.1:41234/v1`. */
+  url: string;
+  /** `http://127.0.0.1:41234`. */
+  origin: string;
+  /** Every request received, in order. */
+  requests: RecordedRequest[];
+  /** Queues replies (first in, first out); when the queue is empty the server echoes. */
+  enqueue(...replies: Reply[]): void;
+  /** Resolves once `n` requests have been received; rejects after `timeoutMs` (default 10 s) or on close. */
+  waitForRequests(n: number, timeoutMs?: number): Promise<void>;
+  /** Stops the server, cutting any stream still in flight. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Options of {@linkcode startOpenAIServer}. */
+export interface OpenAIServerOptions {
+  /** Replies queued before the first request. */
+  replies?: Reply[];
+}
+
+/** A scripted reply that cannot be used, or a wait that failed. */
+export class OpenAIServerError extends Error {
+  /** Creates the error with an actionable `message`. */
+  constructor(message: string) {
+    super(message);
+    this.name = "OpenAIServerError";
+  }
+}
+
+interface Interaction {
+  response: { status: number; content_type: string; body: string };
+}
+
+const FIXTURES = new URL("../fixtures/openai-recorded/", import.meta.url);
+const fixtureCache = new Map<string, Interaction[]>();
+
+/** Loads (once) the interactions of a recorded fixture, failing with a message that names the file. */
+function loadInteractions(file: string): Interaction[] {
+  const path = isAbsolute(file)
+    ? file
+    : fileURLToPath(new URL(file.endsWith(".json") ? file : `${file}.json`, FIXTURES));
+  const cached = fixtureCache.get(path);
+  if (cached) return cached;
+  if (!existsSync(path)) {
+    throw new OpenAIServerError(
+      `Recorded fixture '${file}' not found at ${path}: copy it into tests/fixtures/openai-recorded/`,
+    );
+  }
+  const parsed = JSON.parse(readFileSync(path, "utf8")) as { interactions?: Interaction[] };
+  if (!Array.isArray(parsed.interactions)) {
+    throw new OpenAIServerError(`Recorded fixture '${file}' has no 'interactions' list: check the file`);
+  }
+  fixtureCache.set(path, parsed.interactions);
+  return parsed.interactions;
+}
+
+function recordedInteraction(reply: { file: string; index?: number }): Interaction {
+  const interactions = loadInteractions(reply.file);
+  const index = reply.index ?? 0;
+  const interaction = interactions[index];
+  if (!interaction) {
+    throw new OpenAIServerError(
+      `Recorded fixture '${reply.file}' has no interaction ${index}: use an index from 0 to ${
+        interactions.length - 1
+      }`,
+    );
+  }
+  return interaction;
+}
+
+/** Checks a reply when it is queued, so a mistake fails at the `enqueue` call rather than mid-request. */
+function validate(reply: Reply): void {
+  if (reply.kind === "recorded") recordedInteraction(reply);
+  if ((reply.kind === "recorded" || reply.kind === "raw") && reply.splitAt !== undefined) {
+    splitBytes(new Uint8Array(0), reply.splitAt);
+  }
+  if (reply.kind === "slow" && !(reply.delayMs >= 0)) {
+    throw new OpenAIServerError(`Slow reply delay ${reply.delayMs} is not valid: use milliseconds >= 0`);
+  }
+}
+
+const ERRORS: Record<number, { message: string; type: string; code: string | null }> = {
+  400: { message: "Invalid request", type: "invalid_request_error", code: null },
+  401: {
+    message:
+      "Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.",
+    type: "invalid_request_error",
+    code: "invalid_api_key",
+  },
+  404: {
+    message: "The model does not exist or you do not have access to it.",
+    type: "invalid_request_error",
+    code: "model_not_found",
+  },
+  429: {
+    message: "Rate limit reached for requests. Please try again later.",
+    type: "requests",
+    code: "rate_limit_exceeded",
+  },
+  500: {
+    message: "The server had an error while processing your request. Sorry about that!",
+    type: "server_error",
+    code: null,
+  },
+};
+
+/** The OpenAI-style error body for a status code. */
+function errorBody(status: number): Record<string, unknown> {
+  const known = ERRORS[status] ??
+    { message: `Error with status ${status}`, type: "server_error", code: null };
+  return { error: { message: known.message, type: known.type, param: null, code: known.code } };
+}
+
+function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  return new Response(text, { status, headers: { "content-type": "application/json", ...headers } });
+}
+
+function parseBody(text: string): unknown {
+  if (text === "") return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Waits `ms`, or less if `signal` aborts; never leaves a timer behind. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done);
+  });
+}
+
+/**
+ * Starts the server on 127.0.0.1 with a random free port. Close it with `await server.close()` or declare it
+ * with `await using` so it closes when the test scope ends.
+ */
+export function startOpenAIServer(options: OpenAIServerOptions = {}): Promise<OpenAIServer> {
+  const queue: Reply[] = [];
+  const requests: RecordedRequest[] = [];
+  const waiters = new Set<{ n: number; resolve: () => void; reject: (error: Error) => void }>();
+  const closing = new AbortController();
+  const signal = closing.signal;
+  let serial = 0;
+
+  const enqueue = (...replies: Reply[]): void => {
+    replies.forEach(validate);
+    queue.push(...replies);
+  };
+  enqueue(...options.replies ?? []);
+
+  /** A body written piece by piece; `declaredLength` longer than the pieces makes the end an abrupt cut. */
+  const streamed = (
+    pieces: Uint8Array[],
+    init: { status?: number; contentType: string; delayMs?: number; declaredLength?: number },
+  ): Response => {
+    const headers: Record<string, string> = { "content-type": init.contentType, "cache-control": "no-cache" };
+    if (init.declaredLength !== undefined) headers["content-length"] = String(init.declaredLength);
+    const body = pacedStream(pieces, { delayMs: init.delayMs, signal });
+    return new Response(body, { status: init.status ?? 200, headers });
+  };
+
+  const answerText = async (
+    ctx: ShapeContext,
+    plan: TextPlan,
+    mode: "whole" | "slow" | "drop",
+    delayMs = 0,
+  ): Promise<Response> => {
+    if (!wantsStream(ctx)) {
+      const body = new TextEncoder().encode(JSON.stringify(jsonBody(ctx, plan)));
+      if (mode === "slow") await sleep(delayMs * Math.max(plan.chunks.length - 1, 0), signal);
+      if (mode !== "drop") return json(new TextDecoder().decode(body));
+      const half = body.subarray(0, Math.floor(body.length / 2));
+      return streamed([half], { contentType: "application/json", declaredLength: body.length });
+    }
+    const pieces = encodePieces(streamFrames(ctx, plan, mode !== "drop"));
+    const contentType = "text/event-stream; charset=utf-8";
+    if (mode === "whole") return streamed(pieces, { contentType });
+    // A content-length covering the whole stream (or more, for a drop) makes a short body an error at the client.
+    const declaredLength = byteLength(pieces) + (mode === "drop" ? 1024 : 0);
+    return streamed(pieces, { contentType, delayMs, declaredLength });
+  };
+
+  const answer = (reply: Reply, endpoint: Endpoint, request: unknown): Promise<Response> | Response => {
+    if (reply.kind === "status") {
+      return json(
+        reply.body === undefined ? errorBody(reply.status) : reply.body,
+        reply.status,
+        reply.headers,
+      );
+    }
+    if (reply.kind === "raw") {
+      const bytes = new TextEncoder().encode(reply.body);
+      const pieces = reply.splitAt === undefined ? [bytes] : splitBytes(bytes, reply.splitAt);
+      return streamed(pieces, { status: reply.status, contentType: reply.contentType });
+    }
+    if (reply.kind === "recorded") {
+      const { response } = recordedInteraction(reply);
+      const bytes = new TextEncoder().encode(response.body);
+      const pieces = reply.splitAt === undefined ? [bytes] : splitBytes(bytes, reply.splitAt);
+      return streamed(pieces, { status: response.status, contentType: response.content_type });
+    }
+    if (endpoint === "models") return json(modelList());
+    const body = typeof request === "object" && request !== null && !Array.isArray(request)
+      ? request as Record<string, unknown>
+      : {};
+    const ctx: ShapeContext = { endpoint, request: body, serial: ++serial };
+    const usageFor = (text: string): ReplyUsage => ({ input: inputWordCount(ctx), output: countWords(text) });
+    switch (reply.kind) {
+      case "echo": {
+        const text = `Echo: ${lastUserText(ctx)}`;
+        return answerText(ctx, { text, chunks: wordChunks(text), usage: usageFor(text) }, "whole");
+      }
+      case "text": {
+        const plan = { text: reply.text, chunks: reply.chunks ?? wordChunks(reply.text) };
+        return answerText(ctx, { ...plan, usage: reply.usage ?? usageFor(reply.text) }, "whole");
+      }
+      case "slow":
+      case "drop": {
+        const text = reply.chunks.join("");
+        const plan = { text, chunks: reply.chunks, usage: usageFor(text) };
+        return answerText(ctx, plan, reply.kind, reply.kind === "slow" ? reply.delayMs : 0);
+      }
+      case "malformed":
+        if (!wantsStream(ctx)) return json('{"id":"chatcmpl-broken","choices":[{"message":');
+        return streamed(encodePieces(malformedFrames(ctx)), {
+          contentType: "text/event-stream; charset=utf-8",
+        });
+    }
+  };
+
+  const handle = async (req: Request): Promise<Response> => {
+    const path = new URL(req.url).pathname;
+    const body = parseBody(await req.text());
+    requests.push({ method: req.method, path, headers: Object.fromEntries(req.headers), body });
+    for (const waiter of waiters) if (requests.length >= waiter.n) waiter.resolve();
+    const endpoint = endpointOf(path);
+    const allowed = endpoint === "models" ? req.method === "GET" : req.method === "POST";
+    if (!endpoint || !allowed) {
+      const message =
+        `No route for ${req.method} ${path}: the test server answers POST .../chat/completions, ` +
+        `.../responses, .../completions and GET .../models`;
+      return json(
+        { error: { message, type: "invalid_request_error", param: null, code: "unknown_url" } },
+        404,
+      );
+    }
+    return await answer(queue.shift() ?? { kind: "echo" }, endpoint, body);
+  };
+
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, signal, onListen() {} }, handle);
+  const origin = `http://127.0.0.1:${server.addr.port}`;
+  let closed: Promise<void> | undefined;
+
+  const waitForRequests = (n: number, timeoutMs = 10_000): Promise<void> => {
+    if (requests.length >= n) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const waiter = {
+        n,
+        resolve: () => finish(() => resolve()),
+        reject: (error: Error) => finish(() => reject(error)),
+      };
+      const timer = setTimeout(() => {
+        waiter.reject(
+          new OpenAIServerError(
+            `Waited ${timeoutMs} ms for ${n} requests but received ${requests.length}: check the code under ` +
+              `test reaches ${origin}`,
+          ),
+        );
+      }, timeoutMs);
+      const finish = (settle: () => void): void => {
+        clearTimeout(timer);
+        waiters.delete(waiter);
+        settle();
+      };
+      waiters.add(waiter);
+    });
+  };
+
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      for (const waiter of [...waiters]) {
+        waiter.reject(
+          new OpenAIServerError(`Server closed after ${requests.length} requests, before ${waiter.n}`),
+        );
+      }
+      closing.abort();
+      await server.finished;
+    })();
+    return closed;
+  };
+
+  return Promise.resolve({
+    url: `${origin}/v1`,
+    origin,
+    requests,
+    enqueue,
+    waitForRequests,
+    close,
+    [Symbol.asyncDispose]: close,
+  });
+}
