@@ -1,12 +1,25 @@
 import assert from "node:assert/strict";
 import { loadOpenAI } from "../lib/deps/openai.ts";
-import { OpenAIServerError, startOpenAIServer } from "./support/openai_server.ts";
+import {
+  type OpenAIServer,
+  recordedExchange,
+  RecordedFixtureError,
+  startOpenAIServer,
+} from "./support/openai_server.ts";
 
 const FIXTURES = new URL("./fixtures/openai-recorded/", import.meta.url);
 
 async function client(baseURL: string) {
   const { default: OpenAI } = await loadOpenAI();
   return new OpenAI({ apiKey: "sk-test-key", baseURL, maxRetries: 0 });
+}
+
+const USER_X = [{ role: "user" as const, content: "x" }];
+
+/** POSTs `body` (JSON-encoded unless a string) to `path` under the server's base URL, with plain fetch. */
+function post(server: OpenAIServer, path: string, body: unknown = {}): Promise<Response> {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  return fetch(`${server.url}${path}`, { method: "POST", body: text });
 }
 
 async function readFixtureBody(file: string, index: number): Promise<string> {
@@ -84,11 +97,7 @@ Deno.test("chat completions streaming: deltas, role, finish reason, usage chunk 
 
 Deno.test("chat streaming without include_usage sends no usage, and the raw stream ends with [DONE]", async () => {
   await using server = await startOpenAIServer();
-  const res = await fetch(`${server.url}/chat/completions`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ model: "m", stream: true, messages: [{ role: "user", content: "hi" }] }),
-  });
+  const res = await post(server, "/chat/completions", { model: "m", stream: true, messages: USER_X });
   assert.match(res.headers.get("content-type") ?? "", /^text\/event-stream/);
   const text = await res.text();
   assert.ok(text.endsWith("data: [DONE]\n\n"));
@@ -194,26 +203,23 @@ Deno.test("text replies use the given chunks and usage; the queue is FIFO, then 
     usage: { input: 9, output: 4 },
   });
   const openai = await client(server.url);
-  const ask = (stream: boolean) =>
-    openai.chat.completions.create({
-      model: "m",
-      stream,
-      stream_options: stream ? { include_usage: true } : undefined,
-      messages: [{ role: "user", content: "x" }],
-    });
-  const first = await ask(false) as { choices: { message: { content: string } }[] };
-  assert.equal(first.choices[0].message.content, "first");
+  const ask = () => openai.chat.completions.create({ model: "m", messages: USER_X });
+  assert.equal((await ask()).choices[0].message.content, "first");
+  const stream = await openai.chat.completions.create({
+    model: "m",
+    stream: true,
+    stream_options: { include_usage: true },
+    messages: USER_X,
+  });
   const deltas: string[] = [];
   let usage;
-  for await (
-    const chunk of await ask(true) as AsyncIterable<import("npm:openai@^7").default.ChatCompletionChunk>
-  ) {
+  for await (const chunk of stream) {
     if (chunk.choices[0]?.delta.content) deltas.push(chunk.choices[0].delta.content);
     usage = chunk.usage ?? usage;
   }
   assert.deepEqual(deltas, ["Hel", "lo wor", "ld"]);
   assert.deepEqual(usage, { completion_tokens: 4, prompt_tokens: 9, total_tokens: 13 });
-  const third = await ask(false) as { id: string; choices: { message: { content: string } }[] };
+  const third = await ask();
   assert.equal(third.choices[0].message.content, "Echo: x");
   assert.equal(third.id, "chatcmpl-fake-3");
 });
@@ -233,7 +239,7 @@ Deno.test("models list, routing by suffix under any base, and 404 for unknown pa
   assert.equal(server.requests[1].path, "/custom/v1/chat/completions");
   const bare = await fetch(`${server.origin}/chat/completions`, { method: "POST", body: "{}" });
   assert.equal((await bare.json()).object, "chat.completion");
-  const missing = await fetch(`${server.url}/embeddings`, { method: "POST", body: "not json" });
+  const missing = await post(server, "/embeddings", "not json");
   assert.equal(missing.status, 404);
   assert.match((await missing.json()).error.message, /No route for POST \/v1\/embeddings/);
   assert.equal(server.requests[3].body, "not json");
@@ -250,8 +256,7 @@ Deno.test("status replies: OpenAI error bodies, custom bodies and headers reach 
   );
   const { default: OpenAI } = await loadOpenAI();
   const openai = await client(server.url);
-  const ask = () =>
-    openai.chat.completions.create({ model: "m", messages: [{ role: "user", content: "x" }] });
+  const ask = () => openai.chat.completions.create({ model: "m", messages: USER_X });
   await assert.rejects(ask(), (error: unknown) => {
     assert.ok(error instanceof OpenAI.AuthenticationError);
     assert.equal(error.status, 401);
@@ -272,10 +277,7 @@ Deno.test("status replies: OpenAI error bodies, custom bodies and headers reach 
 
 Deno.test("drop: the client gets the chunks, then its body read fails", async () => {
   await using server = await startOpenAIServer({ replies: [{ kind: "drop", chunks: ["Hello", " wor"] }] });
-  const res = await fetch(`${server.url}/chat/completions`, {
-    method: "POST",
-    body: JSON.stringify({ model: "m", stream: true, messages: [{ role: "user", content: "x" }] }),
-  });
+  const res = await post(server, "/chat/completions", { model: "m", stream: true, messages: USER_X });
   const { pieces, error } = await readAll(res);
   assert.ok(error, "a dropped stream must error at the client, not end cleanly");
   const text = pieces.join("");
@@ -308,7 +310,7 @@ Deno.test("slow: each chunk is flushed as written, so the first arrives long bef
   const stream = await openai.chat.completions.create({
     model: "m",
     stream: true,
-    messages: [{ role: "user", content: "x" }],
+    messages: USER_X,
   });
   const arrivals: [string, number][] = [];
   for await (const chunk of stream) {
@@ -331,7 +333,7 @@ Deno.test("slow without streaming waits, then answers the whole text", async () 
   const started = performance.now();
   const completion = await openai.chat.completions.create({
     model: "m",
-    messages: [{ role: "user", content: "x" }],
+    messages: USER_X,
   });
   assert.equal(completion.choices[0].message.content, "abc");
   assert.ok(performance.now() - started >= 70);
@@ -341,10 +343,7 @@ Deno.test("closing the server while a slow stream is in flight cuts it and leaks
   const server = await startOpenAIServer({
     replies: [{ kind: "slow", chunks: ["a", "b", "c"], delayMs: 60_000 }],
   });
-  const res = await fetch(`${server.url}/chat/completions`, {
-    method: "POST",
-    body: JSON.stringify({ model: "m", stream: true, messages: [{ role: "user", content: "x" }] }),
-  });
+  const res = await post(server, "/chat/completions", { model: "m", stream: true, messages: USER_X });
   const reader = res.body!.getReader();
   const first = await reader.read();
   assert.ok(new TextDecoder().decode(first.value).includes('"content":"a"'));
@@ -363,7 +362,7 @@ Deno.test("malformed streams make the SDK throw; malformed JSON bodies too", asy
     const stream = await openai.chat.completions.create({
       model: "m",
       stream: true,
-      messages: [{ role: "user", content: "x" }],
+      messages: USER_X,
     });
     for await (const _ of stream) { /* read to the broken line */ }
   });
@@ -372,7 +371,7 @@ Deno.test("malformed streams make the SDK throw; malformed JSON bodies too", asy
     for await (const _ of stream) { /* read to the broken line */ }
   });
   await assert.rejects(
-    openai.chat.completions.create({ model: "m", messages: [{ role: "user", content: "x" }] }),
+    openai.chat.completions.create({ model: "m", messages: USER_X }),
   );
 });
 
@@ -382,7 +381,7 @@ Deno.test("recorded replay: streaming responses fixture, byte for byte, whole an
   const openai = await client(server.url);
   for (const splitAt of [undefined, 1, 7, 64]) {
     server.enqueue({ kind: "recorded", file: "responses-basic-streaming", splitAt });
-    const raw = await fetch(`${server.url}/responses`, { method: "POST", body: "{}" });
+    const raw = await post(server, "/responses");
     assert.equal(raw.headers.get("content-type"), "text/event-stream; charset=utf-8");
     assert.equal(await raw.text(), expected, `splitAt ${splitAt}`);
     server.enqueue({ kind: "recorded", file: "responses-basic-streaming.json", splitAt });
@@ -402,13 +401,13 @@ Deno.test("recorded replay: chosen interaction of chat fixtures, streamed and no
   const openai = await client(server.url);
   const completion = await openai.chat.completions.create({
     model: "m",
-    messages: [{ role: "user", content: "x" }],
+    messages: USER_X,
   });
   assert.equal(completion.choices[0].message.content, "YES");
   const stream = await openai.chat.completions.create({
     model: "m",
     stream: true,
-    messages: [{ role: "user", content: "x" }],
+    messages: USER_X,
   });
   const names: string[] = [];
   for await (const chunk of stream) {
@@ -421,7 +420,7 @@ Deno.test("recorded replay: chosen interaction of chat fixtures, streamed and no
 
 Deno.test("enqueue rejects unknown fixtures, missing interactions and bad split sizes at once", async () => {
   await using server = await startOpenAIServer();
-  assert.throws(() => server.enqueue({ kind: "recorded", file: "no-such-file" }), OpenAIServerError);
+  assert.throws(() => server.enqueue({ kind: "recorded", file: "no-such-file" }), RecordedFixtureError);
   assert.throws(
     () => server.enqueue({ kind: "recorded", file: "responses-basic-streaming", index: 5 }),
     /has no interaction 5: use an index from 0 to 0/,
@@ -430,8 +429,12 @@ Deno.test("enqueue rejects unknown fixtures, missing interactions and bad split 
     () => server.enqueue({ kind: "raw", contentType: "text/plain", body: "x", splitAt: 0 }),
     RangeError,
   );
-  const res = await fetch(`${server.url}/chat/completions`, { method: "POST", body: "{}" });
+  const res = await post(server, "/chat/completions");
   assert.equal((await res.json()).object, "chat.completion", "nothing was queued by the failed calls");
+  const exchange = recordedExchange("responses-round-trips-encrypted-reasoning", 2);
+  assert.equal(exchange.request.path, "/v1/responses");
+  assert.equal(exchange.response.content_type, "application/json");
+  assert.throws(() => recordedExchange("chat-tools-basic", 2), /use an index from 0 to 1/);
 });
 
 Deno.test("raw replies send the body as given", async () => {
@@ -444,7 +447,7 @@ Deno.test("raw replies send the body as given", async () => {
       splitAt: 5,
     }],
   });
-  const res = await fetch(`${server.url}/chat/completions`, { method: "POST", body: "{}" });
+  const res = await post(server, "/chat/completions");
   assert.equal(res.status, 502);
   assert.equal(res.headers.get("content-type"), "text/html");
   assert.equal(await res.text(), "<h1>Bad gateway</h1>");

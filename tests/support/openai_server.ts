@@ -12,9 +12,6 @@
  * @module
  */
 
-import { existsSync, readFileSync } from "node:fs";
-import { isAbsolute } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   countWords,
   type Endpoint,
@@ -31,6 +28,7 @@ import {
   wantsStream,
   wordChunks,
 } from "./openai_shapes.ts";
+import { recordedExchange } from "./openai_recorded.ts";
 import { byteLength, encodePieces, pacedStream, splitBytes } from "./sse.ts";
 
 /** One request the server received. */
@@ -58,7 +56,10 @@ export type Reply =
    * pieces of that many bytes, flushed one by one, to exercise parsers.
    */
   | { kind: "recorded"; file: string; index?: number; splitAt?: number }
-  /** An HTTP error with an OpenAI-style error body (or `body`) and extra `headers` (e.g. `retry-after`). */
+  /**
+   * An HTTP error with an OpenAI-style error body (or `body`) and extra `headers` (e.g. `retry-after`).
+   * The SDK retries 408, 409, 429 and 5xx by default: create it with `maxRetries: 0`, or queue one per attempt.
+   */
   | { kind: "status"; status: number; body?: unknown; headers?: Record<string, string> }
   /** Streams text `chunks`, waiting `delayMs` between two of them; each is flushed as it is written. */
   | { kind: "slow"; chunks: string[]; delayMs: number }
@@ -91,6 +92,13 @@ export interface OpenAIServerOptions {
   replies?: Reply[];
 }
 
+export {
+  loadRecording,
+  type RecordedExchange,
+  recordedExchange,
+  RecordedFixtureError,
+} from "./openai_recorded.ts";
+
 /** A scripted reply that cannot be used, or a wait that failed. */
 export class OpenAIServerError extends Error {
   /** Creates the error with an actionable `message`. */
@@ -100,50 +108,24 @@ export class OpenAIServerError extends Error {
   }
 }
 
-interface Interaction {
-  response: { status: number; content_type: string; body: string };
+/** How a text answer is paced: all at once, slowly, or cut short. */
+interface Pace {
+  mode: "whole" | "slow" | "drop";
+  delayMs?: number;
+  /** Aborts when the client goes away, to end a slow wait early. */
+  clientGone?: AbortSignal;
 }
 
-const FIXTURES = new URL("../fixtures/openai-recorded/", import.meta.url);
-const fixtureCache = new Map<string, Interaction[]>();
-
-/** Loads (once) the interactions of a recorded fixture, failing with a message that names the file. */
-function loadInteractions(file: string): Interaction[] {
-  const path = isAbsolute(file)
-    ? file
-    : fileURLToPath(new URL(file.endsWith(".json") ? file : `${file}.json`, FIXTURES));
-  const cached = fixtureCache.get(path);
-  if (cached) return cached;
-  if (!existsSync(path)) {
-    throw new OpenAIServerError(
-      `Recorded fixture '${file}' not found at ${path}: copy it into tests/fixtures/openai-recorded/`,
-    );
-  }
-  const parsed = JSON.parse(readFileSync(path, "utf8")) as { interactions?: Interaction[] };
-  if (!Array.isArray(parsed.interactions)) {
-    throw new OpenAIServerError(`Recorded fixture '${file}' has no 'interactions' list: check the file`);
-  }
-  fixtureCache.set(path, parsed.interactions);
-  return parsed.interactions;
-}
-
-function recordedInteraction(reply: { file: string; index?: number }): Interaction {
-  const interactions = loadInteractions(reply.file);
-  const index = reply.index ?? 0;
-  const interaction = interactions[index];
-  if (!interaction) {
-    throw new OpenAIServerError(
-      `Recorded fixture '${reply.file}' has no interaction ${index}: use an index from 0 to ${
-        interactions.length - 1
-      }`,
-    );
-  }
-  return interaction;
+/** What a reply needs to know about the request it answers. */
+interface IncomingRequest {
+  endpoint: Endpoint;
+  body: unknown;
+  clientGone: AbortSignal;
 }
 
 /** Checks a reply when it is queued, so a mistake fails at the `enqueue` call rather than mid-request. */
 function validate(reply: Reply): void {
-  if (reply.kind === "recorded") recordedInteraction(reply);
+  if (reply.kind === "recorded") recordedExchange(reply.file, reply.index);
   if ((reply.kind === "recorded" || reply.kind === "raw") && reply.splitAt !== undefined) {
     splitBytes(new Uint8Array(0), reply.splitAt);
   }
@@ -244,13 +226,17 @@ export function startOpenAIServer(options: OpenAIServerOptions = {}): Promise<Op
   const answerText = async (
     ctx: ShapeContext,
     plan: TextPlan,
-    mode: "whole" | "slow" | "drop",
-    delayMs = 0,
+    pace: Pace = { mode: "whole" },
   ): Promise<Response> => {
+    const { mode, delayMs = 0 } = pace;
     if (!wantsStream(ctx)) {
-      const body = new TextEncoder().encode(JSON.stringify(jsonBody(ctx, plan)));
-      if (mode === "slow") await sleep(delayMs * Math.max(plan.chunks.length - 1, 0), signal);
-      if (mode !== "drop") return json(new TextDecoder().decode(body));
+      const text = JSON.stringify(jsonBody(ctx, plan));
+      if (mode === "slow") {
+        const waitMs = delayMs * Math.max(plan.chunks.length - 1, 0);
+        await sleep(waitMs, pace.clientGone ? AbortSignal.any([signal, pace.clientGone]) : signal);
+      }
+      if (mode !== "drop") return json(text);
+      const body = new TextEncoder().encode(text);
       const half = body.subarray(0, Math.floor(body.length / 2));
       return streamed([half], { contentType: "application/json", declaredLength: body.length });
     }
@@ -262,7 +248,8 @@ export function startOpenAIServer(options: OpenAIServerOptions = {}): Promise<Op
     return streamed(pieces, { contentType, delayMs, declaredLength });
   };
 
-  const answer = (reply: Reply, endpoint: Endpoint, request: unknown): Promise<Response> | Response => {
+  const answer = (reply: Reply, request: IncomingRequest): Promise<Response> | Response => {
+    const { endpoint } = request;
     if (reply.kind === "status") {
       return json(
         reply.body === undefined ? errorBody(reply.status) : reply.body,
@@ -276,31 +263,32 @@ export function startOpenAIServer(options: OpenAIServerOptions = {}): Promise<Op
       return streamed(pieces, { status: reply.status, contentType: reply.contentType });
     }
     if (reply.kind === "recorded") {
-      const { response } = recordedInteraction(reply);
+      const { response } = recordedExchange(reply.file, reply.index);
       const bytes = new TextEncoder().encode(response.body);
       const pieces = reply.splitAt === undefined ? [bytes] : splitBytes(bytes, reply.splitAt);
       return streamed(pieces, { status: response.status, contentType: response.content_type });
     }
     if (endpoint === "models") return json(modelList());
-    const body = typeof request === "object" && request !== null && !Array.isArray(request)
-      ? request as Record<string, unknown>
+    const body = typeof request.body === "object" && request.body !== null && !Array.isArray(request.body)
+      ? request.body as Record<string, unknown>
       : {};
     const ctx: ShapeContext = { endpoint, request: body, serial: ++serial };
     const usageFor = (text: string): ReplyUsage => ({ input: inputWordCount(ctx), output: countWords(text) });
     switch (reply.kind) {
       case "echo": {
         const text = `Echo: ${lastUserText(ctx)}`;
-        return answerText(ctx, { text, chunks: wordChunks(text), usage: usageFor(text) }, "whole");
+        return answerText(ctx, { text, chunks: wordChunks(text), usage: usageFor(text) });
       }
       case "text": {
         const plan = { text: reply.text, chunks: reply.chunks ?? wordChunks(reply.text) };
-        return answerText(ctx, { ...plan, usage: reply.usage ?? usageFor(reply.text) }, "whole");
+        return answerText(ctx, { ...plan, usage: reply.usage ?? usageFor(reply.text) });
       }
       case "slow":
       case "drop": {
         const text = reply.chunks.join("");
         const plan = { text, chunks: reply.chunks, usage: usageFor(text) };
-        return answerText(ctx, plan, reply.kind, reply.kind === "slow" ? reply.delayMs : 0);
+        const delayMs = reply.kind === "slow" ? reply.delayMs : 0;
+        return answerText(ctx, plan, { mode: reply.kind, delayMs, clientGone: request.clientGone });
       }
       case "malformed":
         if (!wantsStream(ctx)) return json('{"id":"chatcmpl-broken","choices":[{"message":');
@@ -326,7 +314,7 @@ export function startOpenAIServer(options: OpenAIServerOptions = {}): Promise<Op
         404,
       );
     }
-    return await answer(queue.shift() ?? { kind: "echo" }, endpoint, body);
+    return await answer(queue.shift() ?? { kind: "echo" }, { endpoint, body, clientGone: req.signal });
   };
 
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, signal, onListen() {} }, handle);
