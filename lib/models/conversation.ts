@@ -1,0 +1,76 @@
+/**
+ * A conversation: a series of responses where each prompt carries the earlier turns.
+ * @module
+ */
+import type { Message } from "./messages.ts";
+import type { Model, PromptOptions } from "./model.ts";
+import type { Response } from "./response.ts";
+import { ulid } from "./ulid.ts";
+
+/** How a conversation is created. */
+export interface ConversationInit {
+  /** Its id (a new ULID by default). */
+  id?: string;
+  /** Its name (Python `llm` names a conversation after its first prompt). */
+  name?: string;
+  /**
+   * History loaded from storage (e.g. `logs.db`), sent before the first new turn: the exact message chain
+   * of the last logged turn, its output included.
+   */
+  loadedMessages?: Message[];
+}
+
+/**
+ * A conversation with one model. Each `prompt()` sends the earlier turns as history.
+ *
+ * @example
+ * ```ts
+ * import { getModel } from "../../mod.ts";
+ * const conversation = getModel("gpt-4o-mini").conversation();
+ * await conversation.prompt("Five fun facts about pelicans").text();
+ * await conversation.prompt("Now do skunks").text(); // sends the first exchange too
+ * ```
+ */
+export class Conversation {
+  /** A ULID. */
+  readonly id: string;
+  /** Its name, if any. */
+  name?: string;
+  /** The model it talks to. */
+  readonly model: Model;
+  /** Every response, in order. */
+  readonly responses: Response[] = [];
+  /** History loaded from storage; used until this conversation produces a response of its own. */
+  loadedMessages: Message[];
+
+  /** Creates a conversation with `model`; usually made by `model.conversation()`. */
+  constructor(model: Model, init: ConversationInit = {}) {
+    this.model = model;
+    this.id = init.id ?? ulid();
+    this.name = init.name;
+    this.loadedMessages = init.loadedMessages ?? [];
+  }
+
+  /** Sends `text` with the conversation so far; returns the response at once (it runs when read). */
+  prompt(text?: string, options: PromptOptions = {}): Response {
+    const response = this.model.prompt(text, { ...options, conversation: this });
+    this.responses.push(response);
+    return response;
+  }
+
+  /**
+   * Fills in `response.prompt.messages` with the full chain: the previous response's chain and output (waiting
+   * for it to finish), or the loaded history, then this turn. Called when the response starts to run.
+   */
+  async prepareChain(response: Response): Promise<void> {
+    const index = this.responses.indexOf(response);
+    const previous = index > 0 ? this.responses[index - 1] : undefined;
+    const prompt = response.prompt;
+    if (previous) {
+      await previous.start();
+      prompt.messages = [...previous.prompt.messages, ...previous.messagesSoFar(), ...prompt.turnInput()];
+    } else if (this.loadedMessages.length) {
+      prompt.messages = [...this.loadedMessages, ...prompt.turnInput()];
+    }
+  }
+}

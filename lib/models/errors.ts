@@ -1,0 +1,113 @@
+/**
+ * Typed errors. Every error the library raises on purpose extends {@link LlmError}, whose message says what
+ * failed and what to do about it. Checks use {@link isLlmError} or the `name` field rather than `instanceof`,
+ * because a plugin may carry its own copy of this library.
+ *
+ * @module
+ */
+
+const MARKER = Symbol.for("@denollm/llm.error");
+
+/** Base class of the library's errors. */
+export class LlmError extends Error {
+  /** Marks errors from any copy of this library. */
+  readonly [MARKER] = true;
+  /** The CLI exit code this error maps to (1 unless a subclass says otherwise). */
+  exitCode = 1;
+  /** Creates the error; `cause` keeps the underlying error. */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * True for an error raised by any copy of this library (no `instanceof`).
+ *
+ * @example
+ * ```ts
+ * import { isLlmError } from "./errors.ts";
+ * try { /* ... *\/ } catch (e) { if (isLlmError(e)) console.error(`Error: ${e.message}`); }
+ * ```
+ */
+export function isLlmError(error: unknown): error is LlmError {
+  return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[MARKER] === true;
+}
+
+/** No model has this id or alias. `suggestions` lists close names. */
+export class UnknownModelError extends LlmError {
+  /** The name that was asked for. */
+  readonly model: string;
+  /** Model ids or aliases close to it. */
+  readonly suggestions: string[];
+  /** Creates the error for `model`, naming close matches. */
+  constructor(model: string, suggestions: string[] = []) {
+    const hint = suggestions.length ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(" or ")}?` : "";
+    super(`Unknown model '${model}'.${hint} Run 'llm models' to list models`);
+    this.model = model;
+    this.suggestions = suggestions;
+  }
+}
+
+/** A model needs an API key and none was found. */
+export class NeedsKeyError extends LlmError {
+  /** The keys.json name of the key, e.g. `openai`. */
+  readonly keyName: string;
+  /** The environment variable that may hold it, e.g. `OPENAI_API_KEY`. */
+  readonly envVar?: string;
+  /** Creates the error; the message says how to set the key. */
+  constructor(keyName: string, envVar?: string) {
+    const env = envVar ? ` or set the ${envVar} environment variable` : "";
+    super(`No key found - add one using 'llm keys set ${keyName}'${env}`);
+    this.keyName = keyName;
+    this.envVar = envVar;
+  }
+}
+
+/** An option name the model does not have, or a value it does not accept. */
+export class InvalidOptionError extends LlmError {
+  /** The option's name. */
+  readonly option: string;
+  /** Creates the error for `option`. */
+  constructor(option: string, message: string) {
+    super(message);
+    this.option = option;
+  }
+}
+
+/** What went wrong while a model ran. */
+export type ModelErrorKind = "http" | "connection" | "stream" | "cancelled" | "other";
+
+/** A model failed while running: an HTTP error, a refused or dropped connection, a broken stream. */
+export class ModelError extends LlmError {
+  /** The kind of failure. */
+  readonly kind: ModelErrorKind;
+  /** The HTTP status, for `kind: "http"`. */
+  readonly status?: number;
+  /** Creates the error. */
+  constructor(message: string, options: { kind?: ModelErrorKind; status?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.kind = options.kind ?? "other";
+    this.status = options.status;
+  }
+}
+
+/** The response was cancelled (Ctrl-C or an aborted signal) before it finished. */
+export class CancelledError extends ModelError {
+  /** Creates the error. */
+  constructor(message = "Cancelled", options: { cause?: unknown } = {}) {
+    super(message, { kind: "cancelled", cause: options.cause });
+    this.exitCode = 130;
+  }
+}
+
+/** A file in the user directory could not be read: broken JSON or YAML, a missing required field. */
+export class ConfigError extends LlmError {
+  /** The file's path. */
+  readonly path: string;
+  /** Creates the error for `path`. */
+  constructor(path: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.path = path;
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * `Model`: the class every provider and plugin model extends. Implement `execute()`; the rest comes with it.
+ * @module
+ */
+import { getKey } from "../user/keys.ts";
+import { Conversation, type ConversationInit } from "./conversation.ts";
+import { NeedsKeyError } from "./errors.ts";
+import type { Message } from "./messages.ts";
+import type { OptionsDefinition } from "./options.ts";
+import { Prompt } from "./prompt.ts";
+import { type ExecuteContext, Response } from "./response.ts";
+import type { Chunk } from "./stream.ts";
+
+/** Options of `model.prompt()` and `conversation.prompt()`. */
+export interface PromptOptions {
+  /** The system prompt. */
+  system?: string;
+  /** Fragments placed before the prompt text. */
+  fragments?: string[];
+  /** System fragments placed before the system prompt. */
+  systemFragments?: string[];
+  /** Model options, e.g. `{ temperature: 0.5 }`; validated when the response runs. */
+  options?: Record<string, unknown>;
+  /** An API key, or the name of one in keys.json; overrides `model.key`. */
+  key?: string;
+  /** Stream the response (default true). */
+  stream?: boolean;
+  /** A JSON Schema the output must follow (models with `supportsSchema`). */
+  schema?: Record<string, unknown>;
+  /** Do not ask for reasoning summaries. */
+  hideReasoning?: boolean;
+  /** An explicit message history; the new turn is appended to it. */
+  messages?: Message[];
+  /** Cancels the response when aborted. */
+  signal?: AbortSignal;
+  /** The conversation the response belongs to (set by `conversation.prompt()`). */
+  conversation?: Conversation;
+}
+
+/** Capabilities and settings a model declares; every field is optional. */
+export interface ModelSettings {
+  /** The keys.json name of the key it needs, e.g. `openai`. */
+  needsKey?: string;
+  /** The environment variable that may hold its key, e.g. `OPENAI_API_KEY`. */
+  keyEnvVar?: string;
+  /** Whether it can stream (default true). */
+  canStream?: boolean;
+  /** MIME types of the attachments it accepts (vision, audio, documents). */
+  attachmentTypes?: Iterable<string>;
+  /** Whether it accepts a JSON Schema for its output. */
+  supportsSchema?: boolean;
+  /** Whether it can call tools. */
+  supportsTools?: boolean;
+  /** Its options. */
+  options?: OptionsDefinition;
+}
+
+/**
+ * The base class of every model. Subclasses call `super(id, settings)` and implement `execute()`.
+ *
+ * @example
+ * ```ts
+ * import { Model, type Prompt } from "../../mod.ts";
+ * class Shout extends Model {
+ *   constructor() { super("shout"); }
+ *   override async *execute(prompt: Prompt) { yield prompt.prompt.toUpperCase(); }
+ * }
+ * console.log(await new Shout().prompt("hi").text()); // "HI"
+ * ```
+ */
+export abstract class Model {
+  /** The model id, e.g. `gpt-4o-mini`. */
+  readonly id: string;
+  /** The keys.json name of the key it needs. */
+  needsKey?: string;
+  /** The environment variable that may hold its key. */
+  keyEnvVar?: string;
+  /** A key set directly; beats keys.json and the environment. */
+  key?: string;
+  /** Whether it can stream. */
+  canStream: boolean;
+  /** MIME types of the attachments it accepts. */
+  attachmentTypes: Set<string>;
+  /** Whether it accepts a JSON Schema for its output. */
+  supportsSchema: boolean;
+  /** Whether it can call tools. */
+  supportsTools: boolean;
+  /** Its options, declared with zod (loaded only when they are used). */
+  options?: OptionsDefinition;
+
+  /** Creates a model with an id and its settings. */
+  constructor(id: string, settings: ModelSettings = {}) {
+    this.id = id;
+    this.needsKey = settings.needsKey;
+    this.keyEnvVar = settings.keyEnvVar;
+    this.canStream = settings.canStream ?? true;
+    this.attachmentTypes = new Set(settings.attachmentTypes ?? []);
+    this.supportsSchema = settings.supportsSchema ?? false;
+    this.supportsTools = settings.supportsTools ?? false;
+    this.options = settings.options;
+  }
+
+  /**
+   * Runs a prompt: yields text chunks (or stream events) as they arrive. Report usage, the raw response and
+   * the resolved model through `context.response`; pass `context.signal` to `fetch`.
+   */
+  abstract execute(prompt: Prompt, context: ExecuteContext): AsyncIterable<Chunk>;
+
+  /** How `llm models` shows it, e.g. `OpenAI Chat: gpt-4o`; by default `ClassName: id`. */
+  get label(): string {
+    return `${this.constructor.name}: ${this.id}`;
+  }
+
+  /** The label. */
+  toString(): string {
+    return this.label;
+  }
+
+  /** Whether it accepts any attachments (images and the like). */
+  get vision(): boolean {
+    return [...this.attachmentTypes].some((t) => t.startsWith("image/"));
+  }
+
+  /**
+   * The API key to use: `explicit` (or `model.key`), which may name a keys.json entry, then keys.json, then the
+   * environment variable.
+   *
+   * @throws {NeedsKeyError} when the model needs a key and none is set.
+   */
+  resolveKey(explicit?: string): string | undefined {
+    const key = getKey({ explicit: explicit ?? this.key, alias: this.needsKey, envVar: this.keyEnvVar });
+    if (!key && this.needsKey) throw new NeedsKeyError(this.needsKey, this.keyEnvVar);
+    return key;
+  }
+
+  /**
+   * Sends a prompt; returns the `Response` at once. Nothing runs until it is iterated or `text()` is called.
+   *
+   * @example
+   * ```ts
+   * import { getModel } from "../../mod.ts";
+   * const text = await getModel("4o-mini").prompt("Hi", { system: "Be brief" }).text();
+   * ```
+   */
+  prompt(text?: string, options: PromptOptions = {}): Response {
+    const prompt = new Prompt({
+      prompt: text,
+      system: options.system,
+      fragments: options.fragments,
+      systemFragments: options.systemFragments,
+      options: options.options,
+      schema: options.schema,
+      hideReasoning: options.hideReasoning,
+      messages: options.messages,
+    });
+    return new Response({
+      model: this,
+      prompt,
+      stream: options.stream,
+      conversation: options.conversation,
+      key: options.key,
+      signal: options.signal,
+    });
+  }
+
+  /** Starts a conversation with this model. */
+  conversation(init: ConversationInit = {}): Conversation {
+    return new Conversation(this, init);
+  }
+}

@@ -1,0 +1,357 @@
+/**
+ * The streaming `Response`: created at once by `model.prompt()`, run on first iteration or `text()`.
+ * @module
+ */
+import type { Conversation } from "./conversation.ts";
+import { CancelledError, isLlmError, ModelError } from "./errors.ts";
+import type { Message, Part, ReasoningPart, TextPart } from "./messages.ts";
+import type { Model } from "./model.ts";
+import { validateOptions } from "./options.ts";
+import type { Prompt } from "./prompt.ts";
+import { type Chunk, type StreamEvent, tokenUsageString, type ToolCall, type Usage } from "./stream.ts";
+import { ulid } from "./ulid.ts";
+
+/** Where a response is in its life. */
+export type ResponseStatus = "pending" | "running" | "done" | "failed" | "cancelled";
+
+/** How a response is created; see `Model.prompt()`. */
+export interface ResponseInit {
+  /** The model that runs it. */
+  model: Model;
+  /** What is sent. */
+  prompt: Prompt;
+  /** Stream the response (ignored when the model cannot stream). */
+  stream?: boolean;
+  /** The conversation it belongs to. */
+  conversation?: Conversation;
+  /** An API key, or the name of one in keys.json. */
+  key?: string;
+  /** Cancels the response when aborted. */
+  signal?: AbortSignal;
+}
+
+/** What a model's `execute()` receives besides the prompt. */
+export interface ExecuteContext {
+  /** Whether to stream. */
+  stream: boolean;
+  /** The response being produced: call `setUsage`, `setResponseJson`, `setResolvedModel` on it. */
+  response: Response;
+  /** The conversation, when there is one. */
+  conversation?: Conversation;
+  /** The resolved API key, for models that need one. */
+  key?: string;
+  /** Aborted when the response is cancelled; pass it to `fetch`. */
+  signal: AbortSignal;
+}
+
+/** An ISO 8601 UTC timestamp with microseconds, as Python's `datetime.isoformat()` writes it. */
+function isoMicros(epochMs: number): string {
+  const whole = Math.floor(epochMs);
+  const micros = Math.floor((epochMs - whole) * 1000);
+  const base = new Date(whole).toISOString(); // 2026-01-01T00:00:00.123Z
+  return `${base.slice(0, 23)}${String(micros).padStart(3, "0")}+00:00`;
+}
+
+function nowMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * A model's response. Iterate it for text chunks as they arrive, or `await response.text()`. It runs once:
+ * later iterations replay the chunks, and `text()` returns the same text without a second request.
+ *
+ * @example
+ * ```ts
+ * import { getModel } from "../../mod.ts";
+ * const response = getModel("gpt-4o-mini").prompt("Say hi");
+ * for await (const chunk of response) console.log(chunk);
+ * console.log((await response.usage()).output);
+ * ```
+ */
+export class Response implements AsyncIterable<string> {
+  /** A ULID, as Python `llm` uses. */
+  readonly id: string = ulid();
+  /** The model that runs it. */
+  readonly model: Model;
+  /** What is sent. */
+  readonly prompt: Prompt;
+  /** Whether it streams. */
+  readonly stream: boolean;
+  /** The conversation it belongs to, if any. */
+  readonly conversation?: Conversation;
+  /** The model id the provider reported using, when it differs from the one asked for. */
+  resolvedModel: string | null = null;
+
+  #key?: string;
+  #status: ResponseStatus = "pending";
+  #events: StreamEvent[] = [];
+  #textChunks: string[] = [];
+  #error: unknown;
+  #json: unknown = null;
+  #usage: Usage = { input: null, output: null, details: null };
+  #toolCalls: ToolCall[] = [];
+  #startMs = 0;
+  #endMs = 0;
+  #run?: Promise<void>;
+  #wake: (() => void)[] = [];
+  #abort = new AbortController();
+
+  /** Creates a response; nothing runs until it is iterated or `text()` is called. */
+  constructor(init: ResponseInit) {
+    this.model = init.model;
+    this.prompt = init.prompt;
+    this.stream = (init.stream ?? true) && init.model.canStream;
+    this.conversation = init.conversation;
+    this.#key = init.key;
+    if (init.signal) {
+      if (init.signal.aborted) this.#abort.abort(init.signal.reason);
+      else init.signal.addEventListener("abort", () => this.cancel(init.signal?.reason), { once: true });
+    }
+  }
+
+  /** Where the response is in its life. */
+  get status(): ResponseStatus {
+    return this.#status;
+  }
+
+  /** True once it has finished, failed or been cancelled. */
+  get done(): boolean {
+    return this.#status === "done" || this.#status === "failed" || this.#status === "cancelled";
+  }
+
+  /** The error it failed with, if it failed or was cancelled. */
+  get error(): unknown {
+    return this.#error;
+  }
+
+  /** Starts the response if it has not started; resolves when it ends (it never rejects). */
+  start(): Promise<void> {
+    this.#run ??= this.#execute();
+    return this.#run;
+  }
+
+  /** Cancels a running response; what arrived so far is kept, and iteration ends with a `CancelledError`. */
+  cancel(reason?: unknown): void {
+    if (!this.#abort.signal.aborted) this.#abort.abort(reason ?? new CancelledError());
+  }
+
+  async #execute(): Promise<void> {
+    this.#status = "running";
+    this.#startMs = nowMs();
+    try {
+      if (this.conversation) await this.conversation.prepareChain(this);
+      this.prompt.options = await validateOptions(this.model.options, this.prompt.options, this.model.id);
+      const key = this.model.resolveKey(this.#key);
+      const signal = this.#abort.signal;
+      const context: ExecuteContext = {
+        stream: this.stream,
+        response: this,
+        conversation: this.conversation,
+        key,
+        signal,
+      };
+      for await (const chunk of this.model.execute(this.prompt, context)) {
+        if (signal.aborted) break;
+        this.#push(chunk);
+      }
+      if (signal.aborted) throw signal.reason ?? new CancelledError();
+      this.#status = "done";
+    } catch (error) {
+      this.#error = this.#abort.signal.aborted
+        ? toCancelled(this.#abort.signal.reason, error)
+        : toTyped(error);
+      this.#status = this.#abort.signal.aborted ? "cancelled" : "failed";
+    } finally {
+      this.#endMs = nowMs();
+      this.#notify();
+    }
+  }
+
+  #push(chunk: Chunk): void {
+    const event: StreamEvent = typeof chunk === "string" ? { type: "text", chunk } : chunk;
+    this.#events.push(event);
+    if (event.type === "text" && event.chunk) this.#textChunks.push(event.chunk);
+    this.#notify();
+  }
+
+  #notify(): void {
+    const waiting = this.#wake;
+    this.#wake = [];
+    for (const wake of waiting) wake();
+  }
+
+  /** Yields every stream event (text, reasoning, tool calls) as it arrives; replays once finished. */
+  async *streamEvents(): AsyncGenerator<StreamEvent> {
+    void this.start();
+    let index = 0;
+    while (true) {
+      while (index < this.#events.length) yield this.#events[index++];
+      if (this.done) break;
+      await new Promise<void>((resolve) => this.#wake.push(resolve));
+    }
+    if (this.#status !== "done") throw this.#error;
+  }
+
+  /** Yields text chunks as they arrive (reasoning and tool events left out). */
+  async *[Symbol.asyncIterator](): AsyncGenerator<string> {
+    for await (const event of this.streamEvents()) {
+      if (event.type === "text" && event.chunk) yield event.chunk;
+    }
+  }
+
+  async #finished(): Promise<void> {
+    await this.start();
+    if (this.#status !== "done") throw this.#error;
+  }
+
+  /** The whole text; runs the response if needed. Rejects with a typed error if it failed. */
+  async text(): Promise<string> {
+    await this.#finished();
+    return this.textSoFar();
+  }
+
+  /** The text received so far, without waiting (all of it once done; what arrived before a failure). */
+  textSoFar(): string {
+    return this.#textChunks.join("");
+  }
+
+  /** The reasoning text received so far. */
+  reasoningSoFar(): string {
+    return this.#events.filter((e) => e.type === "reasoning").map((e) => e.chunk).join("");
+  }
+
+  /** The provider's raw response (or the data gathered from the stream); `null` if it gave none. */
+  async json(): Promise<unknown> {
+    await this.#finished();
+    return this.#json;
+  }
+
+  /** The provider's raw response as known now, without waiting. */
+  jsonSoFar(): unknown {
+    return this.#json;
+  }
+
+  /** Token usage. */
+  async usage(): Promise<Usage> {
+    await this.#finished();
+    return this.usageSoFar();
+  }
+
+  /** Token usage as known now, without waiting. */
+  usageSoFar(): Usage {
+    return { ...this.#usage };
+  }
+
+  /** Usage as Python `llm` prints it: `5 input, 3 output`. */
+  async tokenUsage(): Promise<string> {
+    return tokenUsageString(await this.usage());
+  }
+
+  /** Milliseconds from start to end. */
+  async durationMs(): Promise<number> {
+    await this.start();
+    return this.durationMsSoFar();
+  }
+
+  /** Milliseconds from start to end (or to now while it runs); 0 before it starts. */
+  durationMsSoFar(): number {
+    if (!this.#startMs) return 0;
+    return Math.round((this.#endMs || nowMs()) - this.#startMs);
+  }
+
+  /** When it started, in ISO 8601 UTC with microseconds (`2026-01-01T12:00:00.123456+00:00`). */
+  async datetimeUtc(): Promise<string> {
+    await this.start();
+    return this.datetimeUtcSoFar();
+  }
+
+  /** When it started; the current time before it starts. */
+  datetimeUtcSoFar(): string {
+    return isoMicros(this.#startMs || nowMs());
+  }
+
+  /** Tool calls the model asked for. */
+  async toolCalls(): Promise<ToolCall[]> {
+    await this.#finished();
+    return [...this.#toolCalls];
+  }
+
+  /** The assistant message(s) this response produced, assembled from its stream. */
+  async messages(): Promise<Message[]> {
+    await this.#finished();
+    return this.messagesSoFar();
+  }
+
+  /** The assistant message assembled from what arrived so far (empty list when nothing did). */
+  messagesSoFar(): Message[] {
+    const parts = assembleParts(this.#events, this.#toolCalls);
+    return parts.length ? [{ role: "assistant", parts }] : [];
+  }
+
+  /** Sets token usage; called by model implementations. */
+  setUsage(usage: Partial<Usage>): void {
+    this.#usage = { ...this.#usage, ...usage };
+  }
+
+  /** Sets the provider's raw response; called by model implementations. */
+  setResponseJson(json: unknown): void {
+    this.#json = json;
+  }
+
+  /** Records the model id the provider actually used; called by model implementations. */
+  setResolvedModel(id: string | null): void {
+    this.resolvedModel = id;
+  }
+
+  /** Records a tool call the model asked for; called by model implementations. */
+  addToolCall(call: ToolCall): void {
+    this.#toolCalls.push(call);
+  }
+}
+
+/** Builds message parts from stream events: consecutive text or reasoning joined, tool calls from `calls`. */
+function assembleParts(events: StreamEvent[], calls: ToolCall[]): Part[] {
+  const parts: Part[] = [];
+  const redacted: Part[] = [];
+  let last: TextPart | ReasoningPart | undefined;
+  for (const event of events) {
+    if (event.type === "reasoning" && event.redacted) {
+      if (!redacted.length) redacted.push({ type: "reasoning", text: "", redacted: true });
+      continue;
+    }
+    if (event.type !== "text" && event.type !== "reasoning") continue;
+    if (!event.chunk && !event.providerMetadata) continue;
+    let part: TextPart | ReasoningPart;
+    if (last && last.type === event.type) {
+      part = last;
+      part.text += event.chunk;
+    } else {
+      part = { type: event.type, text: event.chunk };
+      parts.push(part);
+      last = part;
+    }
+    if (event.providerMetadata) {
+      part.provider_metadata = { ...part.provider_metadata, ...event.providerMetadata };
+    }
+  }
+  for (const call of calls) {
+    parts.push({
+      type: "tool_call",
+      name: call.name,
+      arguments: call.arguments,
+      ...(call.toolCallId !== undefined ? { tool_call_id: call.toolCallId } : {}),
+    });
+  }
+  return [...redacted, ...parts];
+}
+
+function toTyped(error: unknown): unknown {
+  if (isLlmError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ModelError(message, { cause: error });
+}
+
+function toCancelled(reason: unknown, error: unknown): unknown {
+  if (isLlmError(reason)) return reason;
+  return new CancelledError("Cancelled", { cause: reason ?? error });
+}

@@ -1,0 +1,102 @@
+/**
+ * What a model's `execute()` yields: plain text chunks, or typed stream events for reasoning and tool calls.
+ * @module
+ */
+import type { ProviderMetadata } from "./messages.ts";
+
+/** The kinds of stream event, as Python `llm` 0.32 names them. */
+export type StreamEventType = "text" | "reasoning" | "tool_call_name" | "tool_call_args" | "tool_result";
+
+/** A typed piece of a streamed response. */
+export interface StreamEvent {
+  /** What this chunk is. */
+  type: StreamEventType;
+  /** The text of the chunk (for tool calls: the name, or a piece of the JSON arguments). */
+  chunk: string;
+  /** The tool call this chunk belongs to. */
+  toolCallId?: string;
+  /** For tool results: the tool's name. */
+  toolName?: string;
+  /** True when the provider ran the tool itself. */
+  serverExecuted?: boolean;
+  /** True for reasoning the provider withheld (`chunk` is empty). */
+  redacted?: boolean;
+  /** Opaque provider data to send back on the next request. */
+  providerMetadata?: ProviderMetadata;
+}
+
+/** One item yielded by `Model.execute()`: a text chunk or a stream event. */
+export type Chunk = string | StreamEvent;
+
+/** Token usage of a response. */
+export interface Usage {
+  /** Input (prompt) tokens. */
+  input: number | null;
+  /** Output (completion) tokens. */
+  output: number | null;
+  /** Provider-specific details, zeros and empty values left out. */
+  details: Record<string, unknown> | null;
+}
+
+/** A tool call requested by the model. */
+export interface ToolCall {
+  /** Tool name. */
+  name: string;
+  /** Parsed JSON arguments. */
+  arguments: Record<string, unknown>;
+  /** The provider's id for the call. */
+  toolCallId?: string;
+}
+
+/** Drops zero (and false), null and empty-object values from usage details, recursively, as Python `llm` does. */
+export function simplifyUsageDetails(details: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(details)) {
+    if (value && typeof value === "object" && !Array.isArray(value)) {
+      const inner = simplifyUsageDetails(value as Record<string, unknown>);
+      if (Object.keys(inner).length) out[key] = inner;
+    } else if (value !== 0 && value !== false && value !== null && value !== undefined) {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+/** Formats usage as Python `llm` does: `1,000 input, 20 output, {"cached_tokens": 5}`. */
+export function tokenUsageString(usage: Usage): string {
+  const bits: string[] = [];
+  if (usage.input !== null) bits.push(`${usage.input.toLocaleString("en-US")} input`);
+  if (usage.output !== null) bits.push(`${usage.output.toLocaleString("en-US")} output`);
+  if (usage.details && Object.keys(usage.details).length) bits.push(pythonJson(usage.details));
+  return bits.join(", ");
+}
+
+/** JSON as Python's `json.dumps` writes it by default: `", "` and `": "` separators, non-ASCII escaped. */
+export function pythonJson(value: unknown): string {
+  const json = JSON.stringify(value, null, 1);
+  if (json === undefined) return "null";
+  // Re-join the one-space-indented form onto one line with Python's separators, outside strings.
+  let out = "";
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const ch = json[i];
+    if (inString) {
+      if (ch === "\\") {
+        out += ch + json[++i];
+        continue;
+      }
+      if (ch === '"') inString = false;
+      out += ch.charCodeAt(0) > 0x7f ? "\\u" + ch.charCodeAt(0).toString(16).padStart(4, "0") : ch;
+      continue;
+    }
+    if (ch === '"') {
+      inString = true;
+      out += ch;
+    } else if (ch === "\n") {
+      while (json[i + 1] === " ") i++;
+      if (out.endsWith("[") || out.endsWith("{") || json[i + 1] === "]" || json[i + 1] === "}") continue;
+      out += " ";
+    } else out += ch;
+  }
+  return out;
+}

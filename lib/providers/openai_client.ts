@@ -1,0 +1,183 @@
+/**
+ * What the OpenAI models share: their settings, the SDK client, and turning SDK errors into `ModelError`s.
+ * @module
+ */
+import type OpenAI from "npm:openai@^7";
+import { loadOpenAI } from "../deps/openai.ts";
+import { CancelledError, isLlmError, ModelError } from "../models/errors.ts";
+import { Model } from "../models/model.ts";
+import { openAIOptions } from "./openai_options.ts";
+
+/** MIME types the vision models accept. */
+export const VISION_TYPES = ["application/pdf", "image/gif", "image/jpeg", "image/png", "image/webp"];
+/** MIME types the audio models accept. */
+export const AUDIO_TYPES = ["audio/wav", "audio/mpeg"];
+
+/** Settings of an OpenAI or OpenAI-compatible model. */
+export interface OpenAIModelConfig {
+  /** The name sent to the API, when it differs from the id. */
+  modelName?: string;
+  /** The API base URL (default: `OPENAI_BASE_URL`, else OpenAI's). */
+  apiBase?: string;
+  /** Extra HTTP headers. */
+  headers?: Record<string, string>;
+  /** The keys.json name of the key; `null` for a server that needs none. Default `openai`. */
+  needsKey?: string | null;
+  /** The environment variable holding the key. Default `OPENAI_API_KEY` when `needsKey` is `openai`. */
+  keyEnvVar?: string | null;
+  /** Whether it streams (default true). */
+  canStream?: boolean;
+  /** Accepts images and PDFs. */
+  vision?: boolean;
+  /** Accepts audio. */
+  audio?: boolean;
+  /** Has `reasoning_effort` and reasoning summaries. */
+  reasoning?: boolean;
+  /** Has `verbosity`. */
+  verbosity?: boolean;
+  /** `image_detail` may be `original`. */
+  imageDetailOriginal?: boolean;
+  /** Has `service_tier`. */
+  serviceTier?: boolean;
+  /** Accepts a JSON Schema for its output. */
+  supportsSchema?: boolean;
+  /** Can call tools. */
+  supportsTools?: boolean;
+  /** Accepts a system prompt (default true). */
+  allowsSystemPrompt?: boolean;
+  /** `max_tokens` sent when the caller sets none. */
+  defaultMaxTokens?: number;
+}
+
+/** The SDK client type. */
+export type OpenAIClient = OpenAI;
+
+/** Base of the OpenAI model classes. */
+export abstract class OpenAIBaseModel extends Model {
+  /** The model's settings. */
+  readonly config: OpenAIModelConfig;
+
+  /** Creates the model; `optionFlags` pick its optional options. */
+  constructor(id: string, config: OpenAIModelConfig, optionFlags: Parameters<typeof openAIOptions>[0] = {}) {
+    const needsKey = config.needsKey === undefined ? "openai" : config.needsKey ?? undefined;
+    const keyEnvVar = config.keyEnvVar === undefined
+      ? (needsKey === "openai" ? "OPENAI_API_KEY" : undefined)
+      : config.keyEnvVar ?? undefined;
+    super(id, {
+      needsKey,
+      keyEnvVar,
+      canStream: config.canStream ?? true,
+      attachmentTypes: [...(config.vision ? VISION_TYPES : []), ...(config.audio ? AUDIO_TYPES : [])],
+      supportsSchema: config.supportsSchema ?? false,
+      supportsTools: config.supportsTools ?? false,
+      options: openAIOptions({
+        reasoning: config.reasoning,
+        verbosity: config.verbosity,
+        imageDetailOriginal: config.imageDetailOriginal,
+        serviceTier: config.serviceTier,
+        ...optionFlags,
+      }),
+    });
+    this.config = config;
+  }
+
+  /** The model name sent to the API. */
+  get apiModelName(): string {
+    return this.config.modelName ?? this.id;
+  }
+
+  /** The base URL requests go to. */
+  get baseURL(): string {
+    return this.config.apiBase ?? Deno.env.get("OPENAI_BASE_URL") ?? "https://api.openai.com/v1";
+  }
+
+  /** Makes an SDK client for `key` (a server that needs no key gets `DUMMY_KEY`, as Python `llm` sends). */
+  async client(key: string | undefined): Promise<OpenAIClient> {
+    const { default: OpenAI } = await loadOpenAI();
+    const retries = Number(Deno.env.get("LLM_OPENAI_MAX_RETRIES") ?? "2");
+    return new OpenAI({
+      apiKey: key ?? "DUMMY_KEY",
+      baseURL: this.baseURL,
+      defaultHeaders: this.config.headers,
+      maxRetries: Number.isFinite(retries) && retries >= 0 ? retries : 2,
+    });
+  }
+
+  /** Turns an SDK or network error into a `ModelError` that says what happened and what to do. */
+  async toModelError(error: unknown, received: number): Promise<unknown> {
+    if (isLlmError(error)) return error;
+    const sdk = await loadOpenAI();
+    if (error instanceof sdk.APIUserAbortError) return new CancelledError("Cancelled", { cause: error });
+    if (error instanceof sdk.APIConnectionError) {
+      const cause = (error as { cause?: unknown }).cause;
+      const detail = cause instanceof Error ? cause.message : error.message;
+      return new ModelError(
+        `Could not connect to ${this.baseURL}: ${detail}. Check the API base URL and that the server is running`,
+        { kind: "connection", cause: error },
+      );
+    }
+    if (error instanceof sdk.APIError && typeof error.status === "number") {
+      return new ModelError(httpMessage(error.status, apiMessage(error), this.needsKey), {
+        kind: "http",
+        status: error.status,
+        cause: error,
+      });
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof SyntaxError) {
+      return new ModelError(`The server sent a malformed stream (${message})`, {
+        kind: "stream",
+        cause: error,
+      });
+    }
+    return new ModelError(
+      `The connection was lost while the response was streaming (${message}); ` +
+        `${received} characters arrived before it. Try again`,
+      { kind: "stream", cause: error },
+    );
+  }
+}
+
+function apiMessage(error: { message: string; error?: unknown }): string {
+  const body = error.error as { message?: unknown } | undefined;
+  if (body && typeof body.message === "string") return body.message;
+  return error.message.replace(/^\d{3}\s*/, "");
+}
+
+function httpMessage(status: number, message: string, keyName: string | undefined): string {
+  const hint = status === 401 || status === 403
+    ? keyName ? `; check the key set with 'llm keys set ${keyName}'` : "; check the API key"
+    : status === 429
+    ? "; you are being rate limited or are out of quota: wait, then try again"
+    : status >= 500
+    ? "; the server failed: try again later"
+    : "";
+  return `API error ${status}: ${message || "no message"}${hint}`;
+}
+
+/**
+ * Drops `null` values from an object, recursively, and nested objects left empty by that (Python `llm`'s
+ * `remove_dict_none_values`).
+ */
+export function withoutNulls(value: unknown): unknown {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === null || v === undefined) continue;
+    if (Array.isArray(v)) out[k] = v.map(withoutNulls);
+    else if (typeof v === "object") {
+      const nested = withoutNulls(v) as Record<string, unknown>;
+      if (Object.keys(nested).length) out[k] = nested;
+    } else out[k] = v;
+  }
+  return out;
+}
+
+/** Option values with `null`/`undefined` removed and the ones llm consumes itself taken out. */
+export function apiOptions(options: Record<string, unknown>, consumed: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) {
+    if (v !== null && v !== undefined && !consumed.includes(k)) out[k] = v;
+  }
+  return out;
+}

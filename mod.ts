@@ -1,0 +1,103 @@
+/**
+ * llm for Deno: talk to large language models from TypeScript, with the models, keys, aliases and logs of
+ * Python `llm`.
+ *
+ * @example
+ * ```ts
+ * import { getModel } from "jsr:@denollm/llm";
+ *
+ * const model = getModel("gpt-4o-mini"); // or an alias: getModel("4o-mini")
+ * const response = model.prompt("Five surprising names for a pet pelican", { system: "Answer like GlaDOS" });
+ * for await (const chunk of response) await Deno.stdout.write(new TextEncoder().encode(chunk));
+ * console.log(await response.usage());
+ *
+ * const conversation = model.conversation();
+ * await conversation.prompt("Five fun facts about pelicans").text();
+ * await conversation.prompt("Now do skunks").text(); // sends the first exchange as history
+ * ```
+ *
+ * @module
+ */
+export {
+  addModelSource,
+  getDefaultModel,
+  getModel,
+  getModelAliases,
+  getModels,
+  getModelsWithAliases,
+  getUserAliases,
+  registerModel,
+  registry,
+  removeAlias,
+  setAlias,
+  setDefaultModel,
+} from "./lib/registry.ts";
+export { Model, type ModelSettings, type PromptOptions } from "./lib/models/model.ts";
+export { Prompt, type PromptInit } from "./lib/models/prompt.ts";
+export {
+  type ExecuteContext,
+  Response,
+  type ResponseInit,
+  type ResponseStatus,
+} from "./lib/models/response.ts";
+export { Conversation, type ConversationInit } from "./lib/models/conversation.ts";
+export {
+  DuplicateModelError,
+  ModelRegistry,
+  type ModelSource,
+  type ModelWithAliases,
+  type RegisterModel,
+  type RegisterOptions,
+} from "./lib/models/registry.ts";
+export {
+  CancelledError,
+  ConfigError,
+  InvalidOptionError,
+  isLlmError,
+  LlmError,
+  ModelError,
+  type ModelErrorKind,
+  NeedsKeyError,
+  UnknownModelError,
+} from "./lib/models/errors.ts";
+export {
+  defineOptions,
+  describeOptions,
+  type OptionInfo,
+  type OptionSchema,
+  type OptionsDefinition,
+  type OptionsShape,
+  validateOptions,
+} from "./lib/models/options.ts";
+export type {
+  AttachmentData,
+  AttachmentPart,
+  Message,
+  Part,
+  ProviderMetadata,
+  ReasoningPart,
+  Role,
+  TextPart,
+  ToolCallPart,
+  ToolResultPart,
+} from "./lib/models/messages.ts";
+export { messageText, textMessage } from "./lib/models/messages.ts";
+export {
+  type Chunk,
+  type StreamEvent,
+  type StreamEventType,
+  tokenUsageString,
+  type ToolCall,
+  type Usage,
+} from "./lib/models/stream.ts";
+export { ulid } from "./lib/models/ulid.ts";
+export { getKey, type KeyLookup, keysPath, loadKeys, setKey } from "./lib/user/keys.ts";
+export { userDir, userPath } from "./lib/user/dir.ts";
+export { UnknownAliasError } from "./lib/user/aliases.ts";
+export { DEFAULT_MODEL } from "./lib/user/settings.ts";
+export { OpenAIChat } from "./lib/providers/openai_chat.ts";
+export { OpenAIResponses } from "./lib/providers/openai_responses.ts";
+export { OpenAICompletion } from "./lib/providers/openai_completion.ts";
+export { OpenAIBaseModel, type OpenAIModelConfig } from "./lib/providers/openai_client.ts";
+export type { Zod } from "./lib/deps/zod.ts";
+export type { OpenAIClient } from "./lib/providers/openai_client.ts";

@@ -1,0 +1,20 @@
+/**
+ * What a plugin needs: the `Model` base class and the types its `execute()` works with.
+ *
+ * @example
+ * ```ts
+ * import { Model, type Prompt } from "jsr:@denollm/llm/plugin";
+ * class Shout extends Model {
+ *   constructor() { super("shout"); }
+ *   override async *execute(prompt: Prompt) { yield prompt.prompt.toUpperCase(); }
+ * }
+ * ```
+ *
+ * @module
+ */
+export { Model, type ModelSettings } from "./lib/models/model.ts";
+export type { Prompt } from "./lib/models/prompt.ts";
+export type { ExecuteContext, Response } from "./lib/models/response.ts";
+export type { Chunk, StreamEvent, ToolCall, Usage } from "./lib/models/stream.ts";
+export { defineOptions, type OptionsDefinition } from "./lib/models/options.ts";
+export { ModelError, NeedsKeyError } from "./lib/models/errors.ts";
