@@ -205,6 +205,50 @@ Deno.test("writing the fixture's exchanges reproduces the rows Python llm 0.32 w
   }
 });
 
+Deno.test("a system prompt, two turns, float options and non-ASCII text give Python's rows", async () => {
+  const fixture = JSON.parse(
+    await Deno.readTextFile(new URL("./fixtures/logs-store/python-system-two-turns.json", import.meta.url)),
+  ) as Record<string, Row[]>;
+  const { db, done } = await tempDb();
+  try {
+    const [t1, t2] = fixture.turns;
+    const conversation = { id: String(fixture.threads[0].id), model: "echo-fixture" };
+    const first = "Héllo 😀 wörld\n\tline two, long enough to be cut off";
+    const details = { cached_tokens: 0, nested: { "é": 1.5 } };
+    const input1 = [textMessage("system", "Réponds brièvement"), user(first)];
+    const output1 = [assistant(`Écho: ${first}`)];
+    const base = { conversation, model: "echo-fixture", durationMs: 0 };
+    await logTurn(db, {
+      ...record({ id: String(t1.id), input: input1, output: output1 }),
+      ...base,
+      promptText: first,
+      options: { temperature: pyFloat(1), max_tokens: null },
+      usage: { input: 50, output: 2, details },
+      datetimeUtc: String(t1.datetime_utc),
+    });
+    await logTurn(db, {
+      ...record({
+        id: String(t2.id),
+        input: [...input1, ...output1, user("second ☃ turn")],
+        output: [assistant("Écho: second ☃ turn")],
+      }),
+      ...base,
+      promptText: "second ☃ turn",
+      options: { temperature: null, max_tokens: 20 },
+      usage: { input: 13, output: 2, details },
+      datetimeUtc: String(t2.datetime_utc),
+    });
+    const withoutTime = (r: Row[]) => r.map(({ datetime_utc: _, ...rest }) => rest);
+    assert.deepEqual(rows(db, "SELECT * FROM messages ORDER BY rowid"), fixture.messages);
+    assert.deepEqual(rows(db, "SELECT * FROM parts ORDER BY id"), fixture.parts);
+    assert.deepEqual(withoutTime(rows(db, "SELECT * FROM threads")), withoutTime(fixture.threads));
+    assert.deepEqual(rows(db, "SELECT * FROM turns ORDER BY id"), fixture.turns);
+    assert.deepEqual(rows(db, "SELECT * FROM turn_search ORDER BY id"), fixture.turn_search);
+  } finally {
+    await done();
+  }
+});
+
 Deno.test("identical history written twice stores its messages once", async () => {
   const { db, done } = await tempDb();
   try {
