@@ -1,0 +1,212 @@
+/**
+ * Standard streams for the CLI, behind a small interface so tests can run commands in-process and read what
+ * they wrote. Output is unbuffered: every `write` goes out at once, so streamed model output appears as it
+ * arrives. Also: colour helpers that colour only on a terminal and never when `NO_COLOR` is set, a stderr
+ * spinner for terminals, and helpers that read all of stdin.
+ *
+ * @module
+ */
+
+/** A stream the CLI writes to. */
+export interface OutputStream {
+  /** Writes all of `data` now (no buffering until a newline). */
+  write(data: string | Uint8Array): void;
+  /** True when the stream is a terminal. */
+  isTerminal(): boolean;
+}
+
+/** The stream the CLI reads input from. */
+export interface InputStream {
+  /** True when stdin is a terminal (nothing is piped in). */
+  isTerminal(): boolean;
+  /** The bytes of stdin; it can be read once. */
+  readonly readable: ReadableStream<Uint8Array>;
+}
+
+/** The streams a command uses. */
+export interface Io {
+  /** Results. */
+  stdout: OutputStream;
+  /** Errors, warnings and progress. */
+  stderr: OutputStream;
+  /** Input. */
+  stdin: InputStream;
+  /** The terminal width in columns (80 when unknown). */
+  columns(): number;
+}
+
+const encoder = new TextEncoder();
+
+function writeAllSync(file: { writeSync(p: Uint8Array): number }, data: string | Uint8Array): void {
+  let bytes = typeof data === "string" ? encoder.encode(data) : data;
+  while (bytes.length > 0) {
+    bytes = bytes.subarray(file.writeSync(bytes));
+  }
+}
+
+function terminalColumns(): number {
+  try {
+    const { columns } = Deno.consoleSize();
+    if (columns > 0) return columns;
+  } catch {
+    // Not a terminal.
+  }
+  const fromEnv = Number(Deno.env.get("COLUMNS"));
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80;
+}
+
+/** The process's real stdin, stdout and stderr. */
+export function denoIo(): Io {
+  return {
+    stdout: { write: (d) => writeAllSync(Deno.stdout, d), isTerminal: () => Deno.stdout.isTerminal() },
+    stderr: { write: (d) => writeAllSync(Deno.stderr, d), isTerminal: () => Deno.stderr.isTerminal() },
+    stdin: {
+      isTerminal: () => Deno.stdin.isTerminal(),
+      get readable() {
+        return Deno.stdin.readable;
+      },
+    },
+    columns: terminalColumns,
+  };
+}
+
+/** Options for {@link memoryIo}. */
+export interface MemoryIoOptions {
+  /** What stdin holds. Without it stdin is an empty stream. */
+  stdin?: string | Uint8Array;
+  /** Pretend every stream is a terminal (default false). */
+  terminal?: boolean;
+  /** The terminal width (default 80). */
+  columns?: number;
+}
+
+/** An {@link Io} that keeps output in memory; `stdoutText()` and `stderrText()` return what was written. */
+export interface MemoryIo extends Io {
+  /** Everything written to stdout, decoded as UTF-8. */
+  stdoutText(): string;
+  /** Everything written to stderr, decoded as UTF-8. */
+  stderrText(): string;
+}
+
+/**
+ * An in-memory {@link Io}, for running commands in-process (tests, scripts embedding the CLI).
+ *
+ * @example
+ * ```ts
+ * import { memoryIo } from "./io.ts";
+ * const io = memoryIo({ stdin: "hello" });
+ * io.stdout.write("out\n");
+ * console.log(io.stdoutText()); // "out\n"
+ * ```
+ */
+export function memoryIo(options: MemoryIoOptions = {}): MemoryIo {
+  const out: Uint8Array[] = [];
+  const err: Uint8Array[] = [];
+  const terminal = options.terminal ?? false;
+  const input = typeof options.stdin === "string" ? encoder.encode(options.stdin) : options.stdin;
+  const sink = (chunks: Uint8Array[]): OutputStream => ({
+    write: (d) => chunks.push(typeof d === "string" ? encoder.encode(d) : d.slice()),
+    isTerminal: () => terminal,
+  });
+  const text = (chunks: Uint8Array[]) => new TextDecoder().decode(concat(chunks));
+  let readable: ReadableStream<Uint8Array> | undefined;
+  return {
+    stdout: sink(out),
+    stderr: sink(err),
+    stdin: {
+      isTerminal: () => terminal,
+      get readable() {
+        readable ??= new ReadableStream({
+          start(controller) {
+            if (input?.length) controller.enqueue(input);
+            controller.close();
+          },
+        });
+        return readable;
+      },
+    },
+    columns: () => options.columns ?? 80,
+    stdoutText: () => text(out),
+    stderrText: () => text(err),
+  };
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const total = chunks.reduce((n, c) => n + c.length, 0);
+  const result = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    result.set(c, offset);
+    offset += c.length;
+  }
+  return result;
+}
+
+/** Reads all of stdin as bytes. */
+export async function readStdinBytes(io: Io): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of io.stdin.readable) chunks.push(chunk);
+  return concat(chunks);
+}
+
+/** Reads all of stdin as UTF-8 text. */
+export async function readStdinText(io: Io): Promise<string> {
+  return new TextDecoder().decode(await readStdinBytes(io));
+}
+
+/** Text styles for {@link paint}. */
+export type Style = "bold" | "dim" | "red" | "green" | "yellow" | "blue" | "magenta" | "cyan";
+
+const CODES: Record<Style, [number, number]> = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  blue: [34, 39],
+  magenta: [35, 39],
+  cyan: [36, 39],
+};
+
+/** True when text written to `stream` may be coloured: it is a terminal and `NO_COLOR` is unset or empty. */
+export function colorEnabled(stream: OutputStream): boolean {
+  return stream.isTerminal() && !Deno.env.get("NO_COLOR");
+}
+
+/**
+ * `text` wrapped in ANSI codes for `styles` when {@link colorEnabled} allows it, otherwise unchanged.
+ *
+ * @example
+ * ```ts
+ * import { denoIo, paint } from "./io.ts";
+ * const io = denoIo();
+ * io.stderr.write(paint(io.stderr, "Tool call: now()", "yellow", "bold") + "\n");
+ * ```
+ */
+export function paint(stream: OutputStream, text: string, ...styles: Style[]): string {
+  if (!colorEnabled(stream) || styles.length === 0) return text;
+  const open = styles.map((s) => `\x1b[${CODES[s][0]}m`).join("");
+  const close = styles.map((s) => `\x1b[${CODES[s][1]}m`).reverse().join("");
+  return open + text + close;
+}
+
+const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/**
+ * Shows a spinner on stderr while waiting (only when stderr is a terminal). Returns a function that stops it
+ * and erases it; calling that more than once is harmless.
+ */
+export function startSpinner(io: Io, message = ""): () => void {
+  if (!io.stderr.isTerminal()) return () => {};
+  let frame = 0;
+  const draw = () => io.stderr.write(`\r${FRAMES[frame++ % FRAMES.length]} ${message}`);
+  draw();
+  const timer = setInterval(draw, 80);
+  let stopped = false;
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    clearInterval(timer);
+    io.stderr.write("\r\x1b[2K");
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * The CLI's entry point: loads `.env`, parses the command line against the command table, runs the command
+ * and turns errors into output and exit codes, as Python llm does: usage errors print the usage line and
+ * exit 2, other errors print `Error: <message>` and exit 1 (or the error's own `exitCode`).
+ * Set `LLM_RAISE_ERRORS=1` to let errors through with their stack traces.
+ *
+ * @example
+ * ```ts
+ * import { main } from "./main.ts";
+ * if (import.meta.main) Deno.exit(await main(Deno.args));
+ * ```
+ *
+ * @module
+ */
+import { parseCommandLine } from "./args.ts";
+import { loadDotenv } from "./dotenv.ts";
+import { renderHelp, renderUsageError, versionText } from "./help.ts";
+import { denoIo, type Io } from "./io.ts";
+import { type CommandSpec, findCommand, isUsageError } from "./spec.ts";
+import { buildCommandTable } from "./table.ts";
+
+/** Options for {@link main}. */
+export interface MainOptions {
+  /** The command tree to use instead of {@link commandTable} (tests, embedders). */
+  root?: CommandSpec;
+  /** Load `.env` from the working directory first (default true). */
+  dotenv?: boolean;
+}
+
+let table: CommandSpec | undefined;
+
+/** The process-wide command table, built on first use; plugins add their commands to it. */
+export function commandTable(): CommandSpec {
+  table ??= buildCommandTable();
+  return table;
+}
+
+/**
+ * Runs the CLI with `args` (without the program name) and returns the exit code.
+ * Output goes to `io` (the real streams by default).
+ */
+export async function main(args: string[], io: Io = denoIo(), options: MainOptions = {}): Promise<number> {
+  if (options.dotenv ?? true) loadDotenv();
+  const root = options.root ?? commandTable();
+  let path: string[] = [];
+  try {
+    const parsed = parseCommandLine(root, args);
+    path = parsed.path;
+    if (parsed.version) {
+      io.stdout.write(versionText(root.name));
+      return 0;
+    }
+    const { command } = parsed;
+    if (parsed.help || !command.run) {
+      io.stdout.write(
+        renderHelp({ programName: root.name, path, command, isRoot: command === root }, io.columns()),
+      );
+      return 0;
+    }
+    const code = await command.run({ path, values: parsed.values, args: parsed.args, io, command });
+    return typeof code === "number" ? code : 0;
+  } catch (error) {
+    return report(error, { io, root, path });
+  }
+}
+
+interface ReportContext {
+  io: Io;
+  root: CommandSpec;
+  path: string[];
+}
+
+/** Prints `error` the way the CLI shows errors and returns the exit code. */
+function report(error: unknown, { io, root, path }: ReportContext): number {
+  const raise = Deno.env.get("LLM_RAISE_ERRORS");
+  if (raise && raise !== "0") throw error;
+  if (error instanceof Deno.errors.BrokenPipe) return 0; // e.g. `llm logs | head -n 1`
+  const exitCode = (error as { exitCode?: unknown } | null)?.exitCode;
+  const message = error instanceof Error ? error.message : String(error);
+  if (isUsageError(error) || exitCode === 2) {
+    const usagePath = (isUsageError(error) && error.path) || path;
+    const command = findCommand(root, usagePath) ?? root;
+    io.stderr.write(renderUsageError({ programName: root.name, path: usagePath, command }, message));
+    return 2;
+  }
+  io.stderr.write(`Error: ${message}\n`);
+  return typeof exitCode === "number" && Number.isInteger(exitCode) && exitCode > 0 ? exitCode : 1;
+}
