@@ -1,0 +1,182 @@
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { parseCommandLine } from "../lib/cli/args.ts";
+import { renderHelp } from "../lib/cli/help.ts";
+import { memoryIo } from "../lib/cli/io.ts";
+import { main } from "../lib/cli/main.ts";
+import { type CommandSpec, findCommand } from "../lib/cli/spec.ts";
+import { buildCommandTable } from "../lib/cli/table.ts";
+import { VERSION } from "../lib/version.ts";
+
+const FIXTURES = new URL("./fixtures/cli-help/", import.meta.url);
+
+/** The recorded `--help` of Python llm 0.32 for `llm <path>`. */
+function pythonHelp(path: string[]): string {
+  return Deno.readTextFileSync(new URL(`${["llm", ...path].join("_")}.txt`, FIXTURES));
+}
+
+/** Every recorded command path, from the fixture file names. */
+function recordedPaths(): string[][] {
+  return [...Deno.readDirSync(FIXTURES)]
+    .map((e) => e.name.replace(/\.txt$/, "").split("_").slice(1))
+    .sort();
+}
+
+/** Flags listed in the `Options:` section of a help text, e.g. `-m`, `--model`. */
+function optionFlags(help: string): Set<string> {
+  const flags = new Set<string>();
+  const section = help.split("\nOptions:\n")[1]?.split("\n\nCommands:")[0] ?? "";
+  for (const line of section.split("\n")) {
+    const match = line.match(/^ {2}(-[^ ]*(?:, -[^ ]*)*)/);
+    if (match) { for (const flag of match[1].split(", ")) flags.add(flag); }
+  }
+  return flags;
+}
+
+/** Command names listed in the `Commands:` section of a help text. */
+function commandNames(help: string): string[] {
+  const section = help.split("\nCommands:\n")[1] ?? "";
+  return section.split("\n").filter(Boolean).map((l) => l.trim().split(/\s+/)[0].replace(/\*$/, "")).sort();
+}
+
+async function ourHelp(path: string[]): Promise<string> {
+  const io = memoryIo();
+  assert.equal(await main([...path, "--help"], io, { dotenv: false }), 0);
+  return io.stdoutText();
+}
+
+const ours = buildCommandTable();
+const covered = recordedPaths().filter((path) => path.length === 0 || findSubcommand(path[0]));
+
+function findSubcommand(name: string): CommandSpec | undefined {
+  return findCommand(ours, [name]);
+}
+
+Deno.test("every command Python llm has in our groups exists here (recorded help has all we cover)", () => {
+  const missing = covered.filter((path) => !findCommand(ours, path)).map((p) => p.join(" "));
+  assert.deepEqual(missing, []);
+  for (const name of ["prompt", "chat", "keys", "models", "aliases", "logs", "templates", "fragments"]) {
+    assert.ok(findSubcommand(name), `llm ${name} is in the table`);
+  }
+});
+
+Deno.test("every option of Python llm appears in our help, with the same usage line", async () => {
+  for (const path of covered) {
+    const theirs = pythonHelp(path);
+    const mine = await ourHelp(path);
+    const label = `llm ${path.join(" ")}`;
+    assert.equal(mine.split("\n")[0], theirs.split("\n")[0], `${label}: usage line`);
+    const missing = [...optionFlags(theirs)].filter((f) => !optionFlags(mine).has(f));
+    assert.deepEqual(missing, [], `${label}: options missing from our help`);
+    const extra = [...optionFlags(mine)].filter((f) => !optionFlags(theirs).has(f));
+    assert.deepEqual(extra, [], `${label}: options Python llm does not have`);
+    if (path.length > 0 && findCommand(ours, path)?.subcommands) {
+      assert.deepEqual(commandNames(mine), commandNames(theirs), `${label}: subcommands`);
+    }
+  }
+});
+
+Deno.test("root help lists our commands, default first and marked", async () => {
+  const help = await ourHelp([]);
+  const commands = help.split("\nCommands:\n")[1].split("\n");
+  assert.match(commands[0], /^ {2}prompt\* +Run a prompt$/);
+  assert.match(help, /^ {2}--version +Show the version and exit\.$/m);
+  const theirs = commandNames(pythonHelp([]));
+  const notYet = theirs.filter((n) => !findSubcommand(n));
+  assert.deepEqual(notYet, ["collections", "embed", "embed-models", "embed-multi", "openai", "similar"]);
+});
+
+Deno.test("help layout: aligned columns, wrapped help, long flags on their own line", () => {
+  const command: CommandSpec = {
+    name: "demo",
+    summary: "Demo",
+    description: "First paragraph that is long enough to need wrapping when the terminal is only fifty-two " +
+      "columns wide.\n\n    example --kept as written",
+    args: [{ name: "name", required: true }, { name: "rest", variadic: true }],
+    options: [
+      { name: "a", flags: ["--alpha", "-a"], type: "string", help: "Short help" },
+      { name: "pair", flags: ["--attachment-type-long-name"], type: "pair", help: "Goes on the next line" },
+      { name: "n", flags: ["-n", "--count"], type: "integer", help: "Count", env: "DEMO_COUNT" },
+      { name: "h", flags: ["--secret"], type: "boolean", help: "Hidden", hidden: true },
+    ],
+  };
+  const help = renderHelp({ programName: "llm", path: ["demo"], command }, 52);
+  assert.equal(
+    help,
+    [
+      "Usage: llm demo [OPTIONS] NAME [REST]...",
+      "",
+      "  First paragraph that is long enough to need",
+      "  wrapping when the terminal is only fifty-two",
+      "  columns wide.",
+      "",
+      "      example --kept as written",
+      "",
+      "Options:",
+      "  -a, --alpha TEXT                Short help",
+      "  --attachment-type-long-name <TEXT TEXT>...",
+      "                                  Goes on the next",
+      "                                  line",
+      "  -n, --count INTEGER             Count [env var:",
+      "                                  DEMO_COUNT]",
+      "  -h, --help                      Show this",
+      "                                  message and",
+      "                                  exit.",
+      "",
+    ].join("\n"),
+  );
+});
+
+Deno.test("group help and help of a command reached through a default", async () => {
+  const logs = await ourHelp(["logs"]);
+  assert.match(logs, /^Usage: llm logs \[OPTIONS\] COMMAND \[ARGS\]\.\.\.\n/);
+  assert.match(logs, /\nCommands:\n {2}list\* +Show logged prompts/);
+  const io = memoryIo();
+  assert.equal(await main(["logs", "-n", "2", "-h"], io, { dotenv: false }), 0);
+  assert.match(io.stdoutText(), /^Usage: llm logs list \[OPTIONS\]\n/);
+  assert.match(io.stdoutText(), /-n, --count INTEGER/);
+  assert.doesNotMatch(io.stdoutText(), /--path/, "hidden options stay hidden");
+});
+
+Deno.test("--version prints the version, which matches deno.json", async () => {
+  const io = memoryIo();
+  assert.equal(await main(["--version"], io, { dotenv: false }), 0);
+  assert.equal(io.stdoutText(), `llm, version ${VERSION}\n`);
+  // deno.json has comments, so read the version with a pattern rather than JSON.parse.
+  const denoJson = await Deno.readTextFile(new URL("../deno.json", import.meta.url));
+  assert.equal(VERSION, denoJson.match(/^\s*"version":\s*"([^"]+)"/m)?.[1]);
+});
+
+Deno.test("parsing and help load no npm package: main.ts reaches none statically", async () => {
+  const entry = fileURLToPath(new URL("../lib/cli/main.ts", import.meta.url));
+  const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json", entry], stderr: "inherit" })
+    .output();
+  assert.ok(out.success);
+  interface Dep {
+    specifier: string;
+    code?: { specifier: string };
+    isDynamic?: boolean;
+  }
+  const graph = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+    roots: string[];
+    modules: { specifier: string; dependencies?: Dep[] }[];
+  };
+  const bySpecifier = new Map(graph.modules.map((m) => [m.specifier, m]));
+  const seen = new Set<string>();
+  const queue = [...graph.roots];
+  while (queue.length) {
+    const specifier = queue.pop()!;
+    if (seen.has(specifier)) continue;
+    seen.add(specifier);
+    for (const dep of bySpecifier.get(specifier)?.dependencies ?? []) {
+      if (!dep.isDynamic && dep.code) queue.push(dep.code.specifier);
+    }
+  }
+  const notLocal = [...seen].filter((s) => !s.startsWith("file:") && !s.startsWith("node:"));
+  assert.deepEqual(notLocal, []);
+  assert.ok([...seen].some((s) => s.endsWith("/lib/cli/table.ts")));
+});
+
+Deno.test("the parsed command of a plain prompt is the prompt command", () => {
+  assert.equal(parseCommandLine(ours, ["hello"]).command.name, "prompt");
+});
