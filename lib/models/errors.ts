@@ -42,7 +42,9 @@ export class UnknownModelError extends LlmError {
   readonly suggestions: string[];
   /** Creates the error for `model`, naming close matches. */
   constructor(model: string, suggestions: string[] = []) {
-    const hint = suggestions.length ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(" or ")}?` : "";
+    const quoted = suggestions.map((s) => `'${s}'`);
+    const names = quoted.length > 1 ? `${quoted.slice(0, -1).join(", ")} or ${quoted.at(-1)}` : quoted[0];
+    const hint = quoted.length ? ` Did you mean ${names}?` : "";
     super(`Unknown model '${model}'.${hint} Run 'llm models' to list models`);
     this.model = model;
     this.suggestions = suggestions;

@@ -1,0 +1,141 @@
+/**
+ * The plugin API: a plugin is an ES module whose default export is a {@link Plugin}. Its hooks receive a
+ * `register` callback, as the hooks of Python `llm` do.
+ *
+ * @example
+ * ```ts
+ * import { definePlugin, Model, type Prompt } from "jsr:@denollm/llm/plugin";
+ * class Shout extends Model {
+ *   constructor() { super("shout"); }
+ *   override async *execute(prompt: Prompt) { yield prompt.prompt.toUpperCase(); }
+ * }
+ * export default definePlugin({
+ *   name: "llm-shout",
+ *   registerModels(register) { register(new Shout(), { aliases: ["yell"] }); },
+ * });
+ * ```
+ *
+ * @module
+ */
+import type { Model } from "../models/model.ts";
+import type { CommandSpec } from "../cli/spec.ts";
+
+/** A value a hook may return: nothing, or a promise of nothing (hooks may be async). */
+export type HookResult = void | Promise<void>;
+
+/** Registers a model; `aliases` are its plugin-given aliases. */
+export type RegisterModelHook = (model: Model, options?: { aliases?: Iterable<string> }) => void;
+
+/** An embedding model (the embeddings feature arrives later; plugins can already register them). */
+export interface EmbeddingModelLike {
+  /** The model id. */
+  id: string;
+  /** Embeds a batch of texts or byte strings. */
+  embedBatch(items: (string | Uint8Array)[]): Promise<number[][]> | AsyncIterable<number[]>;
+}
+
+/** Registers an embedding model. */
+export type RegisterEmbeddingModelHook = (model: EmbeddingModelLike, options?: { aliases?: Iterable<string> }) => void;
+
+/** A tool a model can call: a function with a name, a description and a JSON Schema for its arguments. */
+export interface ToolDefinition {
+  /** The tool's name. */
+  name: string;
+  /** What it does (the model reads this). */
+  description?: string;
+  /** JSON Schema of its arguments. */
+  inputSchema?: Record<string, unknown>;
+  /** Runs it. */
+  implementation: (args: Record<string, unknown>) => unknown | Promise<unknown>;
+}
+
+/** Registers a tool. */
+export type RegisterToolHook = (tool: ToolDefinition) => void;
+
+/** A template as a loader returns it (the fields of a template YAML file). */
+export type TemplateData = Record<string, unknown>;
+
+/** Loads a template for `-t prefix:rest`; throws to report a failure. */
+export type TemplateLoader = (rest: string) => TemplateData | Promise<TemplateData>;
+
+/** Registers a template loader for `prefix`; `description` is shown by `llm templates loaders`. */
+export type RegisterTemplateLoaderHook = (prefix: string, loader: TemplateLoader, description?: string) => void;
+
+/** A fragment: its text and where it came from. */
+export interface FragmentData {
+  /** The text. */
+  content: string;
+  /** Where it came from (a URL, a path, `prefix:arg`). */
+  source: string;
+}
+
+/** An attachment a fragment loader may return instead of text. */
+export interface AttachmentLoad {
+  /** MIME type. */
+  type?: string;
+  /** Path of a local file. */
+  path?: string;
+  /** URL. */
+  url?: string;
+  /** Inline bytes. */
+  content?: Uint8Array;
+}
+
+/** Loads fragments for `-f prefix:arg`; throws to report a failure. */
+export type FragmentLoader = (
+  arg: string,
+) => FragmentData | AttachmentLoad | (FragmentData | AttachmentLoad)[] | Promise<
+  FragmentData | AttachmentLoad | (FragmentData | AttachmentLoad)[]
+>;
+
+/** Registers a fragment loader for `prefix`; `description` is shown by `llm fragments loaders`. */
+export type RegisterFragmentLoaderHook = (prefix: string, loader: FragmentLoader, description?: string) => void;
+
+/** Adds top-level commands to the `llm` CLI. */
+export interface CommandRegistry {
+  /** Adds a command (or a group with subcommands). */
+  add(command: CommandSpec): void;
+}
+
+/** A plugin: a name, an optional version, and any of the hooks. */
+export interface Plugin {
+  /** The plugin's name, e.g. `llm-ollama`. */
+  name: string;
+  /** Its version. */
+  version?: string;
+  /** Registers chat models. */
+  registerModels?(register: RegisterModelHook): HookResult;
+  /** Registers embedding models. */
+  registerEmbeddingModels?(register: RegisterEmbeddingModelHook): HookResult;
+  /** Adds commands to the CLI. */
+  registerCommands?(cli: CommandRegistry): HookResult;
+  /** Registers tools. */
+  registerTools?(register: RegisterToolHook): HookResult;
+  /** Registers template loaders (`-t prefix:name`). */
+  registerTemplateLoaders?(register: RegisterTemplateLoaderHook): HookResult;
+  /** Registers fragment loaders (`-f prefix:arg`). */
+  registerFragmentLoaders?(register: RegisterFragmentLoaderHook): HookResult;
+}
+
+/** The names of the hooks, as `llm plugins` lists them (Python `llm`'s names). */
+export const HOOK_NAMES: Record<string, string> = {
+  registerModels: "register_models",
+  registerEmbeddingModels: "register_embedding_models",
+  registerCommands: "register_commands",
+  registerTools: "register_tools",
+  registerTemplateLoaders: "register_template_loaders",
+  registerFragmentLoaders: "register_fragment_loaders",
+};
+
+/**
+ * Declares a plugin; the identity function, for type checking.
+ *
+ * @example
+ * ```ts
+ * import { definePlugin } from "./api.ts";
+ * export default definePlugin({ name: "llm-nothing" });
+ * ```
+ */
+export function definePlugin<P extends Plugin>(plugin: P): P {
+  return plugin;
+}
