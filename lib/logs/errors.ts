@@ -1,0 +1,92 @@
+/**
+ * Errors raised while opening or migrating the logs database (`logs.db`).
+ *
+ * Every error names the file it is about and says what the user can do next.
+ *
+ * @module
+ */
+
+/** Base class of every error about the logs database. `path` is the file it concerns. */
+export class LogsDatabaseError extends Error {
+  /** The path of the database file the error is about. */
+  readonly path: string;
+
+  /** Creates the error; `message` should name the path and what to do about it. */
+  constructor(path: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "LogsDatabaseError";
+    this.path = path;
+  }
+}
+
+/** The file exists but is not an SQLite database; it was left untouched. */
+export class NotSQLiteError extends LogsDatabaseError {
+  /** Creates the error for the file at `path`. */
+  constructor(path: string) {
+    super(
+      path,
+      `'${path}' is not an SQLite database, so it was not opened or changed. ` +
+        "Move it aside or pass a different path with -d/--database",
+    );
+    this.name = "NotSQLiteError";
+  }
+}
+
+/** The database (or the directory it lives in) cannot be written to. */
+export class ReadOnlyDatabaseError extends LogsDatabaseError {
+  /** Creates the error for the file at `path`; `cause` is the underlying failure. */
+  constructor(path: string, cause?: unknown) {
+    super(
+      path,
+      `Cannot write to the logs database '${path}': the file or its directory is read-only. ` +
+        "Fix its permissions, or run with --no-log to skip logging",
+      { cause },
+    );
+    this.name = "ReadOnlyDatabaseError";
+  }
+}
+
+/**
+ * The database was migrated by a newer version of llm: `_llm_migrations` lists migrations this
+ * version does not know. The database was not modified.
+ */
+export class NewerSchemaError extends LogsDatabaseError {
+  /** The migration names found in the database that this version does not know, in order applied. */
+  readonly unknownMigrations: readonly string[];
+
+  /** Creates the error for the file at `path` and the unknown migration names it holds. */
+  constructor(path: string, unknownMigrations: readonly string[]) {
+    super(
+      path,
+      `The logs database '${path}' was upgraded by a newer version of llm ` +
+        `(unknown migrations: ${unknownMigrations.join(", ")}), so it was left unchanged. ` +
+        "Upgrade this tool, or pass a different path with -d/--database",
+    );
+    this.name = "NewerSchemaError";
+    this.unknownMigrations = [...unknownMigrations];
+  }
+}
+
+/** The database file could not be opened or migrated for another reason (corrupt, locked too long, ...). */
+export class OpenLogsDatabaseError extends LogsDatabaseError {
+  /** Creates the error for the file at `path`; `cause` is the underlying failure. */
+  constructor(path: string, cause: unknown) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(
+      path,
+      `Could not open the logs database '${path}': ${detail}. ` +
+        "Check that the file is not corrupt and that no other process holds it locked",
+      { cause },
+    );
+    this.name = "OpenLogsDatabaseError";
+  }
+}
+
+/** There is no database at the path, and the caller asked not to create one. */
+export class MissingLogsDatabaseError extends LogsDatabaseError {
+  /** Creates the error for the missing file at `path`. */
+  constructor(path: string) {
+    super(path, `No log database found at '${path}'. Run a prompt with logging on to create it`);
+    this.name = "MissingLogsDatabaseError";
+  }
+}

@@ -1,0 +1,516 @@
+/**
+ * The logs.db schema, built by the same 30 named migrations as Python llm 0.32 so that either tool can
+ * open a database the other wrote. Applied migrations are recorded in
+ * `_llm_migrations(name TEXT PRIMARY KEY, applied_at TEXT)`.
+ *
+ * Unlike Python llm, every pending migration runs in one `BEGIN IMMEDIATE` transaction and the applied
+ * set is read again once the write lock is held, so several processes opening a new database at the same
+ * moment never apply a migration twice.
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import {
+  addColumn,
+  columnNames,
+  type ColumnType,
+  createIndex,
+  createTable,
+  enableFts,
+  quoteId,
+  tableExists,
+  transformTable,
+} from "./_schema_ops.ts";
+import { MESSAGE_TREE_VIEW_SQL } from "./_message_tree_view.ts";
+import { NewerSchemaError } from "./errors.ts";
+
+/** One named schema step. */
+interface Migration {
+  readonly name: string;
+  readonly up: (db: DatabaseSync) => void;
+}
+
+const T: ColumnType = "TEXT";
+const I: ColumnType = "INTEGER";
+
+const LOG_COLUMN_ORDER = [
+  "id",
+  "model",
+  "prompt",
+  "system",
+  "prompt_json",
+  "options_json",
+  "response",
+  "response_json",
+  "reply_to_id",
+  "chat_id",
+  "duration_ms",
+  "timestamp_utc",
+];
+
+function fk(
+  column: string,
+  table: string,
+  otherColumn = "id",
+): { column: string; table: string; otherColumn: string } {
+  return { column, table, otherColumn };
+}
+
+/** Returns the id of the `tool_instances` row for this configuration, inserting it when new. */
+function toolInstanceId(db: DatabaseSync, name: unknown, plugin: unknown, args: unknown): number {
+  const found = db.prepare(
+    "SELECT id FROM tool_instances WHERE name IS ? AND plugin IS ? AND arguments IS ?",
+  ).get(name as string, plugin as string, args as string) as { id: number } | undefined;
+  if (found) return found.id;
+  const result = db.prepare("INSERT INTO tool_instances (plugin, name, arguments) VALUES (?, ?, ?)")
+    .run(plugin as string, name as string, args as string);
+  return Number(result.lastInsertRowid);
+}
+
+// The ancient `log` table of llm 0.1-0.4 is carried forward by m001-m008 and dropped by m009 when empty;
+// on a new database these steps create it and remove it again, exactly as Python llm does.
+const MIGRATIONS: readonly Migration[] = [
+  {
+    name: "m001_initial",
+    up(db) {
+      if (tableExists(db, "log")) {
+        if (!columnNames(db, "log").includes("chat_id")) addColumn(db, "log", "chat_id", T);
+        return;
+      }
+      createTable(db, "log", [
+        ["provider", T],
+        ["system", T],
+        ["prompt", T],
+        ["chat_id", T],
+        ["response", T],
+        ["model", T],
+        ["timestamp", T],
+      ]);
+    },
+  },
+  { name: "m002_id_primary_key", up: (db) => transformTable(db, "log", { pk: "id" }) },
+  {
+    name: "m003_chat_id_foreign_key",
+    up(db) {
+      transformTable(db, "log", { types: { chat_id: I } });
+      transformTable(db, "log", { addForeignKeys: [fk("chat_id", "log")] });
+    },
+  },
+  {
+    name: "m004_column_order",
+    up: (db) =>
+      transformTable(db, "log", {
+        columnOrder: ["id", "model", "timestamp", "prompt", "system", "response", "chat_id"],
+      }),
+  },
+  { name: "m004_drop_provider", up: (db) => transformTable(db, "log", { drop: ["provider"] }) },
+  {
+    name: "m005_debug",
+    up(db) {
+      addColumn(db, "log", "debug", T);
+      addColumn(db, "log", "duration_ms", I);
+    },
+  },
+  {
+    name: "m006_new_logs_table",
+    up(db) {
+      const existing = columnNames(db, "log");
+      const wanted: Array<[string, ColumnType]> = [
+        ["options_json", T],
+        ["prompt_json", T],
+        ["response_json", T],
+        ["reply_to_id", I],
+      ];
+      for (const [column, type] of wanted) {
+        if (!existing.includes(column)) addColumn(db, "log", column, type);
+      }
+      transformTable(db, "log", {
+        columnOrder: LOG_COLUMN_ORDER,
+        rename: { timestamp: "timestamp_utc", options: "options_json" },
+      });
+    },
+  },
+  {
+    name: "m007_finish_logs_table",
+    up(db) {
+      transformTable(db, "log", {
+        drop: ["debug"],
+        rename: { timestamp_utc: "datetime_utc" },
+        dropForeignKeys: ["chat_id"],
+      });
+      db.exec("ALTER TABLE log RENAME TO logs");
+    },
+  },
+  {
+    name: "m008_reply_to_id_foreign_key",
+    up: (db) => transformTable(db, "logs", { addForeignKeys: [fk("reply_to_id", "logs")] }),
+  },
+  {
+    name: "m008_fix_column_order_in_logs",
+    up: (db) => transformTable(db, "logs", { columnOrder: LOG_COLUMN_ORDER }),
+  },
+  {
+    name: "m009_delete_logs_table_if_empty",
+    up(db) {
+      // Rows in the old table are history someone may want: keep the table unless it is empty.
+      if (!tableExists(db, "logs")) return;
+      if (db.prepare("SELECT 1 FROM logs LIMIT 1").get() === undefined) db.exec("DROP TABLE logs");
+    },
+  },
+  {
+    name: "m010_create_new_log_tables",
+    up(db) {
+      createTable(db, "conversations", [["id", T], ["name", T], ["model", T]], { pk: "id" });
+      createTable(
+        db,
+        "responses",
+        [
+          ["id", T],
+          ["model", T],
+          ["prompt", T],
+          ["system", T],
+          ["prompt_json", T],
+          ["options_json", T],
+          ["response", T],
+          ["response_json", T],
+          ["conversation_id", T],
+          ["duration_ms", I],
+          ["datetime_utc", T],
+        ],
+        { pk: "id", foreignKeys: [fk("conversation_id", "conversations")] },
+      );
+    },
+  },
+  { name: "m011_fts_for_responses", up: (db) => enableFts(db, "responses", ["prompt", "response"]) },
+  {
+    name: "m012_attachments_tables",
+    up(db) {
+      createTable(db, "attachments", [["id", T], ["type", T], ["path", T], ["url", T], ["content", "BLOB"]], {
+        pk: "id",
+      });
+      createTable(db, "prompt_attachments", [["response_id", T], ["attachment_id", T], ["order", I]], {
+        pk: ["response_id", "attachment_id"],
+        foreignKeys: [fk("response_id", "responses"), fk("attachment_id", "attachments")],
+      });
+    },
+  },
+  {
+    name: "m013_usage",
+    up(db) {
+      addColumn(db, "responses", "input_tokens", I);
+      addColumn(db, "responses", "output_tokens", I);
+      addColumn(db, "responses", "token_details", T);
+    },
+  },
+  {
+    name: "m014_schemas",
+    up(db) {
+      createTable(db, "schemas", [["id", T], ["content", T]], { pk: "id" });
+      addColumn(db, "responses", "schema_id", T, { table: "schemas", otherColumn: "id" });
+      // Rebuilding the table dropped its FTS triggers: put the index back.
+      enableFts(db, "responses", ["prompt", "response"], { replace: true });
+    },
+  },
+  {
+    name: "m015_fragments_tables",
+    up(db) {
+      createTable(db, "fragments", [["id", I], ["hash", T], ["content", T], ["datetime_utc", T], [
+        "source",
+        T,
+      ]], {
+        pk: "id",
+      });
+      createIndex(db, "fragments", ["hash"], { unique: true });
+      createTable(db, "fragment_aliases", [["alias", T], ["fragment_id", I]], {
+        pk: "alias",
+        foreignKeys: [fk("fragment_id", "fragments")],
+      });
+      for (const table of ["prompt_fragments", "system_fragments"]) {
+        createTable(db, table, [["response_id", T], ["fragment_id", I], ["order", I]], {
+          pk: ["response_id", "fragment_id"],
+          foreignKeys: [fk("response_id", "responses"), fk("fragment_id", "fragments")],
+        });
+      }
+    },
+  },
+  {
+    name: "m016_fragments_table_pks",
+    up(db) {
+      // The same fragment may be attached to one response more than once.
+      for (const table of ["prompt_fragments", "system_fragments"]) {
+        transformTable(db, table, { pk: ["response_id", "fragment_id", "order"] });
+      }
+    },
+  },
+  {
+    name: "m017_tools_tables",
+    up(db) {
+      createTable(
+        db,
+        "tools",
+        [["id", I], ["hash", T], ["name", T], ["description", T], ["input_schema", T]],
+        {
+          pk: "id",
+        },
+      );
+      createIndex(db, "tools", ["hash"], { unique: true });
+      createTable(db, "tool_responses", [["tool_id", I], ["response_id", T]], {
+        pk: ["tool_id", "response_id"],
+        foreignKeys: [fk("tool_id", "tools"), fk("response_id", "responses")],
+      });
+      const refs = [fk("response_id", "responses"), fk("tool_id", "tools")];
+      createTable(
+        db,
+        "tool_calls",
+        [["id", I], ["response_id", T], ["tool_id", I], ["name", T], ["arguments", T], ["tool_call_id", T]],
+        { pk: "id", foreignKeys: refs },
+      );
+      createTable(
+        db,
+        "tool_results",
+        [["id", I], ["response_id", T], ["tool_id", I], ["name", T], ["output", T], ["tool_call_id", T]],
+        { pk: "id", foreignKeys: refs },
+      );
+    },
+  },
+  { name: "m017_tools_plugin", up: (db) => addColumn(db, "tools", "plugin", T) },
+  {
+    name: "m018_tool_instances",
+    up(db) {
+      createTable(db, "tool_instances", [["id", I], ["plugin", T], ["name", T], ["arguments", T]], {
+        pk: "id",
+      });
+      addColumn(db, "tool_results", "instance_id", I, { table: "tool_instances", otherColumn: "id" });
+    },
+  },
+  { name: "m019_resolved_model", up: (db) => addColumn(db, "responses", "resolved_model", T) },
+  {
+    name: "m020_tool_results_attachments",
+    up(db) {
+      createTable(
+        db,
+        "tool_results_attachments",
+        [["tool_result_id", I], ["attachment_id", T], ["order", I]],
+        {
+          pk: ["tool_result_id", "attachment_id"],
+          foreignKeys: [fk("tool_result_id", "tool_results"), fk("attachment_id", "attachments")],
+        },
+      );
+    },
+  },
+  { name: "m021_tool_results_exception", up: (db) => addColumn(db, "tool_results", "exception", T) },
+  { name: "m022_response_reasoning", up: (db) => addColumn(db, "responses", "reasoning", T) },
+  { name: "m023_message_store", up: createMessageStore },
+  {
+    name: "m024_tool_instance_references",
+    up(db) {
+      const instances = { table: "tool_instances", otherColumn: "id" };
+      addColumn(db, "turn_tools", "instance_id", I, instances);
+      addColumn(db, "tool_instantiations", "instance_id", I, instances);
+      const rows = db.prepare(
+        "SELECT turn_id, tool_call_id, name, plugin, arguments FROM tool_instantiations",
+      )
+        .all();
+      const update = db.prepare(
+        "UPDATE tool_instantiations SET instance_id = ? WHERE turn_id IS ? AND tool_call_id IS ?",
+      );
+      for (const row of rows) {
+        const id = toolInstanceId(db, row.name, row.plugin, row.arguments);
+        update.run(id, row.turn_id as string, row.tool_call_id as string);
+      }
+      transformTable(db, "tool_instantiations", { drop: ["name", "plugin", "arguments"] });
+    },
+  },
+  {
+    name: "m025_turn_tools_instance_backfill",
+    up(db) {
+      // Rows written before turn_tools.instance_id existed: borrow the instance that served a call in the
+      // same thread whose toolbox name matches the tool (exactly, or as the "<toolbox>_" name prefix).
+      db.exec(`
+        UPDATE turn_tools SET instance_id = (
+          SELECT inst.id
+          FROM turns AS this_turn
+          JOIN turns AS other_turn ON other_turn.thread_id = this_turn.thread_id
+          JOIN tool_instantiations AS used ON used.turn_id = other_turn.id
+          JOIN tool_instances AS inst ON inst.id = used.instance_id
+          JOIN tools AS tool ON tool.id = turn_tools.tool_id
+          WHERE this_turn.id = turn_tools.turn_id
+            AND (tool.name = inst.name OR tool.name LIKE inst.name || '\\_%' ESCAPE '\\')
+          LIMIT 1
+        )
+        WHERE instance_id IS NULL`);
+    },
+  },
+  {
+    name: "m026_message_tree_view",
+    up: (db) => db.exec(`CREATE VIEW ${quoteId("message_tree")} AS ${MESSAGE_TREE_VIEW_SQL}`),
+  },
+  { name: "m027_turns_response_json", up: (db) => addColumn(db, "turns", "response_json", T) },
+];
+
+/** The content-addressed message store of llm 0.32 (messages, parts, threads, turns and their links). */
+function createMessageStore(db: DatabaseSync): void {
+  createTable(db, "messages", [["hash", T], ["parent_hash", T], ["role", T], ["provider_metadata", T]], {
+    pk: "hash",
+    foreignKeys: [fk("parent_hash", "messages", "hash")],
+  });
+  createIndex(db, "messages", ["parent_hash"]);
+  createTable(
+    db,
+    "parts",
+    [["id", I], ["message_hash", T], ["position", I], ["type", T], ["tool_name", T], ["text", T], [
+      "payload",
+      T,
+    ]],
+    { pk: "id", foreignKeys: [fk("message_hash", "messages", "hash")] },
+  );
+  createIndex(db, "parts", ["message_hash", "position"], { unique: true });
+  createTable(db, "part_attachments", [["part_id", I], ["attachment_id", T], ["order", I]], {
+    pk: ["part_id", "attachment_id", "order"],
+    foreignKeys: [fk("part_id", "parts"), fk("attachment_id", "attachments")],
+  });
+  createTable(db, "part_fragments", [["part_id", I], ["fragment_id", I], ["order", I]], {
+    pk: ["part_id", "fragment_id", "order"],
+    foreignKeys: [fk("part_id", "parts"), fk("fragment_id", "fragments")],
+  });
+  createIndex(db, "part_fragments", ["fragment_id"]);
+  createTable(
+    db,
+    "threads",
+    [["id", T], ["name", T], ["tip_message_hash", T], ["forked_from", T], ["datetime_utc", T]],
+    { pk: "id", foreignKeys: [fk("tip_message_hash", "messages", "hash"), fk("forked_from", "threads")] },
+  );
+  createTable(
+    db,
+    "turns",
+    [
+      ["id", T],
+      ["thread_id", T],
+      ["parent_message_hash", T],
+      ["tip_message_hash", T],
+      ["model", T],
+      ["resolved_model", T],
+      ["options_json", T],
+      ["schema_id", T],
+      ["input_tokens", I],
+      ["output_tokens", I],
+      ["token_details", T],
+      ["duration_ms", I],
+      ["datetime_utc", T],
+    ],
+    {
+      pk: "id",
+      foreignKeys: [
+        fk("thread_id", "threads"),
+        fk("parent_message_hash", "messages", "hash"),
+        fk("tip_message_hash", "messages", "hash"),
+        fk("schema_id", "schemas"),
+      ],
+    },
+  );
+  createIndex(db, "turns", ["thread_id"]);
+  createTable(db, "turn_tools", [["turn_id", T], ["tool_id", I]], {
+    pk: ["turn_id", "tool_id"],
+    foreignKeys: [fk("turn_id", "turns"), fk("tool_id", "tools")],
+  });
+  createTable(db, "turn_fragments", [["turn_id", T], ["fragment_id", I], ["order", I], ["kind", T]], {
+    pk: ["turn_id", "fragment_id", "kind", "order"],
+    foreignKeys: [fk("turn_id", "turns"), fk("fragment_id", "fragments")],
+  });
+  createIndex(db, "turn_fragments", ["fragment_id"]);
+  createTable(db, "turn_search", [["id", I], ["turn_id", T], ["prompt", T], ["response", T]], {
+    pk: "id",
+    foreignKeys: [fk("turn_id", "turns")],
+  });
+  createIndex(db, "turn_search", ["turn_id"], { unique: true });
+  enableFts(db, "turn_search", ["prompt", "response"]);
+  createTable(
+    db,
+    "tool_instantiations",
+    [["turn_id", T], ["tool_call_id", T], ["name", T], ["plugin", T], ["arguments", T]],
+    { pk: ["turn_id", "tool_call_id"], foreignKeys: [fk("turn_id", "turns")] },
+  );
+}
+
+/** The names of every migration this version knows, in the order they are applied. */
+export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map((m) => m.name);
+
+const MIGRATIONS_TABLE_SQL = 'CREATE TABLE IF NOT EXISTS "_llm_migrations" (\n' +
+  '   "name" TEXT PRIMARY KEY,\n   "applied_at" TEXT\n)';
+
+/** The migration names recorded in the database, in the order they were applied (empty for a new db). */
+export function appliedMigrations(db: DatabaseSync): string[] {
+  if (!tableExists(db, "_llm_migrations")) return [];
+  const rows = db.prepare("SELECT name FROM _llm_migrations ORDER BY rowid").all() as Array<{ name: string }>;
+  return rows.map((r) => r.name);
+}
+
+/** Recorded migration names this version does not know: a newer llm has upgraded the database. */
+export function unknownMigrations(db: DatabaseSync): string[] {
+  const known = new Set(MIGRATION_NAMES);
+  return appliedMigrations(db).filter((name) => !known.has(name));
+}
+
+/** The names of the migrations not yet applied to this database, in the order they will run. */
+export function pendingMigrations(db: DatabaseSync): string[] {
+  const applied = new Set(appliedMigrations(db));
+  return MIGRATION_NAMES.filter((name) => !applied.has(name));
+}
+
+/** `applied_at` in the form Python's `str(datetime.now(timezone.utc))` writes. */
+function appliedAtNow(): string {
+  const iso = new Date().toISOString(); // 2025-01-02T03:04:05.678Z
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000+00:00`;
+}
+
+function databaseLabel(db: DatabaseSync): string {
+  return db.location() ?? ":memory:";
+}
+
+/**
+ * Brings `db` up to the schema of Python llm 0.32, applying every pending migration in order inside
+ * one `BEGIN IMMEDIATE` transaction (or a savepoint when the caller already has a transaction open).
+ * Does nothing, and takes no write lock, when the database is already current.
+ *
+ * @throws {NewerSchemaError} when `_llm_migrations` names a migration this version does not know;
+ *   the database is left unchanged.
+ *
+ * @example
+ * ```ts
+ * import { DatabaseSync } from "node:sqlite";
+ * import { migrate } from "./migrations.ts";
+ * const db = new DatabaseSync(":memory:");
+ * migrate(db);
+ * ```
+ */
+export function migrate(db: DatabaseSync): void {
+  const unknownBefore = unknownMigrations(db);
+  if (unknownBefore.length) throw new NewerSchemaError(databaseLabel(db), unknownBefore);
+  if (pendingMigrations(db).length === 0) return;
+
+  const nested = db.isTransaction;
+  // Table rebuilds drop tables that others reference; as sqlite-utils does, keep foreign keys off meanwhile.
+  const foreignKeysOn = !nested &&
+    (db.prepare("PRAGMA foreign_keys").get() as { foreign_keys: number }).foreign_keys === 1;
+  if (foreignKeysOn) db.exec("PRAGMA foreign_keys=OFF");
+  db.exec(nested ? "SAVEPOINT llm_migrate" : "BEGIN IMMEDIATE");
+  try {
+    db.exec(MIGRATIONS_TABLE_SQL);
+    // Another process may have migrated between our first look and taking the write lock.
+    const unknown = unknownMigrations(db);
+    if (unknown.length) throw new NewerSchemaError(databaseLabel(db), unknown);
+    const applied = new Set(appliedMigrations(db));
+    const record = db.prepare('INSERT INTO "_llm_migrations" ("name", "applied_at") VALUES (?, ?)');
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.name)) continue;
+      migration.up(db);
+      record.run(migration.name, appliedAtNow());
+    }
+    db.exec(nested ? "RELEASE llm_migrate" : "COMMIT");
+  } catch (error) {
+    db.exec(nested ? "ROLLBACK TO llm_migrate; RELEASE llm_migrate" : "ROLLBACK");
+    throw error;
+  } finally {
+    if (foreignKeysOn) db.exec("PRAGMA foreign_keys=ON");
+  }
+}
