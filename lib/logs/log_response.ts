@@ -1,0 +1,122 @@
+/**
+ * Logging a `Response` to logs.db: the glue between the library's responses and the 0.32 turn store.
+ *
+ * @example
+ * ```ts
+ * import { getModel } from "../../mod.ts";
+ * import { LogStore } from "./log_response.ts";
+ * const store = LogStore.open(); // <user_dir>/logs.db, created and migrated
+ * const response = getModel("4o-mini").prompt("Hi");
+ * await response.text();
+ * await store.log(response);
+ * store.close();
+ * ```
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import { describeOptions } from "../models/options.ts";
+import type { Response } from "../models/response.ts";
+import { ulid } from "../models/ulid.ts";
+import { logsDbPath, openLogsDb } from "./db.ts";
+import { pyFloat } from "./hash.ts";
+import { logTurn, type TurnRecord } from "./store.ts";
+
+const fallbackConversations = new WeakMap<Response, string>();
+
+/** How a response ended early, recorded in its `response_json` (the shared schema has no column for it). */
+export interface Interruption {
+  /** Why, e.g. `Cancelled with Ctrl-C`. */
+  reason: string;
+}
+
+/** Options of {@link turnRecordFor}. */
+export interface TurnRecordOptions {
+  /** Set when the response did not finish (Ctrl-C, a dropped connection): the partial response is logged. */
+  interrupted?: Interruption;
+}
+
+/** Float-typed options hold whole numbers as Python floats (`1.0`), as Python `llm` stores them. */
+async function pythonTypedOptions(response: Response): Promise<Record<string, unknown>> {
+  const options = response.prompt.options;
+  if (!Object.keys(options).length) return {};
+  const infos = await describeOptions(response.model.options);
+  const floats = new Set(infos.filter((i) => i.type.split(", ").includes("float")).map((i) => i.name));
+  return Object.fromEntries(
+    Object.entries(options).map((
+      [k, v],
+    ) => [k, floats.has(k) && typeof v === "number" && Number.isInteger(v) ? pyFloat(v) : v]),
+  );
+}
+
+/** The turn record of a finished (or interrupted) response. */
+export async function turnRecordFor(
+  response: Response,
+  options: TurnRecordOptions = {},
+): Promise<TurnRecord> {
+  const conversationId = response.conversation?.id ??
+    fallbackConversations.get(response) ??
+    (fallbackConversations.set(response, ulid()), fallbackConversations.get(response)!);
+  let responseJson = response.jsonSoFar();
+  if (options.interrupted) {
+    const base = responseJson && typeof responseJson === "object" && !Array.isArray(responseJson)
+      ? responseJson
+      : {};
+    responseJson = { ...base, llm_interrupted: { reason: options.interrupted.reason } };
+  }
+  const usage = response.usageSoFar();
+  return {
+    id: response.id,
+    conversation: { id: conversationId, name: response.conversation?.name, model: response.model.id },
+    model: response.model.id,
+    resolvedModel: response.resolvedModel,
+    input: response.prompt.messages,
+    output: response.messagesSoFar(),
+    promptText: response.prompt.text ?? "",
+    responseText: response.textSoFar(),
+    options: await pythonTypedOptions(response),
+    responseJson,
+    usage,
+    durationMs: response.durationMsSoFar(),
+    datetimeUtc: response.datetimeUtcSoFar(),
+    schema: response.prompt.schema ?? null,
+  };
+}
+
+/** Writes a response to an open logs.db as one turn (Python `llm`'s `response.log_to_db(db)`). */
+export async function logResponse(
+  db: DatabaseSync,
+  response: Response,
+  options: TurnRecordOptions = {},
+): Promise<string> {
+  return await logTurn(db, await turnRecordFor(response, options));
+}
+
+/** A logs.db opened for writing responses, shared with Python `llm`. */
+export class LogStore {
+  /** The open database. */
+  readonly db: DatabaseSync;
+  /** Its path. */
+  readonly path: string;
+
+  private constructor(db: DatabaseSync, path: string) {
+    this.db = db;
+    this.path = path;
+  }
+
+  /** Opens (creating and migrating) logs.db at `path`, by default `<user_dir>/logs.db`. */
+  static open(path: string = logsDbPath()): LogStore {
+    return new LogStore(openLogsDb(path), path);
+  }
+
+  /** Logs a response (waiting for it to finish unless it is interrupted); returns the turn id. */
+  async log(response: Response, options: TurnRecordOptions = {}): Promise<string> {
+    if (!options.interrupted) await response.start();
+    return await logResponse(this.db, response, options);
+  }
+
+  /** Closes the database. */
+  close(): void {
+    this.db.close();
+  }
+}
