@@ -80,6 +80,9 @@ export async function turnRecordFor(
     durationMs: response.durationMsSoFar(),
     datetimeUtc: response.datetimeUtcSoFar(),
     schema: response.prompt.schema ?? null,
+    condense: response.model.jsonReplacements
+      ? { modelReplacements: response.model.jsonReplacements }
+      : undefined,
   };
 }
 

@@ -87,6 +87,11 @@ export abstract class Model {
   supportsTools: boolean;
   /** Its options, declared with zod (loaded only when they are used). */
   options?: OptionsDefinition;
+  /**
+   * Boilerplate that logs.db stores by reference in this model's `response_json` (Python `llm`'s
+   * `json_replacements`): only ever append entries, never change one.
+   */
+  jsonReplacements?: Record<string, unknown>;
 
   /** Creates a model with an id and its settings. */
   constructor(id: string, settings: ModelSettings = {}) {

@@ -5,7 +5,8 @@
 import type { Message } from "../models/messages.ts";
 import type { Prompt } from "../models/prompt.ts";
 import type { ExecuteContext } from "../models/response.ts";
-import { type Chunk, simplifyUsageDetails } from "../models/stream.ts";
+import { CHAT_JSON_REPLACEMENTS } from "./openai_json_replacements.ts";
+import { type Chunk, pythonJson, simplifyUsageDetails } from "../models/stream.ts";
 import { apiOptions, OpenAIBaseModel, type OpenAIModelConfig, withoutNulls } from "./openai_client.ts";
 
 type WireMessage = Record<string, unknown>;
@@ -25,7 +26,8 @@ export function chatMessages(messages: Message[]): WireMessage[] {
         toolCalls.push({
           type: "function",
           id: part.tool_call_id,
-          function: { name: part.name, arguments: JSON.stringify(part.arguments) },
+          // Python's json.dumps spacing, as Python llm sends it.
+          function: { name: part.name, arguments: pythonJson(part.arguments) },
         });
       } else if (part.type === "tool_result") {
         toolResults.push({ role: "tool", tool_call_id: part.tool_call_id, content: part.output });
@@ -69,6 +71,7 @@ export class OpenAIChat extends OpenAIBaseModel {
   /** Creates the model. */
   constructor(id: string, config: OpenAIModelConfig = {}) {
     super(id, config);
+    this.jsonReplacements = CHAT_JSON_REPLACEMENTS;
   }
 
   /** `OpenAI Chat: <id>`. */

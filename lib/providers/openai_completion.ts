@@ -2,6 +2,7 @@
  * The legacy completion model (`POST /completions`), `gpt-3.5-turbo-instruct`.
  * @module
  */
+import { CHAT_JSON_REPLACEMENTS } from "./openai_json_replacements.ts";
 import { messageText } from "../models/messages.ts";
 import type { Prompt } from "../models/prompt.ts";
 import type { ExecuteContext } from "../models/response.ts";
@@ -14,6 +15,7 @@ export class OpenAICompletion extends OpenAIBaseModel {
   /** Creates the model. */
   constructor(id: string, config: OpenAIModelConfig = {}) {
     super(id, config, { completion: true });
+    this.jsonReplacements = CHAT_JSON_REPLACEMENTS;
   }
 
   /** `OpenAI Completion: <id>`. */

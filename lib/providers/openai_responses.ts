@@ -5,7 +5,8 @@
 import type { Message } from "../models/messages.ts";
 import type { Prompt } from "../models/prompt.ts";
 import type { ExecuteContext } from "../models/response.ts";
-import type { Chunk } from "../models/stream.ts";
+import { type Chunk, pythonJson } from "../models/stream.ts";
+import { RESPONSES_JSON_REPLACEMENTS } from "./openai_json_replacements.ts";
 import { OpenAIChat } from "./openai_chat.ts";
 import { OpenAIBaseModel, type OpenAIModelConfig, withoutNulls } from "./openai_client.ts";
 
@@ -28,7 +29,8 @@ export function responsesInput(messages: Message[]): { input: Item[]; instructio
           type: "function_call",
           call_id: part.tool_call_id,
           name: part.name,
-          arguments: JSON.stringify(part.arguments),
+          // Python's json.dumps spacing, as Python llm sends it.
+          arguments: pythonJson(part.arguments),
         });
       } else if (part.type === "tool_result" && !part.server_executed) {
         results.push({ type: "function_call_output", call_id: part.tool_call_id, output: part.output });
@@ -74,6 +76,7 @@ export class OpenAIResponses extends OpenAIBaseModel {
   /** Creates the model; it also has the `chat_completions` option to fall back to Chat Completions. */
   constructor(id: string, config: OpenAIModelConfig = {}) {
     super(id, config, { chatCompletions: true });
+    this.jsonReplacements = RESPONSES_JSON_REPLACEMENTS;
   }
 
   /** `OpenAI Responses: <id>`. */
@@ -118,7 +121,9 @@ export class OpenAIResponses extends OpenAIBaseModel {
     for (const [k, v] of Object.entries(rest)) if (v !== undefined && v !== null) body[k] = v;
     if (instructions !== undefined) body.instructions = instructions;
     body.store = false;
-    if (this.config.reasoning && (!prompt.hideReasoning || effort)) {
+    // Python llm asks for encrypted reasoning whenever the model reasons (it always wants summaries, even when
+    // hide_reasoning leaves them out of the request), so the next turn can send it back.
+    if (this.config.reasoning) {
       body.include = ["reasoning.encrypted_content"];
     }
     return body;
@@ -139,6 +144,7 @@ export class OpenAIResponses extends OpenAIBaseModel {
     const body = this.requestBody(prompt);
     let received = 0;
     let usage: Record<string, unknown> | undefined;
+    let hadReasoning = false;
     try {
       if (stream) {
         const events = await client.responses.create({ ...body, stream: true } as never, { signal });
@@ -171,6 +177,7 @@ export class OpenAIResponses extends OpenAIBaseModel {
           } else if (type === "response.output_item.done") {
             const item = event.item as Item;
             if (item.type === "reasoning") {
+              hadReasoning = true;
               yield reasoningEvent(item, !streamedReasoning.has(String(item.id)));
             } else if (item.type === "function_call") response.addToolCall(functionCall(item));
           } else if (type === "response.completed") {
@@ -190,8 +197,10 @@ export class OpenAIResponses extends OpenAIBaseModel {
         response.setResponseJson(final);
         usage = final.usage as Item | undefined;
         for (const item of (final.output as Item[] | undefined) ?? []) {
-          if (item.type === "reasoning") yield reasoningEvent(item, true);
-          else if (item.type === "function_call") {
+          if (item.type === "reasoning") {
+            hadReasoning = true;
+            yield reasoningEvent(item, true);
+          } else if (item.type === "function_call") {
             const call = functionCall(item);
             response.addToolCall(call);
             yield { type: "tool_call_name", chunk: call.name, toolCallId: call.toolCallId };
@@ -222,7 +231,6 @@ export class OpenAIResponses extends OpenAIBaseModel {
         details: Object.keys(details).length ? details : null,
       });
       const reasoningTokens = (usage.output_tokens_details as Item | undefined)?.reasoning_tokens;
-      const hadReasoning = response.reasoningSoFar().length > 0;
       if (!hadReasoning && typeof reasoningTokens === "number" && reasoningTokens > 0) {
         yield { type: "reasoning", chunk: "", redacted: true };
       }
@@ -246,6 +254,7 @@ function reasoningEvent(item: Item, includeText: boolean): Chunk {
   const openai: Record<string, unknown> = {};
   if (item.id) openai.id = item.id;
   if (item.encrypted_content) openai.encrypted_content = item.encrypted_content;
+  if (summary.length) openai.summary = summary;
   return {
     type: "reasoning",
     chunk: text,

@@ -1,0 +1,182 @@
+/**
+ * `llm logs`: list, search and manage the logged prompts and responses in logs.db.
+ * @module
+ */
+import { LlmError, UnknownModelError } from "../../models/errors.ts";
+import { getModel, registry } from "../../registry.ts";
+import type { JsonObject } from "../../logs/query_json.ts";
+import { userPath } from "../../user/dir.ts";
+import type { CommandContext } from "../spec.ts";
+
+/** `Error: ...` for the `llm logs` commands. */
+export class LogsCommandError extends LlmError {}
+
+/** Python `llm`'s size format: `0B`, `12.00KB`, `3.50MB`. */
+export function humanSize(bytes: number): string {
+  if (bytes === 0) return "0B";
+  const units = ["B", "KB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
+  let size = bytes;
+  let i = 0;
+  while (size >= 1024 && i < units.length - 1) {
+    size /= 1024;
+    i++;
+  }
+  return `${size.toFixed(2)}${units[i]}`;
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `llm logs path`. */
+export async function logsPath(ctx: CommandContext): Promise<void> {
+  const { logsDbPath } = await import("../../logs/db.ts");
+  ctx.io.stdout.write(logsDbPath() + "\n");
+}
+
+/** `llm logs on`: removes the `logs-off` marker. */
+export async function logsOn(_ctx: CommandContext): Promise<void> {
+  try {
+    await Deno.remove(userPath("logs-off"));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
+
+/** `llm logs off`: creates the `logs-off` marker. */
+export async function logsOff(_ctx: CommandContext): Promise<void> {
+  await Deno.mkdir(userPath(), { recursive: true });
+  await Deno.writeTextFile(userPath("logs-off"), "");
+}
+
+/** `llm logs status`. */
+export async function logsStatus(ctx: CommandContext): Promise<void> {
+  const { logsAreOn, logsDbPath, openLogsDb } = await import("../../logs/db.ts");
+  const path = logsDbPath();
+  const out = (line: string) => ctx.io.stdout.write(line + "\n");
+  if (!exists(path)) {
+    out(`No log database found at ${path}`);
+    return;
+  }
+  out(logsAreOn() ? "Logging is ON for all prompts" : "Logging is OFF");
+  const db = openLogsDb(path);
+  try {
+    const count = (table: string) =>
+      Number((db.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n);
+    out(`Found log database at ${path}`);
+    out(`Number of threads logged:\t${count("threads")}`);
+    out(`Number of turns logged:\t\t${count("turns")}`);
+    const conversations = count("conversations");
+    const responses = count("responses");
+    if (conversations || responses) {
+      out(`Number of legacy conversations:\t${conversations}`);
+      out(`Number of legacy responses:\t${responses}`);
+    }
+  } finally {
+    db.close();
+  }
+  out(`Database file size: \t\t${humanSize(Deno.statSync(path).size)}`);
+}
+
+/** `llm logs backup PATH`: a consistent copy made with `VACUUM INTO`. */
+export async function logsBackup(ctx: CommandContext): Promise<void> {
+  const { logsDbPath, openLogsDb } = await import("../../logs/db.ts");
+  const target = ctx.args.path as string;
+  const source = logsDbPath();
+  if (!exists(source)) throw new LogsCommandError(`No log database found at ${source}`);
+  const db = openLogsDb(source);
+  try {
+    db.prepare("vacuum into ?").run(target);
+  } catch (error) {
+    throw new LogsCommandError(`Could not back up to ${target}: ${(error as Error).message}`);
+  } finally {
+    db.close();
+  }
+  ctx.io.stdout.write(`Backed up ${humanSize(Deno.statSync(target).size)} to ${target}\n`);
+}
+
+/** `llm logs list` (the default). */
+export async function logsList(ctx: CommandContext): Promise<void> {
+  const v = ctx.values as Record<string, unknown>;
+  const { logsDbPath, openLogsDb } = await import("../../logs/db.ts");
+  const { InvalidSearchQueryError, queryLogs, latestConversationId } = await import("../../logs/query.ts");
+  const { checkRenderOptions, renderLogs } = await import("../../logs/query_output.ts");
+  const path = (v.database as string | undefined) ?? (v.path as string | undefined) ?? logsDbPath();
+  if (!exists(path)) throw new LogsCommandError(`No log database found at ${path}`);
+  const render = {
+    json: Boolean(v.json),
+    short: Boolean(v.short),
+    usage: Boolean(v.usage),
+    response: Boolean(v.response),
+    extract: Boolean(v.extract),
+    extractLast: Boolean(v.extractLast),
+    truncate: Boolean(v.truncate),
+    expand: Boolean(v.expand),
+    data: Boolean(v.data),
+    dataArray: Boolean(v.dataArray),
+    dataKey: (v.dataKey as string | undefined) ?? null,
+    dataIds: Boolean(v.dataIds),
+    searched: Boolean(v.query),
+    conversation: false,
+  };
+  try {
+    checkRenderOptions(render);
+  } catch (error) {
+    throw new LogsCommandError((error as Error).message);
+  }
+  for (
+    const [key, flag] of [["fragment", "-f/--fragment"], ["schema", "--schema"], [
+      "schemaMulti",
+      "--schema-multi",
+    ]]
+  ) {
+    const value = v[key];
+    if (Array.isArray(value) ? value.length : value) {
+      throw new LogsCommandError(`${flag} is not supported yet by llm logs for Deno`);
+    }
+  }
+  const db = openLogsDb(path);
+  try {
+    let conversationId = v.conversation as string | undefined;
+    const current = Boolean(v.current) || (render.response && !conversationId);
+    if (current && !conversationId) {
+      conversationId = latestConversationId(db) ?? undefined;
+      if (!conversationId) throw new LogsCommandError("No conversations found");
+    }
+    let model = v.model as string | undefined;
+    if (model) {
+      try {
+        model = getModel(model).id;
+      } catch (error) {
+        if (!(error instanceof UnknownModelError)) throw error;
+      }
+    }
+    const count = v.count as number | undefined;
+    let rows;
+    try {
+      rows = queryLogs(db, {
+        count: count ?? (conversationId ? 0 : 3),
+        model,
+        query: v.query as string | undefined,
+        latest: Boolean(v.latest),
+        conversationId,
+        idGt: v.idGt as string | undefined,
+        idGte: v.idGte as string | undefined,
+        tools: (v.tool as string[] | undefined) ?? [],
+        anyTools: Boolean(v.tools),
+        jsonReplacements: (id) => (registry.find(id)?.jsonReplacements ?? null) as JsonObject | null,
+      });
+    } catch (error) {
+      if (error instanceof InvalidSearchQueryError) throw new LogsCommandError(error.message);
+      throw error;
+    }
+    ctx.io.stdout.write(renderLogs(rows, { ...render, conversation: Boolean(conversationId) }));
+  } finally {
+    db.close();
+  }
+}
