@@ -124,14 +124,16 @@ export abstract class OpenAIBaseModel extends Model {
       });
     }
     const message = error instanceof Error ? error.message : String(error);
+    const detail = message.replace(/\.$/, "");
     if (error instanceof SyntaxError) {
-      return new ModelError(`The server sent a malformed stream (${message})`, {
-        kind: "stream",
-        cause: error,
-      });
+      return new ModelError(
+        `The server at ${this.baseURL} sent a malformed response (${detail}); ` +
+          "check that it is an OpenAI-compatible API, then try again",
+        { kind: "stream", cause: error },
+      );
     }
     return new ModelError(
-      `The connection was lost while the response was streaming (${message}); ` +
+      `The connection was lost before the response finished (${detail}); ` +
         `${received} characters arrived before it. Try again`,
       { kind: "stream", cause: error },
     );
@@ -140,8 +142,9 @@ export abstract class OpenAIBaseModel extends Model {
 
 function apiMessage(error: { message: string; error?: unknown }): string {
   const body = error.error as { message?: unknown } | undefined;
-  if (body && typeof body.message === "string") return body.message;
-  return error.message.replace(/^\d{3}\s*/, "");
+  // A trailing period is dropped: a hint follows the message.
+  if (body && typeof body.message === "string") return body.message.trim().replace(/\.$/, "");
+  return error.message.replace(/^\d{3}\s*/, "").trim().replace(/\.$/, "");
 }
 
 function httpMessage(status: number, message: string, keyName: string | undefined): string {
@@ -149,6 +152,8 @@ function httpMessage(status: number, message: string, keyName: string | undefine
     ? keyName ? `; check the key set with 'llm keys set ${keyName}'` : "; check the API key"
     : status === 429
     ? "; you are being rate limited or are out of quota: wait, then try again"
+    : status === 404
+    ? "; check the model name and the API base URL"
     : status >= 500
     ? "; the server failed: try again later"
     : "";

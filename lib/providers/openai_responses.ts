@@ -2,6 +2,7 @@
  * OpenAI Responses API models (`POST /responses`): the reasoning models and the gpt-5 family.
  * @module
  */
+import { ModelError } from "../models/errors.ts";
 import type { Message } from "../models/messages.ts";
 import type { Prompt } from "../models/prompt.ts";
 import type { ExecuteContext } from "../models/response.ts";
@@ -186,7 +187,10 @@ export class OpenAIResponses extends OpenAIBaseModel {
             usage = final.usage as Item | undefined;
           } else if (type === "response.failed" || type === "error") {
             const error = ((event.response as Item | undefined)?.error ?? event) as Item;
-            throw new Error(String(error.message ?? "The response failed"));
+            const reason = String(error.message ?? "no reason given").replace(/\.$/, "");
+            throw new ModelError(`The API reported that the response failed: ${reason}. Try again`, {
+              kind: "other",
+            });
           }
         }
       } else {
