@@ -29,23 +29,49 @@ export class NotImplementedError extends Error {
 type CommandModule = Record<string, unknown>;
 
 /**
+ * The implementation module of each command group, imported by a literal specifier so that `deno compile`
+ * embeds it, JSR rewrites it and a remote run (`deno run https://.../cli.ts`) resolves it. A specifier built at
+ * run time would break all three. A module that does not exist yet makes its commands fail with
+ * {@link NotImplementedError}.
+ */
+const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
+  aliases: () => import("./commands/aliases.ts"),
+  chat: () => import("./commands/chat.ts"),
+  fragments: () => import("./commands/fragments.ts"),
+  keys: () => import("./commands/keys.ts"),
+  logs: () => import("./commands/logs.ts"),
+  models: () => import("./commands/models.ts"),
+  plugins: () => import("./commands/plugins.ts"),
+  prompt: () => import("./commands/prompt.ts"),
+  schemas: () => import("./commands/schemas.ts"),
+  templates: () => import("./commands/templates.ts"),
+  tools: () => import("./commands/tools.ts"),
+};
+
+/** Imports `./commands/<module>.ts`, or returns `undefined` when that file does not exist. */
+async function loadCommandModule(module: string): Promise<CommandModule | undefined> {
+  const load = COMMAND_MODULES[module];
+  if (!load) return undefined;
+  try {
+    return await load();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (
+      code === "ERR_MODULE_NOT_FOUND" && String((error as Error).message).includes(`/commands/${module}.ts`)
+    ) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/**
  * A `run` that imports `./commands/<module>.ts` on first use and calls its export `exportName`.
  * A missing module or export becomes a {@link NotImplementedError}.
  */
 export function lazyRun(module: string, exportName: string): RunCommand {
   return async (ctx: CommandContext): Promise<CommandResult> => {
-    const specifier = new URL(`./commands/${module}.ts`, import.meta.url).href;
-    let loaded: CommandModule;
-    try {
-      loaded = await import(specifier);
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === "ERR_MODULE_NOT_FOUND" && String((error as Error).message).includes(specifier)) {
-        throw new NotImplementedError(ctx.path);
-      }
-      throw error;
-    }
-    const fn = loaded[exportName];
+    const fn = (await loadCommandModule(module))?.[exportName];
     if (typeof fn !== "function") throw new NotImplementedError(ctx.path);
     return await (fn as RunCommand)(ctx);
   };
