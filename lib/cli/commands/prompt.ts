@@ -47,7 +47,7 @@ export async function promptCommand(ctx: CommandContext): Promise<number> {
     if (Array.isArray(value) ? value.length : value) throw new UnsupportedFlagError(flag);
   }
   if (v.log && v.noLog) throw new LlmError("--log and --no-log are mutually exclusive");
-  const { logsAreOn, logsDbPath } = await import("../../logs/db.ts");
+  const { logsAreOn, logsDbPath, openLogsDb } = await import("../../logs/db.ts");
   const database = (v.database as string | undefined) ?? logsDbPath();
 
   let resumed: ResumedConversation | undefined;
@@ -62,10 +62,14 @@ export async function promptCommand(ctx: CommandContext): Promise<number> {
   );
 
   if (v.options) {
-    const { renderModelOptions } = await import("./models.ts");
-    ctx.io.stdout.write(await renderModelOptions(model));
+    const { renderModel } = await import("./models.ts");
+    const { getModelsWithAliases } = await import("../../registry.ts");
+    const entry = getModelsWithAliases().find((m) => m.model.id === model.id) ?? { model, aliases: [] };
+    ctx.io.stdout.write(await renderModel(entry, { options: true, shownClasses: new Set() }) + "\n");
     return 0;
   }
+  // As Python llm does, the database is created and migrated before the prompt runs, even with -n.
+  openLogsDb(database).close();
 
   const pairs = [...(template?.options ?? []), ...((v.option as [string, string][]) ?? [])];
   const options = await validateOptions(model.options, mergedOptions(model, pairs), model.id);
@@ -113,7 +117,8 @@ export async function promptCommand(ctx: CommandContext): Promise<number> {
       const { extractCodeBlock } = await import("../../logs/render_markdown_code.ts");
       output = extractCodeBlock(output, Boolean(v.extractLast || template?.extractLast)) ?? output;
     }
-    if (json) output = await jsonRows(response, shouldLog ? database : undefined);
+    // The JSON rows end with their own newline, as `llm logs --json` prints them.
+    if (json) output = (await jsonRows(response, shouldLog ? database : undefined)).trimEnd();
     ctx.io.stdout.write(output + "\n");
   }
   if (v.usage) await writeUsage(ctx.io, response);
