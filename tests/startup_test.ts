@@ -1,0 +1,107 @@
+/**
+ * Startup loads no npm package: importing mod.ts, listing models and looking one up (extra-openai-models.yaml
+ * included) must work in a process whose Deno cache is empty and that may not download anything. Running a
+ * prompt in the same setup must fail, which shows the setup would catch an npm package being loaded.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+
+const MOD_URL = new URL("../mod.ts", import.meta.url);
+
+const SCRIPT = `
+import { getModel, getModels } from ${JSON.stringify(MOD_URL.href)};
+const models = getModels();
+const local = getModel("local");
+console.log(JSON.stringify({ count: models.length, default: getModel().id, local: local.label }));
+if (Deno.args[0] === "prompt") console.log(await getModel("gpt-4o-mini").prompt("hi").text());
+`;
+
+/** Runs the script with an empty DENO_DIR and `--cached-only`, as a user project without our config would. */
+async function runFresh(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "llm-startup-" });
+  try {
+    const script = join(dir, "script.ts");
+    const userDir = join(dir, "user");
+    await Deno.mkdir(userDir);
+    await Deno.writeTextFile(script, SCRIPT);
+    await Deno.writeTextFile(
+      join(userDir, "extra-openai-models.yaml"),
+      "- model_id: local\n  api_base: http://127.0.0.1:9/v1\n",
+    );
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--cached-only", "--no-config", "--no-lock", "-A", script, ...args],
+      cwd: dir,
+      env: {
+        DENO_DIR: join(dir, "deno_dir"),
+        LLM_USER_PATH: userDir,
+        OPENAI_API_KEY: "sk-test",
+        OPENAI_BASE_URL: "http://127.0.0.1:9/v1",
+        NO_COLOR: "1",
+      },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("importing mod.ts and listing models needs no npm package (empty cache, --cached-only)", async () => {
+  const result = await runFresh([]);
+  assert.equal(result.code, 0, result.stderr);
+  const info = JSON.parse(result.stdout);
+  assert.ok(info.count > 30, `the built-in models and the extra one: ${info.count}`);
+  assert.equal(info.default, "gpt-5.6-luna");
+  assert.equal(info.local, "OpenAI Chat: local");
+});
+
+Deno.test("running a prompt in the same setup fails for want of the openai npm package", async () => {
+  const result = await runFresh(["prompt"]);
+  assert.notEqual(result.code, 0);
+  assert.match(result.stderr, /npm package not found in cache: "openai", --cached-only is specified/);
+});
+
+Deno.test("deno info: mod.ts's static import graph has no npm: module; npm comes only by dynamic import", async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", MOD_URL.pathname],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  interface Dependency {
+    specifier: string;
+    code?: { specifier: string };
+    isDynamic?: boolean;
+  }
+  const graph = JSON.parse(new TextDecoder().decode(output.stdout)) as {
+    roots: string[];
+    modules: { specifier: string; dependencies?: Dependency[] }[];
+    redirects: Record<string, string>;
+  };
+  const bySpecifier = new Map(graph.modules.map((m) => [m.specifier, m]));
+  const resolve = (specifier: string) => graph.redirects[specifier] ?? specifier;
+  const reached = new Set<string>();
+  const dynamicNpm = new Set<string>();
+  const pending = [...graph.roots];
+  while (pending.length) {
+    const specifier = resolve(pending.pop()!);
+    if (reached.has(specifier)) continue;
+    reached.add(specifier);
+    for (const dep of bySpecifier.get(specifier)?.dependencies ?? []) {
+      if (!dep.code) continue; // type-only imports are erased at run time
+      if (dep.isDynamic) {
+        if (dep.code.specifier.startsWith("npm:")) dynamicNpm.add(dep.code.specifier);
+        continue;
+      }
+      pending.push(dep.code.specifier);
+    }
+  }
+  const npm = [...reached].filter((s) => s.startsWith("npm:") || s.includes("/node_modules/"));
+  assert.deepEqual(npm, [], "statically imported npm modules");
+  assert.ok(reached.size > 10, `walked the graph: ${reached.size} modules`);
+  // The check sees npm imports when there are some: the lazy loaders' dynamic imports are in the graph.
+  assert.ok([...dynamicNpm].some((s) => s.startsWith("npm:openai")), [...dynamicNpm].join(", "));
+  assert.ok([...dynamicNpm].some((s) => s.startsWith("npm:zod")), [...dynamicNpm].join(", "));
+});
