@@ -1,0 +1,134 @@
+/**
+ * Ctrl-C and kill mid-stream: `llm prompt` in a subprocess, streaming a slow reply from the loopback server, is
+ * sent SIGINT (or SIGKILL) after its first chunk. The partial answer must stay on stdout and in logs.db, and the
+ * database must stay sound.
+ */
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { join } from "node:path";
+import { startOpenAIServer } from "./support/openai_server.ts";
+import { cliPath } from "./support/run_cli.ts";
+
+const unix = Deno.build.os !== "windows";
+
+/** Starts `llm -m 4o-mini <prompt>` against a slow stream and resolves once its first chunk is on stdout. */
+async function streamUntilFirstChunk(dir: string, serverUrl: string) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", cliPath, "-m", "4o-mini", "tell me slowly"],
+    env: {
+      NO_COLOR: "1",
+      LLM_USER_PATH: dir,
+      OPENAI_BASE_URL: serverUrl,
+      OPENAI_API_KEY: "sk-test",
+      LLM_OPENAI_MAX_RETRIES: "0",
+    },
+    cwd: dir,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stdout = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const stderrText = new Response(child.stderr).text();
+  let seen = "";
+  while (!seen.includes("Once")) {
+    const { value, done } = await stdout.read();
+    if (done) break;
+    seen += value;
+  }
+  const rest = async (): Promise<string> => {
+    while (true) {
+      const { value, done } = await stdout.read();
+      if (done) return seen;
+      seen += value;
+    }
+  };
+  return { child, firstChunk: seen, rest, stderrText };
+}
+
+function integrity(path: string): string {
+  const db = new DatabaseSync(path);
+  try {
+    return (db.prepare("pragma integrity_check").get() as { integrity_check: string }).integrity_check;
+  } finally {
+    db.close();
+  }
+}
+
+Deno.test({
+  name: "interrupt: SIGINT mid-stream exits 130, keeps the partial text and logs it as interrupted",
+  ignore: !unix,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "llm-cli-sigint-" });
+    await using server = await startOpenAIServer();
+    try {
+      server.enqueue({ kind: "slow", chunks: ["Once ", "upon ", "a ", "time"], delayMs: 2000 });
+      const run = await streamUntilFirstChunk(dir, server.url);
+      assert.equal(run.firstChunk, "Once ");
+      run.child.kill("SIGINT");
+      const stdout = await run.rest();
+      const status = await run.child.status;
+      const stderr = await run.stderrText;
+      assert.equal(status.code, 130);
+      assert.equal(stdout, "Once \n");
+      assert.equal(stderr, "Error: Cancelled with Ctrl-C\n");
+
+      const path = join(dir, "logs.db");
+      assert.equal(integrity(path), "ok");
+      const db = new DatabaseSync(path, { readOnly: true });
+      try {
+        const turns = db.prepare(
+          "select s.prompt, s.response, t.response_json from turns t join turn_search s on s.turn_id = t.id",
+        ).all() as { prompt: string; response: string; response_json: string }[];
+        assert.equal(turns.length, 1);
+        assert.equal(turns[0].prompt, "tell me slowly");
+        assert.equal(turns[0].response, "Once ");
+        assert.deepEqual(JSON.parse(turns[0].response_json).llm_interrupted, {
+          reason: "Cancelled with Ctrl-C",
+        });
+      } finally {
+        db.close();
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "interrupt: SIGKILL mid-stream leaves a logs.db that passes integrity_check and keeps earlier turns",
+  ignore: !unix,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "llm-cli-sigkill-" });
+    await using server = await startOpenAIServer();
+    try {
+      const before = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", cliPath, "-m", "4o-mini", "kept"],
+        env: { LLM_USER_PATH: dir, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "sk-test" },
+        stdin: "null",
+        stdout: "null",
+        stderr: "null",
+      }).output();
+      assert.equal(before.code, 0);
+      server.enqueue({ kind: "slow", chunks: ["Once ", "upon ", "a ", "time"], delayMs: 2000 });
+      const run = await streamUntilFirstChunk(dir, server.url);
+      assert.equal(run.firstChunk, "Once ");
+      run.child.kill("SIGKILL");
+      await run.rest();
+      const status = await run.child.status;
+      await run.stderrText;
+      assert.equal(status.signal, "SIGKILL");
+
+      const path = join(dir, "logs.db");
+      assert.equal(integrity(path), "ok");
+      const db = new DatabaseSync(path, { readOnly: true });
+      try {
+        const prompts = db.prepare("select prompt from turn_search").all().map((r) => r.prompt);
+        assert.deepEqual(prompts, ["kept"]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
