@@ -1,0 +1,49 @@
+/**
+ * Errors of the plugin system: a plugin that cannot be found, installed, imported or trusted.
+ * @module
+ */
+import { LlmError } from "../models/errors.ts";
+
+/** Base class of plugin errors; `plugin` names the plugin or specifier involved. */
+export class PluginError extends LlmError {
+  /** The plugin's name or the specifier it was installed from. */
+  readonly plugin: string;
+  /** Creates the error for `plugin`. */
+  constructor(plugin: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.plugin = plugin;
+  }
+}
+
+/** A specifier that `llm install` cannot use, or a download that failed. */
+export class PluginInstallError extends PluginError {}
+
+/** A plugin module that could not be imported, or whose default export is not a plugin. */
+export class PluginImportError extends PluginError {}
+
+/**
+ * A downloaded plugin file whose SHA-256 no longer matches the one recorded when it was installed (or that
+ * the registry's manifest promised).
+ */
+export class PluginIntegrityError extends PluginError {
+  /** The file, relative to the plugin's directory. */
+  readonly file: string;
+  /** Creates the error for `file` of `plugin`. */
+  constructor(plugin: string, file: string, message: string) {
+    super(plugin, message);
+    this.file = file;
+  }
+}
+
+/** No installed plugin has this name or specifier. */
+export class PluginNotFoundError extends PluginError {
+  /** Creates the error for `nameOrSpec`. */
+  constructor(nameOrSpec: string) {
+    super(nameOrSpec, `Plugin '${nameOrSpec}' is not installed. Run 'llm plugins' to list installed plugins`);
+  }
+}
+
+/** The message of any thrown value. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

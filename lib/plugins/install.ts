@@ -1,0 +1,194 @@
+/**
+ * `llm install` and `llm uninstall` as library functions. Installing imports the plugin once to check it and
+ * to record what it registers; `jsr:` packages and URLs are first downloaded into
+ * `<user dir>/plugins/<name>/` (checksums verified and recorded) so they load from disk afterwards, also in
+ * a compiled binary. Local paths are recorded as they are; `npm:` packages are recorded and imported by
+ * specifier.
+ * @module
+ */
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { userDir } from "../user/dir.ts";
+import { registry } from "../registry.ts";
+import { registrationsOf } from "./collect.ts";
+import { type DownloadedPackage, downloadJsrPackage } from "./download_jsr.ts";
+import { downloadUrlModule } from "./download_url.ts";
+import { PluginInstallError } from "./errors.ts";
+import { importPlugin, isCompiledBinary, type LoadedPlugin, pluginDir } from "./loader.ts";
+import { PluginModel } from "./plugin_model.ts";
+import { findPluginRecord, type PluginRecord, readPluginRecords, writePluginRecords } from "./record.ts";
+import { parsePluginSpecifier, type PluginSpecifier } from "./specifier.ts";
+
+/** Options of {@link installPlugin}. */
+export interface InstallOptions {
+  /** Install again even if this specifier is installed, resolving the newest matching version. */
+  upgrade?: boolean;
+  /** Install again even if this specifier is installed. */
+  forceReinstall?: boolean;
+  /** Allow pre-release versions of `jsr:` packages. */
+  pre?: boolean;
+  /** Resolve relative paths against this directory (default: the working directory). */
+  cwd?: string;
+  /** Called with a warning about the plugin (a model id another plugin already has, ...). */
+  onWarning?: (message: string) => void;
+}
+
+/** What {@link installPlugin} did. */
+export interface InstallResult {
+  /** The plugin's record, as saved in plugins.json. */
+  record: PluginRecord;
+  /** `unchanged` when the specifier was already installed and nothing was asked to change. */
+  status: "installed" | "unchanged";
+}
+
+/** A directory name for a plugin name (`@scope/x` becomes `@scope+x`). */
+function dirName(name: string): string {
+  return name.replace(/\//g, "+").replace(/[^A-Za-z0-9@+._-]/g, "_").replace(/^\.+/, "_");
+}
+
+async function download(parsed: PluginSpecifier, dest: string, pre: boolean): Promise<DownloadedPackage> {
+  await Deno.mkdir(dest, { recursive: true });
+  return parsed.kind === "jsr"
+    ? await downloadJsrPackage(parsed, dest, { pre })
+    : await downloadUrlModule(parsed.specifier, dest);
+}
+
+async function removeDir(path: string | undefined): Promise<void> {
+  if (!path) return;
+  await Deno.remove(path, { recursive: true }).catch((error) => {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  });
+}
+
+/**
+ * Installs a plugin from an `https:` URL, `jsr:@scope/name[@range]`, `npm:name[@range]` or a local path, and
+ * records it in plugins.json.
+ *
+ * @example
+ * ```ts
+ * import { installPlugin } from "./install.ts";
+ * const { record } = await installPlugin("jsr:@someone/llm-shout");
+ * console.log(record.name, record.models.map((m) => m.id));
+ * ```
+ * @throws {PluginInstallError} when the specifier cannot be used, the download fails or a hook throws.
+ * @throws {PluginImportError} when the module is not a plugin.
+ */
+export async function installPlugin(spec: string, options: InstallOptions = {}): Promise<InstallResult> {
+  const parsed = parsePluginSpecifier(spec, options.cwd);
+  const before = readPluginRecords();
+  const existing = before.find((r) => r.specifier === parsed.specifier);
+  if (existing && parsed.kind !== "path" && !options.upgrade && !options.forceReinstall) {
+    return { record: existing, status: "unchanged" };
+  }
+  if (parsed.kind === "npm" && isCompiledBinary()) {
+    throw new PluginInstallError(
+      spec,
+      `A compiled llm binary cannot install npm: plugins such as ${spec}: run 'deno run -A jsr:@denollm/llm/cli ` +
+        `install ${spec}', or install a jsr: or https: build of the plugin`,
+    );
+  }
+  if (parsed.kind === "path") {
+    try {
+      await Deno.stat(parsed.specifier);
+    } catch {
+      throw new PluginInstallError(spec, `No plugin file at ${parsed.specifier}; check the path`);
+    }
+  }
+  const pluginsRoot = join(userDir(), "plugins");
+  const temp = parsed.kind === "jsr" || parsed.kind === "url"
+    ? join(pluginsRoot, `.install-${crypto.randomUUID()}`)
+    : undefined;
+  try {
+    const downloaded = temp ? await download(parsed, temp, options.pre ?? false) : undefined;
+    const importUrl = temp && downloaded
+      ? pathToFileURL(join(temp, downloaded.entry)).href
+      : parsed.kind === "path"
+      ? pathToFileURL(parsed.specifier).href
+      : parsed.specifier;
+    const loaded = await importPlugin(importUrl, spec, parsed.specifier);
+    const record = await buildRecord(loaded, parsed, downloaded);
+    if (temp && downloaded) {
+      const finalDir = join(pluginsRoot, dirName(record.name));
+      await removeDir(finalDir);
+      await Deno.rename(temp, finalDir);
+      record.dir = join("plugins", dirName(record.name));
+    }
+    warnDuplicates(record, options.onWarning);
+    // The record replaces any of the same name, or of the same specifier (a plugin that was renamed).
+    const current = readPluginRecords();
+    const replaced = current.filter((r) => r.name === record.name || r.specifier === parsed.specifier);
+    for (const old of replaced) if (old.dir && old.dir !== record.dir) await removeDir(pluginDir(old));
+    const index = current.findIndex((r) => replaced.includes(r));
+    const kept = current.filter((r) => !replaced.includes(r));
+    writePluginRecords(
+      index >= 0 ? [...kept.slice(0, index), record, ...kept.slice(index)] : [...kept, record],
+    );
+    registry.reload();
+    return { record, status: "installed" };
+  } finally {
+    await removeDir(temp);
+  }
+}
+
+async function buildRecord(
+  loaded: LoadedPlugin,
+  parsed: PluginSpecifier,
+  downloaded: DownloadedPackage | undefined,
+): Promise<PluginRecord> {
+  const { plugin, collected } = loaded;
+  if (collected.problems.length) {
+    throw new PluginInstallError(
+      plugin.name,
+      `Plugin '${plugin.name}' from ${parsed.specifier} failed while registering (${
+        collected.problems.join("; ")
+      }); ` +
+        `it was not installed`,
+    );
+  }
+  const version = plugin.version ?? (downloaded?.version || undefined);
+  return {
+    name: plugin.name,
+    ...(version ? { version } : {}),
+    specifier: parsed.specifier,
+    source: parsed.kind,
+    ...(parsed.kind === "jsr" && downloaded ? { resolvedVersion: downloaded.version } : {}),
+    entry: downloaded ? downloaded.entry : parsed.specifier,
+    ...(downloaded ? { files: downloaded.files } : {}),
+    installedAt: new Date().toISOString(),
+    ...(await registrationsOf(plugin, collected)),
+  };
+}
+
+/** Warns about model ids that another plugin or a built-in provider already registers. */
+function warnDuplicates(record: PluginRecord, onWarning?: (message: string) => void): void {
+  if (!onWarning) return;
+  for (const { id } of record.models) {
+    const other = registry.find(id);
+    if (other && !(other instanceof PluginModel && other.plugin === record.name)) {
+      onWarning(
+        `Plugin ${record.name}: model '${id}' is already provided by '${other.label}'; the first one is kept`,
+      );
+    }
+  }
+}
+
+/**
+ * Removes an installed plugin (by name or specifier) from plugins.json and deletes its downloaded files.
+ * Returns its record, or undefined when no such plugin is installed.
+ */
+export async function uninstallPlugin(nameOrSpec: string, cwd?: string): Promise<PluginRecord | undefined> {
+  const records = readPluginRecords();
+  let record = findPluginRecord(records, nameOrSpec);
+  if (!record) {
+    try {
+      record = findPluginRecord(records, parsePluginSpecifier(nameOrSpec, cwd).specifier);
+    } catch {
+      // Not a specifier either.
+    }
+  }
+  if (!record) return undefined;
+  writePluginRecords(records.filter((r) => r !== record));
+  await removeDir(pluginDir(record));
+  registry.reload();
+  return record;
+}

@@ -1,0 +1,267 @@
+/**
+ * The plugins of this process: installed ones (from plugins.json, imported only when needed) and ones
+ * activated for this run (`LLM_PLUGINS`, `loadPlugin()`). Their models join the model registry; a plugin
+ * that fails produces one warning naming it and everything else keeps working.
+ * @module
+ */
+import { Model } from "../models/model.ts";
+import type { RegisterModel } from "../models/registry.ts";
+import { addModelSource, registry } from "../registry.ts";
+import type { Plugin } from "./api.ts";
+import {
+  type Collected,
+  collectRegistrations,
+  type ModelLike,
+  pluginHooks,
+  registrationsOf,
+} from "./collect.ts";
+import { errorMessage, PluginError, PluginImportError } from "./errors.ts";
+import { importPlugin, importRecordedPlugin, importUrlOf, type LoadedPlugin } from "./loader.ts";
+import { PluginModel } from "./plugin_model.ts";
+import { type PluginRecord, readPluginRecords, refreshRegistrations } from "./record.ts";
+
+/** A plugin as `llm plugins` lists it. */
+export interface PluginInfo {
+  /** Its name. */
+  name: string;
+  /** The hooks it implements (`register_models`, ...). */
+  hooks: string[];
+  /** Its version, when known. */
+  version?: string;
+  /** Where it comes from: a path, URL, `jsr:` or `npm:` specifier; absent for built-in plugins. */
+  specifier?: string;
+}
+
+/** A plugin activated for this run, with what it registered. */
+export interface ActivePlugin {
+  /** Its name. */
+  name: string;
+  /** The plugin object. */
+  plugin: Plugin;
+  /** What its hooks registered. */
+  collected: Collected;
+  /** Where it came from, if it was imported. */
+  specifier?: string;
+}
+
+const active = new Map<string, ActivePlugin>();
+const warned = new Set<string>();
+let sourceAdded = false;
+
+/** Reports a problem with a plugin once per process, through the registry's `onWarning` (stderr). */
+export function warnPlugin(name: string, message: string): void {
+  const key = `${name}\u0000${message}`;
+  if (warned.has(key)) return;
+  warned.add(key);
+  registry.onWarning(`Plugin ${name}: ${message}`);
+}
+
+/** The names in `LLM_LOAD_PLUGINS` (undefined when it is not set; empty for none). */
+function loadPluginsFilter(): string[] | undefined {
+  const value = Deno.env.get("LLM_LOAD_PLUGINS");
+  if (value === undefined) return undefined;
+  return value.split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * The installed plugins this run uses: every record in plugins.json, or only those named in
+ * `LLM_LOAD_PLUGINS` (unknown names are reported once). Broken plugins.json is reported and treated as empty.
+ */
+export function enabledRecords(): PluginRecord[] {
+  let records: PluginRecord[];
+  try {
+    records = readPluginRecords();
+  } catch (error) {
+    warnPlugin("plugins.json", errorMessage(error));
+    return [];
+  }
+  const filter = loadPluginsFilter();
+  if (!filter) return records;
+  for (const name of filter) {
+    if (!records.some((r) => r.name === name) && !active.has(name)) {
+      warnPlugin(name, "could not be found; run 'llm plugins' to list installed plugins");
+    }
+  }
+  return records.filter((r) => filter.includes(r.name));
+}
+
+/** Registers a loaded plugin's models: this library's models as they are, others wrapped. */
+function registerCollected(name: string, collected: Collected, register: RegisterModel): void {
+  for (const { model, aliases } of collected.models) {
+    const ours = model instanceof Model ? model : PluginModel.wrap(model, name);
+    register(ours, { aliases, source: name });
+  }
+}
+
+const installedSource = {
+  name: "installed plugins",
+  load(register: RegisterModel): void {
+    for (const record of enabledRecords()) {
+      if (active.has(record.name)) continue; // its live registrations come from its own source
+      for (const model of record.models) {
+        const lazy = PluginModel.lazy(model, record.name, () => resolveRecordedModel(record, model.id));
+        register(lazy, { aliases: model.aliases, source: record.name });
+      }
+    }
+  },
+};
+
+/**
+ * Adds the installed plugins' models (from plugins.json, without importing any plugin) to the registry.
+ * Cheap and idempotent: the CLI calls it on every run; library users call it (or {@link loadPlugins}) once.
+ */
+export function registerInstalledPlugins(): void {
+  if (sourceAdded) return;
+  sourceAdded = true;
+  addModelSource(installedSource);
+}
+
+/**
+ * Imports an installed plugin (once per process), reports hook failures once, and refreshes its record in
+ * plugins.json when what it registers has changed.
+ */
+export async function loadRecordedPlugin(record: PluginRecord): Promise<LoadedPlugin> {
+  const current = active.get(record.name);
+  if (current) {
+    return {
+      plugin: current.plugin,
+      collected: current.collected,
+      specifier: record.specifier,
+      importUrl: "",
+    };
+  }
+  const loaded = await importRecordedPlugin(record);
+  for (const problem of loaded.collected.problems) warnPlugin(record.name, problem);
+  if (!record.dir) {
+    try {
+      const registrations = await registrationsOf(loaded.plugin, loaded.collected);
+      refreshRegistrations(record.name, registrations, loaded.plugin.version ?? record.resolvedVersion);
+    } catch (error) {
+      warnPlugin(record.name, `could not update plugins.json: ${errorMessage(error)}`);
+    }
+  }
+  return loaded;
+}
+
+/** The live model behind a recorded one: imports its plugin and finds the model by id. */
+async function resolveRecordedModel(record: PluginRecord, id: string): Promise<ModelLike> {
+  const loaded = await loadRecordedPlugin(record);
+  const found = loaded.collected.models.find(({ model }) => model.id === id);
+  if (found) return found.model;
+  throw new PluginError(
+    record.name,
+    `Plugin '${record.name}' no longer provides the model '${id}'. Run 'llm models' to list the models it has now`,
+  );
+}
+
+/**
+ * Activates a plugin for this process: a plugin object, or a specifier (path, URL, `jsr:`, `npm:`) to import.
+ * Its models join the registry, replacing those of an installed plugin with the same name.
+ *
+ * @example
+ * ```ts
+ * import { definePlugin, loadPlugin } from "../../mod.ts";
+ * await loadPlugin(definePlugin({ name: "llm-nothing" }));
+ * ```
+ * @throws {PluginImportError} when the module cannot be imported or is not a plugin.
+ */
+export async function loadPlugin(source: string | Plugin): Promise<PluginInfo> {
+  let plugin: Plugin, collected: Collected, specifier: string | undefined;
+  if (typeof source === "string") {
+    const loaded = await importPlugin(importUrlOf(source), source, source);
+    ({ plugin, collected } = loaded);
+    specifier = source;
+  } else {
+    if (typeof source?.name !== "string" || !source.name) {
+      throw new PluginImportError(
+        String(source),
+        'A plugin needs a name: definePlugin({ name: "llm-example" })',
+      );
+    }
+    plugin = source;
+    collected = await collectRegistrations(plugin);
+  }
+  const name = plugin.name;
+  for (const problem of collected.problems) warnPlugin(name, problem);
+  const replaces = active.has(name) || enabledRecords().some((r) => r.name === name);
+  const entry: ActivePlugin = { name, plugin, collected, specifier };
+  active.set(name, entry);
+  registerInstalledPlugins();
+  if (replaces) registry.reload(); // drop the models registered for this name before
+  addModelSource({
+    name,
+    load: (register) => active.get(name) === entry && registerCollected(name, collected, register),
+  });
+  return {
+    name,
+    hooks: pluginHooks(plugin),
+    ...(plugin.version ? { version: plugin.version } : {}),
+    specifier,
+  };
+}
+
+/**
+ * Makes plugins available to a library user or a run of the CLI: registers the installed plugins (lazily)
+ * and imports those named in `LLM_PLUGINS` (comma-separated specifiers) plus `specifiers`. A plugin that
+ * fails is reported once and skipped.
+ */
+export async function loadPlugins(specifiers: string[] = []): Promise<PluginInfo[]> {
+  registerInstalledPlugins();
+  const extra = (Deno.env.get("LLM_PLUGINS") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const infos: PluginInfo[] = [];
+  for (const spec of [...extra, ...specifiers]) {
+    try {
+      infos.push(await loadPlugin(spec));
+    } catch (error) {
+      warnPlugin(spec, errorMessage(error));
+    }
+  }
+  return infos;
+}
+
+/**
+ * Deactivates a plugin activated with {@link loadPlugin}; its models leave the registry (which is reloaded).
+ * Returns false when no plugin of that name was active.
+ */
+export function unloadPlugin(name: string): boolean {
+  if (!active.delete(name)) return false;
+  registry.reload();
+  return true;
+}
+
+/** The plugins activated for this run (not from plugins.json). */
+export function activePlugins(): ActivePlugin[] {
+  return [...active.values()];
+}
+
+/** The built-in "plugins", as `llm plugins --all` lists them. */
+export const BUILTIN_PLUGINS: readonly PluginInfo[] = [
+  { name: "llm.default_plugins.openai_models", hooks: ["register_models"] },
+];
+
+/**
+ * The plugins in use, as `llm plugins` lists them: installed ones (honouring `LLM_LOAD_PLUGINS`), then those
+ * activated for this run, then with `all` the built-in ones. No plugin code is imported.
+ */
+export function getPlugins(options: { all?: boolean } = {}): PluginInfo[] {
+  const infos: PluginInfo[] = [];
+  for (const record of enabledRecords()) {
+    if (active.has(record.name)) continue;
+    infos.push({
+      name: record.name,
+      hooks: record.hooks,
+      ...(record.version ? { version: record.version } : {}),
+      specifier: record.specifier,
+    });
+  }
+  for (const { name, plugin, specifier } of active.values()) {
+    infos.push({
+      name,
+      hooks: pluginHooks(plugin),
+      ...(plugin.version ? { version: plugin.version } : {}),
+      ...(specifier ? { specifier } : {}),
+    });
+  }
+  if (options.all) infos.push(...BUILTIN_PLUGINS.map((p) => ({ ...p, hooks: [...p.hooks] })));
+  return infos;
+}
