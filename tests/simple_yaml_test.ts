@@ -234,7 +234,7 @@ const ERRORS: ErrorCase[] = [
   { name: "empty flow entry", yaml: "a: [x, , y]\n", line: 1, column: 8, says: "expected a value before ','" },
   { name: "missing comma in flow mapping", yaml: "a: {b: 1 c: 2}\n", line: 1, column: 11, says: "expected ',' or '}' after the entry" },
   { name: "unknown escape", yaml: "a: 1\nb: \"\\q\"\n", line: 2, column: 5, says: "unknown escape '\\q' in double quotes" },
-  { name: "short hex escape", yaml: "a: \"\\x4\"\n", line: 1, column: 5, says: "'\\x' needs 2 hex digits of a Unicode code point" },
+  { name: "short hex escape", yaml: "a: \"\\x4\"\n", line: 1, column: 5, says: "unknown escape '\\x' in double quotes" },
   { name: "text after a quoted value", yaml: "a: \"x\" y\n", line: 1, column: 8, says: "unexpected 'y' here" },
   { name: "key over two lines", yaml: "\"multi\n line\": 1\n", line: 1, column: 1, says: "a mapping key must fit on one line" },
   { name: "reserved character @", yaml: "a: @x\n", line: 1, column: 4, says: "'@' cannot start a plain value" },

@@ -61,6 +61,11 @@ const START_ERRORS: Record<string, string> = {
   ">": "block scalars (| or >) cannot be used inside [ ] or { }; use a quoted string",
 };
 
+/** What n line breaks inside a plain or quoted scalar fold to: one is a space, n are n-1 newlines. */
+function folded(breaks: number): string {
+  return breaks === 1 ? " " : "\n".repeat(breaks - 1);
+}
+
 function isBlank(c: string): boolean {
   return c === "" || c === " " || c === "\t" || c === "\n";
 }
@@ -340,77 +345,47 @@ class Reader {
       const next = this.s[p] ?? "";
       const ends = next === "" || next === "#" || next === "\t" || this.atMarker("---", p);
       if (ends || this.atMarker("...", p) || (!flow && this.column(p) <= indent)) return out;
-      gap = breaks === 1 ? " " : "\n".repeat(breaks - 1);
+      gap = folded(breaks);
       this.pos = p;
     }
   }
 
-  /** A single- or double-quoted scalar, which may span lines (folded as plain scalars are). */
+  /** A single- or double-quoted scalar. Line breaks inside fold as in plain scalars, trimming the spaces around. */
   private quoted(): string {
     const start = this.pos, q = this.ch();
-    let out = "";
-    for (this.pos++;;) {
-      const c = this.ch();
-      if (c === "") this.fail(`unterminated string; add the closing ${q}`, start);
-      if (c === q && q === "'" && this.ch(1) === "'") {
-        out += "'";
-        this.pos += 2;
-      } else if (c === q) {
-        this.pos++;
-        return out;
-      } else if (c === "\\" && q === '"') out += this.escape(start);
-      else if (c === " " || c === "\t") {
-        const run = this.pos;
-        while (this.ch() === " " || this.ch() === "\t") this.pos++;
-        if (this.ch() !== "\n") out += this.s.slice(run, this.pos);
-      } else if (c === "\n") {
-        const empty = this.quotedBreaks(start, q);
-        out += empty === 0 ? " " : "\n".repeat(empty);
-      } else {
-        out += c;
-        this.pos++;
-      }
+    const quoted = q === "'" ? /'((?:[^']|'')*)'/y : /"((?:[^"\\]|\\[\s\S])*)"/y;
+    quoted.lastIndex = start;
+    const body = quoted.exec(this.s)?.[1];
+    if (body === undefined || /\n(?:---|\.\.\.)(?:[ \t\n]|$)/.test(body)) {
+      this.fail(`unterminated string; add the closing ${q}`, start);
     }
-  }
-
-  /** Skips line breaks and the indentation after them; returns how many lines were empty. */
-  private quotedBreaks(start: number, q: string): number {
-    let empty = -1;
-    for (; this.ch() === "\n"; empty++) {
-      this.pos++;
-      if (this.atMarker("---") || this.atMarker("...")) {
-        this.fail(`unterminated string; add the closing ${q}`, start);
-      }
-      while (this.ch() === " " || this.ch() === "\t") this.pos++;
-    }
-    return empty;
-  }
-
-  private escape(start: number): string {
-    const e = this.ch(1);
-    if (e === "\n") {
-      this.pos++;
-      return "\n".repeat(this.quotedBreaks(start, '"'));
-    }
-    const length = HEX_LENGTHS[e];
-    if (length) {
-      const hex = this.s.slice(this.pos + 2, this.pos + 2 + length);
-      const code = /^[0-9a-fA-F]+$/.test(hex) && hex.length === length ? parseInt(hex, 16) : -1;
-      if (code < 0 || code > 0x10ffff) {
-        this.fail(`'\\${e}' needs ${length} hex digits of a Unicode code point`);
-      }
-      this.pos += 2 + length;
-      return String.fromCodePoint(code);
-    }
-    const index = e ? ESCAPE_CHARS.indexOf(e) : -1;
-    if (index < 0) this.fail(`unknown escape '\\${e}' in double quotes; write '\\\\' for a backslash`);
-    this.pos += 2;
-    return ESCAPE_VALUES[index];
+    this.pos = quoted.lastIndex;
+    const fold = (breaks: string) => folded(breaks.split("\n").length - 1);
+    if (q === "'") return body.replace(/[ \t]*\n[ \t\n]*/g, fold).replaceAll("''", "'");
+    // One pass, so that an escaped space before a line break is not trimmed away.
+    const pieces =
+      /\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(\n[ \t\n]*)|([\s\S]))|([ \t]*\n[ \t\n]*)/g;
+    type Group = string | undefined;
+    return body.replace(
+      pieces,
+      (_, x: Group, u: Group, U: Group, escapedBreak: Group, other: Group, breaks: Group, offset: number) => {
+        if (breaks) return fold(breaks);
+        if (escapedBreak) return "\n".repeat(escapedBreak.split("\n").length - 2);
+        const code = parseInt(x ?? u ?? U ?? "", 16);
+        if (code <= 0x10ffff) return String.fromCodePoint(code);
+        if (other && ESCAPE_CHARS.includes(other)) return ESCAPE_VALUES[ESCAPE_CHARS.indexOf(other)];
+        const letter = other ?? "U", digits = HEX_LENGTHS[letter];
+        const hint = digits
+          ? `it needs ${digits} hex digits of a code point`
+          : "write '\\\\' for a backslash";
+        this.fail(`unknown escape '\\${letter}' in double quotes; ${hint}`, start + 1 + offset);
+      },
+    );
   }
 
   /** A literal (`|`) or folded (`>`) block scalar, with PyYAML's rules for indentation and chomping. */
   private blockScalar(indent: number): string {
-    const folded = this.ch() === ">";
+    const isFolded = this.ch() === ">";
     let chomp = "", increment = 0;
     for (this.pos++; !isBlank(this.ch()); this.pos++) {
       const c = this.ch();
@@ -436,7 +411,8 @@ class Reader {
       ended = end >= 0;
       this.pos = ended ? end + 1 : stop;
     }
-    if (!ended && lines.at(-1) === "") { // spaces after the last line break are no line
+    // Spaces after the last line break are not a line of their own.
+    if (!ended && lines.at(-1) === "") {
       lines.pop();
       ended = true;
     }
@@ -448,9 +424,9 @@ class Reader {
         continue;
       }
       const previous = lines[i - empty - 1];
-      const fold = folded && previous !== undefined && /^[^ \t]/.test(previous) && /^[^ \t]/.test(lines[i]);
-      if (previous === undefined || !fold) out += "\n".repeat(previous === undefined ? empty : empty + 1);
-      else out += empty ? "\n".repeat(empty) : " ";
+      const fold = isFolded && /^[^ \t]/.test(previous ?? "") && /^[^ \t]/.test(lines[i]);
+      if (previous === undefined) out += "\n".repeat(empty);
+      else out += fold ? folded(empty + 1) : "\n".repeat(empty + 1);
       out += lines[i];
       empty = 0;
     }
