@@ -101,3 +101,21 @@ export { OpenAICompletion } from "./lib/providers/openai_completion.ts";
 export { OpenAIBaseModel, type OpenAIModelConfig } from "./lib/providers/openai_client.ts";
 export type { Zod } from "./lib/deps/zod.ts";
 export type { OpenAIClient } from "./lib/providers/openai_client.ts";
+export {
+  type Interruption,
+  logResponse,
+  LogStore,
+  turnRecordFor,
+  type TurnRecordOptions,
+} from "./lib/logs/log_response.ts";
+export { logsAreOn, logsDbPath, openLogsDb, type OpenLogsDbOptions } from "./lib/logs/db.ts";
+export {
+  LogsDatabaseError,
+  MissingLogsDatabaseError,
+  NewerSchemaError,
+  NotSQLiteError,
+  OpenLogsDatabaseError,
+  ReadOnlyDatabaseError,
+} from "./lib/logs/errors.ts";
+export type { TurnRecord } from "./lib/logs/store.ts";
+export type { CondenseContext, CondenseTool } from "./lib/logs/condense.ts";
