@@ -216,6 +216,38 @@ Deno.test("chat usage details are simplified: zeros and empty objects dropped", 
   assert.equal("refusal" in choice.message, false, "null values are removed from response_json");
 });
 
+Deno.test("chat marks reasoning the API counted but did not show as redacted reasoning, as Python llm does", async () => {
+  await using env = await setup();
+  const { server } = env;
+  const reply = (reasoningTokens: number) => ({
+    kind: "raw" as const,
+    contentType: "application/json",
+    body: JSON.stringify({
+      id: "chatcmpl-1",
+      object: "chat.completion",
+      created: 1,
+      model: "gpt-5",
+      choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
+      usage: {
+        prompt_tokens: 1,
+        completion_tokens: 20,
+        total_tokens: 21,
+        completion_tokens_details: { reasoning_tokens: reasoningTokens },
+      },
+    }),
+  });
+  server.enqueue(reply(12), reply(0));
+  const options = { chat_completions: true };
+  const reasoned = getModel("gpt-5").prompt("hi", { stream: false, options });
+  assert.deepEqual(await reasoned.messages(), [{
+    role: "assistant",
+    parts: [{ type: "reasoning", text: "", redacted: true }, { type: "text", text: "ok" }],
+  }]);
+  assert.deepEqual((await reasoned.usage()).details, { completion_tokens_details: { reasoning_tokens: 12 } });
+  const plain = getModel("gpt-5").prompt("hi", { stream: false, options });
+  assert.deepEqual(await plain.messages(), [{ role: "assistant", parts: [{ type: "text", text: "ok" }] }]);
+});
+
 Deno.test("chat replays recorded tool-call streams cut at 1, 8 and 64 bytes to the same result", async () => {
   await using env = await setup();
   const { server } = env;

@@ -111,6 +111,7 @@ export class OpenAIChat extends OpenAIBaseModel {
     const client = await this.client(context.key);
     const body = this.requestBody(prompt, stream);
     let received = 0;
+    let usage: Record<string, unknown> | undefined;
     try {
       if (stream) {
         const completion = await client.chat.completions.create({ ...body, stream: true } as never, {
@@ -156,7 +157,7 @@ export class OpenAIChat extends OpenAIBaseModel {
             toolCallId: call.id,
           });
         }
-        this.#setUsage(context, combined.usage);
+        usage = combined.usage;
       } else {
         const completion = await client.chat.completions.create({ ...body, stream: false } as never, {
           signal,
@@ -178,7 +179,13 @@ export class OpenAIChat extends OpenAIBaseModel {
           yield { type: "tool_call_args", chunk: fn.arguments ?? "", toolCallId: call.id as string };
         }
         if (typeof message.content === "string") yield message.content;
-        this.#setUsage(context, raw.usage as Record<string, unknown> | undefined);
+        usage = raw.usage as Record<string, unknown> | undefined;
+      }
+      this.#setUsage(context, usage);
+      // As Python llm does: reasoning the API counted but did not show is marked as redacted reasoning.
+      const details = usage?.completion_tokens_details as Record<string, unknown> | undefined;
+      if (typeof details?.reasoning_tokens === "number" && details.reasoning_tokens > 0) {
+        yield { type: "reasoning", chunk: "", redacted: true };
       }
     } catch (error) {
       throw await this.toModelError(error, received);
