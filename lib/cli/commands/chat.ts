@@ -142,6 +142,7 @@ export async function chatCommand(ctx: CommandContext): Promise<number> {
         systemFragments: first ? inputs.systemFragments : undefined,
         hideReasoning: Boolean(v.hideReasoning),
       });
+      const wasFirst: boolean = first;
       first = false;
       answering = true;
       const outcome = await streamResponse(ctx.io, response);
@@ -156,6 +157,12 @@ export async function chatCommand(ctx: CommandContext): Promise<number> {
         // A failed request (HTTP error, dropped connection) ends this answer only; anything else (no key, a
         // bad option) would fail every turn, so it ends the chat.
         if (outcome.error instanceof ModelError) {
+          // A turn that produced nothing is forgotten, so the next one does not send its prompt as history
+          // (and carries the system prompt and fragments if this was the first).
+          if (!outcome.text) {
+            conversation.responses.splice(conversation.responses.indexOf(response), 1);
+            first = wasFirst;
+          }
           ctx.io.stderr.write(`Error: ${outcome.error.message}\n`);
           continue;
         }
