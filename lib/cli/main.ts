@@ -44,6 +44,9 @@ export async function main(args: string[], io: Io = denoIo(), options: MainOptio
   const root = options.root ?? commandTable();
   let path: string[] = [];
   try {
+    // Plugins: installed ones from plugins.json (no plugin code runs), LLM_PLUGINS, and plugin commands.
+    const { preparePlugins } = await import("../plugins/cli_hook.ts");
+    await preparePlugins(root, args);
     const parsed = parseCommandLine(root, args);
     path = parsed.path;
     if (parsed.version) {

@@ -151,10 +151,11 @@ export async function collectRegistrations(plugin: Plugin): Promise<Collected> {
   return c;
 }
 
-/** The label of a model from any copy of the library: its `label`, else `ClassName: id`. */
+/** The label of a model from any copy of the library: its `label`, else `ClassName: id` (`Model: id` for a plain object). */
 export function modelLabel(model: ModelLike): string {
   if (typeof model.label === "string" && model.label) return model.label;
-  return `${(model as { constructor?: { name?: string } }).constructor?.name || "Model"}: ${model.id}`;
+  const className = (model as { constructor?: { name?: string } }).constructor?.name;
+  return `${className && className !== "Object" ? className : "Model"}: ${model.id}`;
 }
 
 /** How a model is recorded in plugins.json. */

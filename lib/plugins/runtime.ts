@@ -50,10 +50,14 @@ let sourceAdded = false;
 
 /** Reports a problem with a plugin once per process, through the registry's `onWarning` (stderr). */
 export function warnPlugin(name: string, message: string): void {
-  const key = `${name}\u0000${message}`;
-  if (warned.has(key)) return;
-  warned.add(key);
-  registry.onWarning(`Plugin ${name}: ${message}`);
+  warnOnce(`Plugin ${name}: ${message}`);
+}
+
+/** Reports `message` through the registry's `onWarning`, unless it was reported before in this process. */
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  registry.onWarning(message);
 }
 
 /** The names in `LLM_LOAD_PLUGINS` (undefined when it is not set; empty for none). */
@@ -213,7 +217,9 @@ export async function loadPlugins(specifiers: string[] = []): Promise<PluginInfo
     try {
       infos.push(await loadPlugin(spec));
     } catch (error) {
-      warnPlugin(spec, errorMessage(error));
+      // Plugin errors already name the plugin.
+      if (error instanceof PluginError) warnOnce(error.message);
+      else warnPlugin(spec, errorMessage(error));
     }
   }
   return infos;
