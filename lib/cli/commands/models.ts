@@ -70,7 +70,10 @@ function pythonTypeName(type: string): string {
   return type.split(", ").map((t) => PYTHON_TYPE_NAMES[t] ?? t).join(", ");
 }
 
-/** Python's `textwrap.fill` as `llm models --options` uses it for attachment types. */
+/**
+ * `text` wrapped to `width` columns including `indent`, as Python's `textwrap.fill` wraps attachment types
+ * (at spaces only: Python would also split words longer than a line, and break after hyphens).
+ */
 function fillIndented(text: string, width: number, indent: string): string {
   return wrapText(text, width - indent.length).map((line) => indent + line).join("\n");
 }
