@@ -145,14 +145,27 @@ function turnSql(options: QueryLogsOptions, conversation: string | null, limit: 
   let from = "turns";
   let rank = "";
   let order = "turns.id desc";
-  if (options.query) {
-    // The FTS table drives the search, so ranking touches only matching rows
+  if (options.query && options.latest) {
+    // A pure filter: walk turns newest first by primary key, keeping those in the match set
+    where.push(`turns.id in (select turn_search.turn_id from turn_search where turn_search.id in
+      (select rowid from turn_search_fts where turn_search_fts match :query))`);
+    params.query = options.query;
+  } else if (options.query && !where.length && limit) {
+    // Nothing but the search: rank in the FTS table alone and join only the best `limit` matches
+    from = `(select rowid as fts_rowid, ${TURN_RANK} as _search_rank from turn_search_fts
+        where turn_search_fts match :query order by _search_rank limit ${limit}) as ranked
+      join turn_search on turn_search.id = ranked.fts_rowid
+      join turns on turns.id = turn_search.turn_id`;
+    rank = ", ranked._search_rank";
+    params.query = options.query;
+    order = "ranked._search_rank";
+  } else if (options.query) {
     from = `turn_search_fts join turn_search on turn_search.id = turn_search_fts.rowid
       join turns on turns.id = turn_search.turn_id`;
     rank = `, ${TURN_RANK} as _search_rank`;
     where.push("turn_search_fts match :query");
     params.query = options.query;
-    if (!options.latest) order = TURN_RANK;
+    order = TURN_RANK;
   }
   const sql = `select turns.id, turns.model, turns.resolved_model, turns.options_json,
       turns.thread_id as conversation_id, turns.duration_ms, turns.datetime_utc, turns.input_tokens,
@@ -187,12 +200,15 @@ function legacySql(options: QueryLogsOptions, conversation: string | null, limit
   let join = "";
   let rank = "";
   let order = "responses.id desc";
-  if (options.query) {
+  if (options.query && options.latest) {
+    where.push("responses.rowid in (select rowid from responses_fts where responses_fts match :query)");
+    params.query = options.query;
+  } else if (options.query) {
     join = "join responses_fts on responses_fts.rowid = responses.rowid";
     rank = `, ${LEGACY_RANK} as _search_rank`;
     where.push("responses_fts match :query");
     params.query = options.query;
-    if (!options.latest) order = LEGACY_RANK;
+    order = LEGACY_RANK;
   }
   where.unshift("not exists (select 1 from turns where turns.id = responses.id)");
   const sql = `select ${LEGACY_COLUMNS}${rank}

@@ -8,7 +8,7 @@
 
 import type { DatabaseSync } from "node:sqlite";
 import { parseJson } from "./query_json.ts";
-import { allIn } from "./query_turns.ts";
+import { allIn } from "./query_sql.ts";
 import type {
   LogAttachment,
   LogFragment,

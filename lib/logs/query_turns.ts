@@ -10,18 +10,18 @@
  * @module
  */
 
-import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { isJsonObject, type JsonObject, type JsonValue, parseJson } from "./query_json.ts";
 import { uncondense, UncondenseError } from "./query_payload.ts";
 import { payloadReplacements } from "./condense.ts";
 import type { Message } from "../models/messages.ts";
+import { loadExtras } from "./query_turns_extras.ts";
+import { allIn } from "./query_sql.ts";
 import type {
   LogAttachment,
-  LogFragment,
   LogRow,
   LogTool,
   LogToolCall,
-  LogToolInstance,
   LogToolResult,
   QueryLogsOptions,
 } from "./query_types.ts";
@@ -58,17 +58,6 @@ interface LoadedPart {
   type: string;
   dict: JsonObject;
   attachments: LogAttachment[];
-}
-
-/** Runs `sql` once per chunk of `values` (bound to the `(?)` list placeholder `$LIST`). */
-export function allIn<T>(db: DatabaseSync, sql: string, values: readonly SQLInputValue[]): T[] {
-  const out: T[] = [];
-  for (let i = 0; i < values.length; i += 500) {
-    const chunk = values.slice(i, i + 500);
-    const query = sql.replace("$LIST", chunk.map(() => "?").join(", "));
-    out.push(...(db.prepare(query).all(...chunk) as T[]));
-  }
-  return out;
 }
 
 class MessageWalker {
@@ -248,63 +237,6 @@ function optionalString(value: JsonValue | undefined): string | null {
 
 function nullable(value: JsonValue | undefined): JsonValue {
   return value === undefined ? null : value;
-}
-
-interface TurnExtras {
-  tools: LogTool[];
-  prompt_fragments: LogFragment[];
-  system_fragments: LogFragment[];
-  instances: Map<string, LogToolInstance>;
-}
-
-function loadExtras(db: DatabaseSync, ids: string[]): Map<string, TurnExtras> {
-  const extras = new Map<string, TurnExtras>(
-    ids.map((id) => [id, { tools: [], prompt_fragments: [], system_fragments: [], instances: new Map() }]),
-  );
-  const toolSql = `select turn_tools.turn_id, tools.id, tools.hash, tools.name, tools.description,
-      tools.input_schema, tool_instances.name as instance_name, tool_instances.arguments as instance_arguments
-    from tools join turn_tools on turn_tools.tool_id = tools.id
-    left join tool_instances on tool_instances.id = turn_tools.instance_id
-    where turn_tools.turn_id in ($LIST) order by turn_tools.turn_id, turn_tools.tool_id`;
-  for (const row of allIn<Record<string, string | number | null>>(db, toolSql, ids)) {
-    extras.get(String(row.turn_id))?.tools.push({
-      id: Number(row.id),
-      hash: String(row.hash),
-      name: String(row.name),
-      description: row.description as string | null,
-      input_schema: parseJson(String(row.input_schema || "{}")),
-      instance: row.instance_name
-        ? { name: String(row.instance_name), arguments: row.instance_arguments as string | null }
-        : null,
-    });
-  }
-  const fragmentSql = `select turn_fragments.turn_id, turn_fragments.kind, fragments.hash, fragments.content,
-      (select json_group_array(fragment_aliases.alias) from fragment_aliases
-        where fragment_aliases.fragment_id = fragments.id) as aliases
-    from turn_fragments join fragments on fragments.id = turn_fragments.fragment_id
-    where turn_fragments.turn_id in ($LIST) order by turn_fragments.turn_id, turn_fragments."order"`;
-  for (const row of allIn<Record<string, string | null>>(db, fragmentSql, ids)) {
-    const target = extras.get(String(row.turn_id));
-    const list = row.kind === "system" ? target?.system_fragments : target?.prompt_fragments;
-    list?.push({
-      hash: String(row.hash),
-      content: String(row.content),
-      aliases: JSON.parse(row.aliases ?? "[]"),
-    });
-  }
-  const instanceSql =
-    `select tool_instantiations.turn_id, tool_instantiations.tool_call_id, tool_instances.name,
-      tool_instances.plugin, tool_instances.arguments
-    from tool_instantiations join tool_instances on tool_instances.id = tool_instantiations.instance_id
-    where tool_instantiations.turn_id in ($LIST)`;
-  for (const row of allIn<Record<string, string | null>>(db, instanceSql, ids)) {
-    extras.get(String(row.turn_id))?.instances.set(String(row.tool_call_id), {
-      name: String(row.name),
-      plugin: row.plugin,
-      arguments: row.arguments,
-    });
-  }
-  return extras;
 }
 
 /** Builds the `llm logs` rows for turn query results, in the order given. */

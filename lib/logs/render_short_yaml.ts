@@ -306,8 +306,17 @@ function emit(w: Writer, value: JsonValue, inMapping: boolean): void {
     w.indent = saved === -2 ? 0 : saved + 2;
     for (const [key, item] of Object.entries(value)) {
       w.writeIndent();
-      w.scalar(key, true);
-      w.indicator(":", false);
+      const analysis = analyze(key);
+      if (Array.from(key).length < 128 && !analysis.empty && !analysis.multiline) {
+        w.scalar(key, true);
+        w.indicator(":", false);
+      } else {
+        // A complex key: "? key" on its own line, then ": value"
+        w.indicator("?", true, false, true);
+        w.scalar(key, false);
+        w.writeIndent();
+        w.indicator(":", true, false, true);
+      }
       emit(w, item, true);
     }
     w.indent = saved;
