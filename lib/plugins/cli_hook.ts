@@ -8,7 +8,8 @@
 import { addCommand, type CommandSpec, findSubcommand } from "../cli/spec.ts";
 import { errorMessage, PluginError } from "./errors.ts";
 import type { PluginRecord } from "./record.ts";
-import { activePlugins, enabledRecords, loadPlugins, loadRecordedPlugin, warnPlugin } from "./runtime.ts";
+import { loadPlugins } from "./activate.ts";
+import { activePlugins, enabledRecords, loadRecordedPlugin, warnPlugin } from "./runtime.ts";
 
 const prepared = new WeakSet<CommandSpec>();
 

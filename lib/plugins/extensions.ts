@@ -1,11 +1,15 @@
 /**
- * What plugins add besides models: tools, template loaders, fragment loaders and embedding models. Listing
- * what is recorded needs no plugin code; getting the functions imports only the plugins that registered them.
- * Duplicate tool names and loader prefixes get `_1`, `_2`... suffixes, as in Python `llm`.
+ * What plugins add besides models: tools, embedding models, and template and fragment loaders. Getting
+ * them imports only the plugins whose records say they have some. Template and fragment loaders are handed
+ * to the loader registries of `lib/templates/loaders.ts` and `lib/fragments/loaders.ts` the first time a
+ * prefix is looked up, so `-t`/`-f` without a prefix never imports a plugin.
+ * Duplicate tool names get `_1`, `_2`... suffixes, as in Python `llm`.
  * @module
  */
-import type { EmbeddingModelLike, FragmentLoader, TemplateLoader, ToolDefinition } from "./api.ts";
-import type { Collected, LoaderEntry } from "./collect.ts";
+import { beforeFragmentLoaderLookup, registerFragmentLoader } from "../fragments/loaders.ts";
+import { beforeTemplateLoaderLookup, registerTemplateLoader } from "../templates/loaders.ts";
+import type { EmbeddingModelLike, ToolDefinition } from "./api.ts";
+import type { Collected } from "./collect.ts";
 import { errorMessage } from "./errors.ts";
 import type { PluginRecord } from "./record.ts";
 import { activePlugins, enabledRecords, loadRecordedPlugin, warnPlugin } from "./runtime.ts";
@@ -16,33 +20,19 @@ export interface PluginTool extends ToolDefinition {
   plugin: string;
 }
 
-/** A loader with the plugin that registered it. */
-export interface PluginLoader<L> extends LoaderEntry<L> {
+/** An embedding model with its aliases and the plugin that registered it. */
+export interface PluginEmbeddingModel {
+  /** The model. */
+  model: EmbeddingModelLike;
+  /** Aliases the plugin gave it. */
+  aliases: string[];
   /** The plugin's name. */
   plugin: string;
-}
-
-/** A loader as recorded, for listing without importing plugins. */
-export interface LoaderListing {
-  /** The prefix (with a `_1` suffix when another plugin took it first). */
-  prefix: string;
-  /** Its description. */
-  description?: string;
-  /** The plugin's name. */
-  plugin: string;
-}
-
-/** Gives each name a unique key: the first keeps it, later ones get `_1`, `_2`... */
-function uniqueKey(map: Map<string, unknown>, name: string): string {
-  if (!map.has(name)) return name;
-  let n = 1;
-  while (map.has(`${name}_${n}`)) n++;
-  return `${name}_${n}`;
 }
 
 /**
- * The collected registrations of every enabled plugin whose record says it has `wants` (and of every plugin
- * activated for this run), importing recorded ones. A plugin that fails to load is reported once and skipped.
+ * The registrations of every enabled plugin whose record says it has `wants` (importing those), then of every
+ * plugin activated for this run. A plugin that fails to load is reported once and skipped.
  */
 async function collectAll(
   wants: (r: PluginRecord) => boolean,
@@ -61,77 +51,60 @@ async function collectAll(
   return result;
 }
 
-/** Every tool plugins register, keyed by (unique) name. Imports only plugins that recorded tools. */
+/** Every tool plugins register, keyed by name (`name_1` for a name taken before). */
 export async function getPluginTools(): Promise<Map<string, PluginTool>> {
   const tools = new Map<string, PluginTool>();
   for (const { name, collected } of await collectAll((r) => r.tools.length > 0)) {
-    for (const tool of collected.tools) tools.set(uniqueKey(tools, tool.name), { ...tool, plugin: name });
+    for (const tool of collected.tools) {
+      let key = tool.name;
+      for (let n = 1; tools.has(key); n++) key = `${tool.name}_${n}`;
+      tools.set(key, { ...tool, plugin: name });
+    }
   }
   return tools;
 }
 
-/** Every template loader, keyed by (unique) prefix. Imports only plugins that recorded template loaders. */
-export async function getTemplateLoaders(): Promise<Map<string, PluginLoader<TemplateLoader>>> {
-  const loaders = new Map<string, PluginLoader<TemplateLoader>>();
-  for (const { name, collected } of await collectAll((r) => r.templateLoaders.length > 0)) {
-    for (const entry of collected.templateLoaders) {
-      loaders.set(uniqueKey(loaders, entry.prefix), { ...entry, plugin: name });
-    }
-  }
-  return loaders;
-}
-
-/** Every fragment loader, keyed by (unique) prefix. Imports only plugins that recorded fragment loaders. */
-export async function getFragmentLoaders(): Promise<Map<string, PluginLoader<FragmentLoader>>> {
-  const loaders = new Map<string, PluginLoader<FragmentLoader>>();
-  for (const { name, collected } of await collectAll((r) => r.fragmentLoaders.length > 0)) {
-    for (const entry of collected.fragmentLoaders) {
-      loaders.set(uniqueKey(loaders, entry.prefix), { ...entry, plugin: name });
-    }
-  }
-  return loaders;
-}
-
-/** Every embedding model plugins register, with its aliases and plugin. */
-export async function getPluginEmbeddingModels(): Promise<
-  { model: EmbeddingModelLike; aliases: string[]; plugin: string }[]
-> {
-  const models: { model: EmbeddingModelLike; aliases: string[]; plugin: string }[] = [];
+/** Every embedding model plugins register. */
+export async function getPluginEmbeddingModels(): Promise<PluginEmbeddingModel[]> {
+  const models: PluginEmbeddingModel[] = [];
   for (const { name, collected } of await collectAll((r) => r.embeddingModels.length > 0)) {
     for (const { model, aliases } of collected.embeddingModels) models.push({ model, aliases, plugin: name });
   }
   return models;
 }
 
-function listLoaders(
-  pick: (
-    r: Pick<PluginRecord, "templateLoaders" | "fragmentLoaders">,
-  ) => { prefix: string; description?: string }[],
-): LoaderListing[] {
-  const seen = new Map<string, LoaderListing>();
-  const activeNames = new Set(activePlugins().map((p) => p.name));
-  const sources = [
-    ...enabledRecords().filter((r) => !activeNames.has(r.name)).map((r) => ({
-      name: r.name,
-      loaders: pick(r),
-    })),
-    ...activePlugins().map((p) => ({ name: p.name, loaders: pick(p.collected) })),
-  ];
-  for (const { name, loaders } of sources) {
-    for (const { prefix, description } of loaders) {
-      const key = uniqueKey(seen, prefix);
-      seen.set(key, { prefix: key, ...(description === undefined ? {} : { description }), plugin: name });
+const handedOver = new Set<string>();
+let connected = false;
+
+/** Registers every plugin's template loaders with the template loader registry, once per plugin. */
+async function handOverTemplateLoaders(): Promise<void> {
+  for (const { name, collected } of await collectAll((r) => r.templateLoaders.length > 0)) {
+    if (handedOver.has(`t\u0000${name}`)) continue;
+    handedOver.add(`t\u0000${name}`);
+    for (const { prefix, loader, description } of collected.templateLoaders) {
+      registerTemplateLoader(prefix, loader, description ?? "");
     }
   }
-  return [...seen.values()];
 }
 
-/** The template loaders plugins registered, from plugins.json (no plugin is imported). */
-export function listTemplateLoaders(): LoaderListing[] {
-  return listLoaders((r) => r.templateLoaders);
+/** Registers every plugin's fragment loaders with the fragment loader registry, once per plugin. */
+async function handOverFragmentLoaders(): Promise<void> {
+  for (const { name, collected } of await collectAll((r) => r.fragmentLoaders.length > 0)) {
+    if (handedOver.has(`f\u0000${name}`)) continue;
+    handedOver.add(`f\u0000${name}`);
+    for (const { prefix, loader, description } of collected.fragmentLoaders) {
+      registerFragmentLoader(prefix, loader, description ?? "");
+    }
+  }
 }
 
-/** The fragment loaders plugins registered, from plugins.json (no plugin is imported). */
-export function listFragmentLoaders(): LoaderListing[] {
-  return listLoaders((r) => r.fragmentLoaders);
+/**
+ * Connects plugins to the template and fragment loader registries: the first lookup of a prefix imports the
+ * plugins that recorded loaders and registers them. Idempotent.
+ */
+export function connectPluginLoaders(): void {
+  if (connected) return;
+  connected = true;
+  beforeTemplateLoaderLookup(handOverTemplateLoaders);
+  beforeFragmentLoaderLookup(handOverFragmentLoaders);
 }

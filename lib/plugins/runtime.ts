@@ -54,7 +54,7 @@ export function warnPlugin(name: string, message: string): void {
 }
 
 /** Reports `message` through the registry's `onWarning`, unless it was reported before in this process. */
-function warnOnce(message: string): void {
+export function warnOnce(message: string): void {
   if (warned.has(message)) return;
   warned.add(message);
   registry.onWarning(message);
@@ -202,27 +202,6 @@ export async function loadPlugin(source: string | Plugin): Promise<PluginInfo> {
     ...(plugin.version ? { version: plugin.version } : {}),
     specifier,
   };
-}
-
-/**
- * Makes plugins available to a library user or a run of the CLI: registers the installed plugins (lazily)
- * and imports those named in `LLM_PLUGINS` (comma-separated specifiers) plus `specifiers`. A plugin that
- * fails is reported once and skipped.
- */
-export async function loadPlugins(specifiers: string[] = []): Promise<PluginInfo[]> {
-  registerInstalledPlugins();
-  const extra = (Deno.env.get("LLM_PLUGINS") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  const infos: PluginInfo[] = [];
-  for (const spec of [...extra, ...specifiers]) {
-    try {
-      infos.push(await loadPlugin(spec));
-    } catch (error) {
-      // Plugin errors already name the plugin.
-      if (error instanceof PluginError) warnOnce(error.message);
-      else warnPlugin(spec, errorMessage(error));
-    }
-  }
-  return infos;
 }
 
 /**
