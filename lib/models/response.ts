@@ -316,7 +316,18 @@ function assembleParts(events: StreamEvent[], calls: ToolCall[]): Part[] {
   let last: TextPart | ReasoningPart | undefined;
   for (const event of events) {
     if (event.type === "reasoning" && event.redacted) {
-      if (!redacted.length) redacted.push({ type: "reasoning", text: "", redacted: true });
+      // Each withheld reasoning item keeps its provider data (encrypted reasoning must be sent back); a bare
+      // "reasoning happened" marker is kept once.
+      if (event.providerMetadata) {
+        redacted.push({
+          type: "reasoning",
+          text: "",
+          redacted: true,
+          provider_metadata: { ...event.providerMetadata },
+        });
+      } else if (!redacted.some((p) => !(p as ReasoningPart).provider_metadata)) {
+        redacted.push({ type: "reasoning", text: "", redacted: true });
+      }
       continue;
     }
     if (event.type !== "text" && event.type !== "reasoning") continue;
