@@ -132,3 +132,70 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "interrupt: Ctrl-C in llm chat cancels the answer, logs it, and the chat goes on",
+  ignore: !unix,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "llm-cli-chat-sigint-" });
+    await using server = await startOpenAIServer();
+    try {
+      server.enqueue({ kind: "slow", chunks: ["Once ", "upon ", "a ", "time"], delayMs: 2000 });
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", cliPath, "chat", "-m", "4o-mini"],
+        env: {
+          NO_COLOR: "1",
+          LLM_USER_PATH: dir,
+          OPENAI_BASE_URL: server.url,
+          OPENAI_API_KEY: "sk-test",
+          LLM_OPENAI_MAX_RETRIES: "0",
+        },
+        cwd: dir,
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const stdin = child.stdin.getWriter();
+      await stdin.write(new TextEncoder().encode("tell me slowly\n"));
+      const stdout = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+      const stderrText = new Response(child.stderr).text();
+      let seen = "";
+      while (!seen.includes("Once")) {
+        const { value, done } = await stdout.read();
+        if (done) break;
+        seen += value;
+      }
+      child.kill("SIGINT");
+      await stdin.write(new TextEncoder().encode("after\n"));
+      await stdin.close();
+      while (true) {
+        const { value, done } = await stdout.read();
+        if (done) break;
+        seen += value;
+      }
+      const status = await child.status;
+      const stderr = await stderrText;
+      assert.equal(status.code, 0, stderr);
+      assert.match(seen, /> Once \n> Echo: after\n> \n$/);
+      assert.match(stderr, /^Cancelled/);
+      assert.equal(server.requests.length, 2);
+      assert.deepEqual(server.requests[1].body.messages, [
+        { role: "user", content: "tell me slowly" },
+        { role: "assistant", content: "Once " },
+        { role: "user", content: "after" },
+      ]);
+      const db = new DatabaseSync(join(dir, "logs.db"), { readOnly: true });
+      try {
+        const rows = db.prepare(
+          "select s.response, t.response_json from turns t join turn_search s on s.turn_id = t.id order by t.id",
+        ).all() as { response: string; response_json: string }[];
+        assert.deepEqual(rows.map((r) => r.response), ["Once ", "Echo: after"]);
+        assert.ok(JSON.parse(rows[0].response_json).llm_interrupted);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
