@@ -147,7 +147,6 @@ export async function chatCommand(ctx: CommandContext): Promise<number> {
       answering = true;
       const outcome = await streamResponse(ctx.io, response);
       answering = false;
-      if (!response.stream && outcome.text) ctx.io.stdout.write(outcome.text + "\n");
       await logChatResponse(LogStore, database, response, outcome.error);
       if (outcome.error !== undefined) {
         if (outcome.interrupted) {
