@@ -159,3 +159,23 @@ Deno.test("chat: !edit sends what $EDITOR saved, and says so when nothing was sa
     assert.equal(server.requests.length, 1);
   });
 });
+
+Deno.test("chat: --no-stream prints each answer once; -o replaces the model_options.json defaults", async () => {
+  await withChat(async (chat, { dir, server }) => {
+    await Deno.writeTextFile(
+      join(dir, "model_options.json"),
+      JSON.stringify({ "gpt-4o-mini": { temperature: "0.2", max_tokens: "9" } }),
+    );
+    const whole = await chat("hi\nthere\n", ["-m", "4o-mini", "--no-stream"]);
+    assert.equal(whole.code, 0, whole.stderr);
+    assert.equal(whole.stdout, BANNER + "> Echo: hi\n> Echo: there\n> \n");
+    assert.notEqual(server.requests[0].body.stream, true);
+    assert.equal(server.requests[0].body.temperature, 0.2);
+    assert.equal(server.requests[0].body.max_tokens, 9);
+
+    const replaced = await chat("hi\n", ["-m", "4o-mini", "-o", "temperature", "0.7"]);
+    assert.equal(replaced.code, 0, replaced.stderr);
+    assert.equal(server.requests[2].body.temperature, 0.7);
+    assert.equal("max_tokens" in server.requests[2].body, false, "-o replaces the defaults entirely");
+  });
+});
