@@ -130,10 +130,7 @@ export async function logsList(ctx: CommandContext): Promise<void> {
     throw new LogsCommandError((error as Error).message);
   }
   for (
-    const [key, flag] of [["fragment", "-f/--fragment"], ["schema", "--schema"], [
-      "schemaMulti",
-      "--schema-multi",
-    ]]
+    const [key, flag] of [["schema", "--schema"], ["schemaMulti", "--schema-multi"]]
   ) {
     const value = v[key];
     if (Array.isArray(value) ? value.length : value) {
@@ -169,6 +166,7 @@ export async function logsList(ctx: CommandContext): Promise<void> {
         idGte: v.idGte as string | undefined,
         tools: (v.tool as string[] | undefined) ?? [],
         anyTools: Boolean(v.tools),
+        fragments: await fragmentHashes(db, (v.fragment as string[] | undefined) ?? [], ctx),
         jsonReplacements: (id) => (registry.find(id)?.jsonReplacements ?? null) as JsonObject | null,
       });
     } catch (error) {
@@ -179,4 +177,18 @@ export async function logsList(ctx: CommandContext): Promise<void> {
   } finally {
     db.close();
   }
+}
+
+/** `-f` values (paths, URLs, aliases, hashes, `-`, `prefix:arg`) as the SHA-256 hashes the query filters on. */
+async function fragmentHashes(
+  db: import("node:sqlite").DatabaseSync,
+  values: string[],
+  ctx: CommandContext,
+): Promise<string[]> {
+  if (!values.length) return [];
+  const { resolveFragments } = await import("../../fragments/resolve.ts");
+  const { fragmentHash } = await import("../../fragments/fragment.ts");
+  const { readStdinText } = await import("../io.ts");
+  const { fragments } = await resolveFragments(values, { db, readStdin: () => readStdinText(ctx.io) });
+  return fragments.map((f) => fragmentHash(f.content));
 }

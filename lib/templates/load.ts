@@ -1,0 +1,142 @@
+/**
+ * Finding and loading templates for `-t`: an `http(s)://` URL, `prefix:rest` for a plugin's template loader
+ * (unless a file of that name exists), a file path, or a name in the user directory's `templates/`.
+ *
+ * @example
+ * ```ts
+ * import { loadTemplate } from "./load.ts";
+ * const template = await loadTemplate("summarize"); // <user_dir>/templates/summarize.yaml
+ * template.apply("some text", undefined, {});
+ * ```
+ * @module
+ */
+import { join } from "node:path";
+import { fetchText, FetchTextError, isHttpUrl } from "../fragments/fetch_text.ts";
+import { loadYaml } from "../deps/yaml.ts";
+import { LlmError } from "../models/errors.ts";
+import { userPath } from "../user/dir.ts";
+import { templateLoader } from "./loaders.ts";
+import { pluginReference } from "./prefix_registry.ts";
+import { Template } from "./template.ts";
+
+/** A template that could not be found or read: no such name, a bad URL, a failing loader, broken YAML. */
+export class TemplateLoadError extends LlmError {
+  /** The name, path, URL or `prefix:rest` asked for. */
+  readonly template: string;
+  /** Creates the error for `template`. */
+  constructor(template: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.template = template;
+  }
+}
+
+/** No template file has this name (and it is not a path, URL or `prefix:rest`). */
+export class NoSuchTemplateError extends TemplateLoadError {
+  /** Creates the error for `name`, looked for at `path`. */
+  constructor(name: string, path: string) {
+    super(
+      name,
+      `Invalid template: ${name}. There is no file ${path}; run 'llm templates list' to see your templates`,
+    );
+  }
+}
+
+/** The templates directory, `<user_dir>/templates` (created if missing). */
+export function templatesDir(): string {
+  const dir = userPath("templates");
+  Deno.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** The file of the stored template `name`: `<user_dir>/templates/<name>.yaml`. */
+export function templateFile(name: string): string {
+  return join(templatesDir(), `${name}.yaml`);
+}
+
+/**
+ * Parses template YAML (`where` names its file or URL in errors). A YAML string is a prompt.
+ * @throws {TemplateLoadError} for YAML that does not parse.
+ * @throws {import("./template.ts").InvalidTemplateError} for fields that are wrong.
+ */
+export async function parseTemplateYaml(name: string, text: string, where: string): Promise<Template> {
+  const yaml = await loadYaml();
+  let data: unknown;
+  try {
+    // YAML 1.1, as PyYAML reads it: `yes`/`no` are booleans; later duplicate keys win.
+    data = yaml.parse(text, { version: "1.1", uniqueKeys: false });
+  } catch (error) {
+    const detail = (error as Error).message.split("\n")[0];
+    throw new TemplateLoadError(
+      name,
+      `Invalid YAML in template ${where}: ${detail}. Fix the file and try again`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return Template.fromData(name, data, where);
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+async function fromLoader(
+  name: string,
+  { prefix, rest }: { prefix: string; rest: string },
+): Promise<Template> {
+  const entry = await templateLoader(prefix);
+  if (!entry) {
+    throw new TemplateLoadError(
+      name,
+      `Unknown template prefix: ${prefix}. Run 'llm templates loaders' to list the prefixes plugins provide`,
+    );
+  }
+  let data: unknown;
+  try {
+    data = await entry.loader(rest);
+  } catch (error) {
+    throw new TemplateLoadError(
+      name,
+      `Could not load template ${name}: ${(error as Error)?.message ?? error}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const own = typeof data === "object" && data !== null &&
+    typeof (data as { name?: unknown }).name === "string";
+  // Code from a plugin's template is never run: functions stay untrusted.
+  return Template.fromData(own ? (data as { name: string }).name : name, data, `'${name}'`);
+}
+
+/**
+ * Loads the template `-t name` names.
+ * @throws {TemplateLoadError} when it cannot be found, fetched or parsed.
+ * @throws {import("./template.ts").InvalidTemplateError} when its fields are wrong.
+ */
+export async function loadTemplate(name: string): Promise<Template> {
+  if (isHttpUrl(name)) {
+    let text: string;
+    try {
+      text = await fetchText(name);
+    } catch (error) {
+      if (!(error instanceof FetchTextError)) throw error;
+      throw new TemplateLoadError(name, `Could not load template ${name}: ${error.reason}`, { cause: error });
+    }
+    return await parseTemplateYaml(name, text, name);
+  }
+  const reference = pluginReference(name);
+  if (reference) return await fromLoader(name, reference);
+  const path = isFile(name) ? name : templateFile(name);
+  if (!isFile(path)) {
+    throw new NoSuchTemplateError(name, path);
+  }
+  const template = await parseTemplateYaml(name, await Deno.readTextFile(path), path);
+  template.functionsTrusted = true;
+  return template;
+}
