@@ -158,7 +158,7 @@ Deno.test("llm fragments set, show, list (YAML, --aliases, -q, --json) and remov
         `  source: ${file.replaceAll("/", "\\/")}\n  content: Hello fragment 1\n$`,
     ),
   );
-  assert.match((await run("list", "--aliases")).stdout, /aliases:\n  - f1/);
+  assert.ok((await run("list", "--aliases")).stdout.includes("aliases:\n  - f1\n"));
   assert.equal((await run("list", "-q", "nothing-matches")).stdout, "");
   const json = JSON.parse((await run("list", "--json", "-q", "fragment 1")).stdout);
   assert.deepEqual(json.map((r: { aliases: string[] }) => r.aliases), [["f1"]]);
@@ -212,5 +212,35 @@ Deno.test("fragment loaders: llm fragments loaders, and -f prefix:arg through a 
   } finally {
     unregisterFragmentLoader("upper");
     unregisterFragmentLoader("bare");
+  }
+});
+
+Deno.test("llm chat: -f goes on the first message, !fragment lines send fragments (also inside !multi)", async () => {
+  await using env = await setup();
+  const file = join(env.dir.path, "a.txt");
+  await Deno.writeTextFile(file, "File text");
+  assert.equal(
+    (await runCli(["fragments", "set", "b", "-"], { env: env.env, stdin: "Aliased text" })).code,
+    0,
+  );
+  const chat = await runCli(["chat", "-m", "gpt-4o-mini", "-f", file], {
+    env: env.env,
+    stdin: `hi\n!fragment b\n!multi\nline one\n!fragment ${file}\n!end\nquit\n`,
+  });
+  assert.equal(chat.code, 0, chat.stderr);
+  const lastUser = (i: number) => messagesOf(env.server.requests[i].body).at(-1);
+  assert.deepEqual(lastUser(0), ["user", "File text\nhi"]);
+  assert.deepEqual(lastUser(1), ["user", "Aliased text"]);
+  assert.deepEqual(lastUser(2), ["user", "File text\nline one"]);
+  assert.equal(env.server.requests.length, 3);
+  const db = new DatabaseSync(join(env.dir.path, "logs.db"));
+  try {
+    const used = db.prepare(
+      `select f.content from turn_fragments tf join fragments f on f.id = tf.fragment_id
+       join turns t on t.id = tf.turn_id order by t.id`,
+    ).all().map((r) => r.content);
+    assert.deepEqual(used, ["File text", "Aliased text", "File text"]);
+  } finally {
+    db.close();
   }
 });

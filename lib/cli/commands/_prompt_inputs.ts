@@ -175,7 +175,9 @@ export async function resolveInputs(ctx: CommandContext, _model: Model): Promise
     fragments,
     systemFragments,
     schema,
-    hasInput: fragments.length > 0 || schema !== undefined,
+    // A template with its own prompt and no $input needs no typed text either (Python llm does not wait).
+    hasInput: fragments.length > 0 || schema !== undefined ||
+      Boolean(template?.data.prompt && !template.variables().includes("input")),
     afterLog: recordFragments,
   };
 }

@@ -93,6 +93,7 @@ export async function chatCommand(ctx: CommandContext): Promise<number> {
   let multi = false;
   let endToken = "!end";
   let gathered: string[] = [];
+  let gatheredFragments: string[] = [];
   try {
     while (true) {
       ctx.io.stdout.write(multi ? "" : "> ");
@@ -115,17 +116,20 @@ export async function chatCommand(ctx: CommandContext): Promise<number> {
         }
         line = edited.trim();
       }
+      let typedFragments: string[] = [];
       if (line.trim().startsWith("!fragment ")) {
-        ctx.io.stderr.write("!fragment is not supported yet by llm for Deno\n");
-        continue;
+        ({ prompt: line, fragments: typedFragments } = await extras.chatFragments(ctx, line));
       }
       if (multi) {
         if (line.trim() !== endToken) {
           if (line) gathered.push(line);
+          gatheredFragments.push(...typedFragments);
           continue;
         }
         line = gathered.join("\n");
+        typedFragments = gatheredFragments;
         gathered = [];
+        gatheredFragments = [];
         multi = false;
       } else if (line.trim() === "exit" || line.trim() === "quit") {
         return 0;
@@ -138,7 +142,7 @@ export async function chatCommand(ctx: CommandContext): Promise<number> {
         options,
         key: v.key as string | undefined,
         stream: !v.noStream,
-        fragments: first ? inputs.fragments : undefined,
+        fragments: first ? [...inputs.fragments, ...typedFragments] : typedFragments,
         systemFragments: first ? inputs.systemFragments : undefined,
         hideReasoning: Boolean(v.hideReasoning),
       });
@@ -147,7 +151,7 @@ export async function chatCommand(ctx: CommandContext): Promise<number> {
       answering = true;
       const outcome = await streamResponse(ctx.io, response);
       answering = false;
-      await logChatResponse(LogStore, database, response, outcome.error);
+      await logChatResponse(LogStore, database, response, outcome.error, inputs.afterLog);
       if (outcome.error !== undefined) {
         if (outcome.interrupted) {
           ctx.io.stderr.write("Cancelled\n");
@@ -180,12 +184,14 @@ async function logChatResponse(
   database: string,
   response: Response,
   error: unknown,
+  afterLog?: extras.ResolvedInputs["afterLog"],
 ): Promise<void> {
   if (error !== undefined && !response.textSoFar()) return;
   const opened = store.open(database);
   try {
     const reason = error === undefined ? undefined : { reason: String((error as Error)?.message ?? error) };
     await opened.log(response, { interrupted: reason });
+    if (afterLog) await afterLog(opened.db, response);
   } finally {
     opened.close();
   }
