@@ -100,7 +100,7 @@ export { OpenAIResponses } from "./lib/providers/openai_responses.ts";
 export { OpenAICompletion } from "./lib/providers/openai_completion.ts";
 export { OpenAIBaseModel, type OpenAIModelConfig } from "./lib/providers/openai_client.ts";
 export type { Zod } from "./lib/deps/zod.ts";
-export type { OpenAIClient } from "./lib/providers/openai_client.ts";
+
 export {
   type Interruption,
   logResponse,

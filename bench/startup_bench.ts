@@ -1,6 +1,6 @@
 /**
  * Startup benchmark: wall time of `deno run` for a script that imports mod.ts and lists the models, against an
- * empty script (Deno's own start-up), and against one that also loads the OpenAI SDK (what the lazy loading
+ * empty script (Deno's own start-up), and against one that also loads zod (what the lazy loading
  * saves). Each is run once to warm Deno's caches, then `--runs` times (default 15); the median, minimum and
  * 90th percentile are printed as a Markdown table.
  *
@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 
 const MOD_URL = new URL("../mod.ts", import.meta.url).href;
-const OPENAI_LOADER_URL = new URL("../lib/deps/openai.ts", import.meta.url).href;
+const ZOD_LOADER_URL = new URL("../lib/deps/zod.ts", import.meta.url).href;
 const CONFIG_PATH = new URL("../deno.json", import.meta.url).pathname;
 
 /** A script to time. */
@@ -33,10 +33,10 @@ const CASES: Case[] = [
     };\nif (getModels().length === 0) Deno.exit(1);\n`,
   },
   {
-    name: "… + load the OpenAI SDK",
+    name: "… + load zod (option validation)",
     source: `import { getModels } from ${JSON.stringify(MOD_URL)};\n` +
-      `import { loadOpenAI } from ${JSON.stringify(OPENAI_LOADER_URL)};\n` +
-      `getModels();\nawait loadOpenAI();\n`,
+      `import { loadZod } from ${JSON.stringify(ZOD_LOADER_URL)};\n` +
+      `getModels();\nawait loadZod();\n`,
   },
 ];
 
@@ -61,7 +61,7 @@ function median(sorted: number[]): number {
 async function runOnce(script: string, env: Record<string, string>): Promise<number> {
   const started = performance.now();
   const output = await new Deno.Command(Deno.execPath(), {
-    // The project's deno.json and lockfile, as `deno task` would use them (the SDK resolves as pinned there).
+    // The project's deno.json and lockfile, as `deno task` would use them (npm packages resolve as pinned there).
     args: ["run", "-A", "--config", CONFIG_PATH, script],
     env,
     stdout: "null",

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { loadOpenAI } from "../lib/deps/openai.ts";
 import {
   type OpenAIServer,
   recordedExchange,
@@ -10,7 +9,7 @@ import {
 const FIXTURES = new URL("./fixtures/openai-recorded/", import.meta.url);
 
 async function client(baseURL: string) {
-  const { default: OpenAI } = await loadOpenAI();
+  const { default: OpenAI } = await import("npm:openai@^7");
   return new OpenAI({ apiKey: "sk-test-key", baseURL, maxRetries: 0 });
 }
 
@@ -254,7 +253,7 @@ Deno.test("status replies: OpenAI error bodies, custom bodies and headers reach 
     { kind: "status", status: 429, headers: { "retry-after": "7" } },
     { kind: "status", status: 500, body: { error: { message: "Boom", type: "server_error" } } },
   );
-  const { default: OpenAI } = await loadOpenAI();
+  const { default: OpenAI } = await import("npm:openai@^7");
   const openai = await client(server.url);
   const ask = () => openai.chat.completions.create({ model: "m", messages: USER_X });
   await assert.rejects(ask(), (error: unknown) => {

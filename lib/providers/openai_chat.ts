@@ -5,6 +5,7 @@
 import type { Message } from "../models/messages.ts";
 import type { Prompt } from "../models/prompt.ts";
 import type { ExecuteContext } from "../models/response.ts";
+import { postJson, postStream } from "./openai_http.ts";
 import { CHAT_JSON_REPLACEMENTS } from "./openai_json_replacements.ts";
 import { type Chunk, pythonJson, simplifyUsageDetails } from "../models/stream.ts";
 import { apiOptions, OpenAIBaseModel, type OpenAIModelConfig, withoutNulls } from "./openai_client.ts";
@@ -108,18 +109,16 @@ export class OpenAIChat extends OpenAIBaseModel {
   /** Runs the request; shared with Responses models when `chat_completions` is set. */
   async *runChat(prompt: Prompt, context: ExecuteContext): AsyncGenerator<Chunk> {
     const { response, signal, stream } = context;
-    const client = await this.client(context.key);
+    const connection = this.connection(context.key, signal);
     const body = this.requestBody(prompt, stream);
     let received = 0;
     let usage: Record<string, unknown> | undefined;
     try {
       if (stream) {
-        const completion = await client.chat.completions.create({ ...body, stream: true } as never, {
-          signal,
-        });
+        const completion = postStream(connection, "/chat/completions", { ...body, stream: true });
         const combined = new ChunkCombiner();
         const calls = new Map<number, { id?: string; name: string; args: string }>();
-        for await (const raw of completion as unknown as AsyncIterable<Record<string, unknown>>) {
+        for await (const raw of completion) {
           combined.add(raw);
           const choice = (raw.choices as Record<string, unknown>[] | undefined)?.[0];
           const delta = choice?.delta as Record<string, unknown> | undefined;
@@ -159,10 +158,8 @@ export class OpenAIChat extends OpenAIBaseModel {
         }
         usage = combined.usage;
       } else {
-        const completion = await client.chat.completions.create({ ...body, stream: false } as never, {
-          signal,
-        });
-        const raw = completion as unknown as Record<string, unknown>;
+        const completion = await postJson(connection, "/chat/completions", { ...body, stream: false });
+        const raw = completion;
         response.setResponseJson(withoutNulls(raw));
         const message = ((raw.choices as Record<string, unknown>[])?.[0]?.message ?? {}) as Record<
           string,
@@ -188,7 +185,7 @@ export class OpenAIChat extends OpenAIBaseModel {
         yield { type: "reasoning", chunk: "", redacted: true };
       }
     } catch (error) {
-      throw await this.toModelError(error, received);
+      throw this.toModelError(error, received, signal);
     }
   }
 

@@ -2,8 +2,12 @@
  * What the OpenAI models share: their settings, the SDK client, and turning SDK errors into `ModelError`s.
  * @module
  */
-import type OpenAI from "npm:openai@^7";
-import { loadOpenAI } from "../deps/openai.ts";
+import {
+  type OpenAIConnection,
+  OpenAIConnectionError,
+  OpenAIHttpError,
+  OpenAIStreamError,
+} from "./openai_http.ts";
 import { CancelledError, isLlmError, ModelError } from "../models/errors.ts";
 import { Model } from "../models/model.ts";
 import { openAIOptions } from "./openai_options.ts";
@@ -49,9 +53,6 @@ export interface OpenAIModelConfig {
   defaultMaxTokens?: number;
 }
 
-/** The SDK client type. */
-export type OpenAIClient = OpenAI;
-
 /** Base of the OpenAI model classes. */
 export abstract class OpenAIBaseModel extends Model {
   /** The model's settings. */
@@ -91,32 +92,29 @@ export abstract class OpenAIBaseModel extends Model {
     return this.config.apiBase ?? Deno.env.get("OPENAI_BASE_URL") ?? "https://api.openai.com/v1";
   }
 
-  /** Makes an SDK client for `key` (a server that needs no key gets `DUMMY_KEY`, as Python `llm` sends). */
-  async client(key: string | undefined): Promise<OpenAIClient> {
-    const { default: OpenAI } = await loadOpenAI();
+  /** Where requests go, with `key` (a server that needs no key gets `DUMMY_KEY`, as Python `llm` sends). */
+  connection(key: string | undefined, signal?: AbortSignal): OpenAIConnection {
     const retries = Number(Deno.env.get("LLM_OPENAI_MAX_RETRIES") ?? "2");
-    return new OpenAI({
-      apiKey: key ?? "DUMMY_KEY",
+    return {
       baseURL: this.baseURL,
-      defaultHeaders: this.config.headers,
-      maxRetries: Number.isFinite(retries) && retries >= 0 ? retries : 2,
-    });
+      apiKey: key ?? "DUMMY_KEY",
+      headers: this.config.headers,
+      maxRetries: Number.isInteger(retries) && retries >= 0 ? retries : 2,
+      signal,
+    };
   }
 
-  /** Turns an SDK or network error into a `ModelError` that says what happened and what to do. */
-  async toModelError(error: unknown, received: number): Promise<unknown> {
+  /** Turns an HTTP, network or parsing error into a `ModelError` that says what happened and what to do. */
+  toModelError(error: unknown, received: number, signal?: AbortSignal): unknown {
     if (isLlmError(error)) return error;
-    const sdk = await loadOpenAI();
-    if (error instanceof sdk.APIUserAbortError) return new CancelledError("Cancelled", { cause: error });
-    if (error instanceof sdk.APIConnectionError) {
-      const cause = (error as { cause?: unknown }).cause;
-      const detail = cause instanceof Error ? cause.message : error.message;
+    if (signal?.aborted) return new CancelledError("Cancelled", { cause: error });
+    if (error instanceof OpenAIConnectionError) {
       return new ModelError(
-        `Could not connect to ${this.baseURL}: ${detail}. Check the API base URL and that the server is running`,
+        `Could not connect to ${this.baseURL}: ${error.message}. Check the API base URL and that the server is running`,
         { kind: "connection", cause: error },
       );
     }
-    if (error instanceof sdk.APIError && typeof error.status === "number") {
+    if (error instanceof OpenAIHttpError) {
       return new ModelError(httpMessage(error.status, apiMessage(error), this.needsKey), {
         kind: "http",
         status: error.status,
@@ -125,6 +123,12 @@ export abstract class OpenAIBaseModel extends Model {
     }
     const message = error instanceof Error ? error.message : String(error);
     const detail = message.replace(/\.$/, "");
+    if (error instanceof OpenAIStreamError) {
+      return new ModelError(`The server reported an error while streaming: ${detail}. Try again`, {
+        kind: "stream",
+        cause: error,
+      });
+    }
     if (error instanceof SyntaxError) {
       return new ModelError(
         `The server at ${this.baseURL} sent a malformed response (${detail}); ` +
@@ -140,8 +144,8 @@ export abstract class OpenAIBaseModel extends Model {
   }
 }
 
-function apiMessage(error: { message: string; error?: unknown }): string {
-  const body = error.error as { message?: unknown } | undefined;
+function apiMessage(error: OpenAIHttpError): string {
+  const body = (error.body as { error?: { message?: unknown } } | null)?.error;
   // A trailing period is dropped: a hint follows the message.
   if (body && typeof body.message === "string") return body.message.trim().replace(/\.$/, "");
   return error.message.replace(/^\d{3}\s*/, "").trim().replace(/\.$/, "");

@@ -2,6 +2,7 @@
  * The legacy completion model (`POST /completions`), `gpt-3.5-turbo-instruct`.
  * @module
  */
+import { postJson, postStream } from "./openai_http.ts";
 import { CHAT_JSON_REPLACEMENTS } from "./openai_json_replacements.ts";
 import { messageText } from "../models/messages.ts";
 import type { Prompt } from "../models/prompt.ts";
@@ -45,14 +46,14 @@ export class OpenAICompletion extends OpenAIBaseModel {
   override async *execute(prompt: Prompt, context: ExecuteContext): AsyncGenerator<Chunk> {
     if (prompt.system) throw new Error("System prompts are not supported for OpenAI completion models");
     const { response, signal, stream } = context;
-    const client = await this.client(context.key);
+    const connection = this.connection(context.key, signal);
     const body = this.requestBody(prompt, stream);
     let received = 0;
     try {
       if (stream) {
-        const completion = await client.completions.create({ ...body, stream: true } as never, { signal });
+        const completion = postStream(connection, "/completions", { ...body, stream: true });
         const combined = new ChunkCombiner();
-        for await (const raw of completion as unknown as AsyncIterable<Record<string, unknown>>) {
+        for await (const raw of completion) {
           combined.add(raw);
           const text = (raw.choices as Record<string, unknown>[] | undefined)?.[0]?.text;
           if (typeof text === "string" && text) {
@@ -63,19 +64,14 @@ export class OpenAICompletion extends OpenAIBaseModel {
         response.setResponseJson(withoutNulls(combined.result()));
         setUsage(context, combined.usage);
       } else {
-        const raw = await client.completions.create({ ...body, stream: false } as never, {
-          signal,
-        }) as unknown as Record<
-          string,
-          unknown
-        >;
+        const raw = await postJson(connection, "/completions", { ...body, stream: false });
         response.setResponseJson(withoutNulls(raw));
         const text = (raw.choices as Record<string, unknown>[] | undefined)?.[0]?.text;
         if (typeof text === "string") yield text;
         setUsage(context, raw.usage as Record<string, unknown> | undefined);
       }
     } catch (error) {
-      throw await this.toModelError(error, received);
+      throw this.toModelError(error, received, signal);
     }
   }
 }

@@ -2,6 +2,7 @@
  * OpenAI Responses API models (`POST /responses`): the reasoning models and the gpt-5 family.
  * @module
  */
+import { postJson, postStream } from "./openai_http.ts";
 import { ModelError } from "../models/errors.ts";
 import type { Message } from "../models/messages.ts";
 import type { Prompt } from "../models/prompt.ts";
@@ -141,17 +142,17 @@ export class OpenAIResponses extends OpenAIBaseModel {
       throw new Error(`Model ${this.id} does not support system prompts`);
     }
     const { response, signal, stream } = context;
-    const client = await this.client(context.key);
+    const connection = this.connection(context.key, signal);
     const body = this.requestBody(prompt);
     let received = 0;
     let usage: Record<string, unknown> | undefined;
     let hadReasoning = false;
     try {
       if (stream) {
-        const events = await client.responses.create({ ...body, stream: true } as never, { signal });
+        const events = postStream(connection, "/responses", { ...body, stream: true });
         const calls = new Map<string, { callId?: string; name: string }>();
         const streamedReasoning = new Set<string>();
-        for await (const event of events as unknown as AsyncIterable<Item>) {
+        for await (const event of events) {
           const type = event.type as string;
           if (type === "response.output_text.delta") {
             const delta = String(event.delta ?? "");
@@ -194,9 +195,7 @@ export class OpenAIResponses extends OpenAIBaseModel {
           }
         }
       } else {
-        const raw = await client.responses.create({ ...body, stream: false } as never, {
-          signal,
-        }) as unknown as Item;
+        const raw = await postJson(connection, "/responses", { ...body, stream: false });
         const final = withoutNulls(raw) as Item;
         response.setResponseJson(final);
         usage = final.usage as Item | undefined;
@@ -221,7 +220,7 @@ export class OpenAIResponses extends OpenAIBaseModel {
         }
       }
     } catch (error) {
-      throw await this.toModelError(error, received);
+      throw this.toModelError(error, received, signal);
     }
     if (usage) {
       const details: Record<string, unknown> = {};

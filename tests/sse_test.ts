@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { readServerSentEvents, type ServerSentEvent } from "../lib/providers/sse.ts";
+
+/** A byte stream delivering `text` in pieces of `size` bytes. */
+function pieces(text: string, size: number): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (offset >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(offset, offset + size));
+      offset += size;
+    },
+  });
+}
+
+async function read(text: string, size = 1 << 20): Promise<ServerSentEvent[]> {
+  const events: ServerSentEvent[] = [];
+  for await (const event of readServerSentEvents(pieces(text, size))) events.push(event);
+  return events;
+}
+
+const STREAM = [
+  ": a comment, ignored",
+  "event: response.created",
+  'data: {"type":"response.created","text":"héllo 🐦"}',
+  "",
+  "data: line one",
+  "data:line two",
+  "id: 7",
+  "retry: 10",
+  "",
+  "",
+  "data: [DONE]",
+  "",
+].join("\n");
+
+const EXPECTED: ServerSentEvent[] = [
+  { event: "response.created", data: '{"type":"response.created","text":"héllo 🐦"}' },
+  { event: undefined, data: "line one\nline two" },
+  { event: undefined, data: "[DONE]" },
+];
+
+Deno.test("SSE: events, multi-line data, comments and other fields, whole or cut at any byte", async () => {
+  assert.deepEqual(await read(STREAM), EXPECTED);
+  for (const size of [1, 2, 3, 8, 64]) {
+    assert.deepEqual(await read(STREAM, size), EXPECTED, `pieces of ${size}`);
+  }
+});
+
+Deno.test("SSE: CRLF and CR line endings, even split between CR and LF", async () => {
+  const crlf = STREAM.replaceAll("\n", "\r\n");
+  const cr = STREAM.replaceAll("\n", "\r");
+  for (const size of [1, 5, 64]) {
+    assert.deepEqual(await read(crlf, size), EXPECTED, `CRLF, pieces of ${size}`);
+    assert.deepEqual(await read(cr, size), EXPECTED, `CR, pieces of ${size}`);
+  }
+});
+
+Deno.test("SSE: a last event without its blank line is still delivered; an empty stream yields nothing", async () => {
+  assert.deepEqual(await read("data: a\n\ndata: b"), [{ event: undefined, data: "a" }, {
+    event: undefined,
+    data: "b",
+  }]);
+  assert.deepEqual(await read(""), []);
+  assert.deepEqual(await read(": only a comment\n\n"), []);
+});
