@@ -35,14 +35,6 @@ export class PluginIntegrityError extends PluginError {
   }
 }
 
-/** No installed plugin has this name or specifier. */
-export class PluginNotFoundError extends PluginError {
-  /** Creates the error for `nameOrSpec`. */
-  constructor(nameOrSpec: string) {
-    super(nameOrSpec, `Plugin '${nameOrSpec}' is not installed. Run 'llm plugins' to list installed plugins`);
-  }
-}
-
 /** The message of any thrown value. */
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -133,15 +133,6 @@ export function writePluginRecords(records: PluginRecord[]): void {
   writeJsonFile(pluginsJsonPath(), { plugins: records });
 }
 
-/** Adds `record`, replacing any record with the same name; keeps the others in order. */
-export function savePluginRecord(record: PluginRecord): void {
-  const records = readPluginRecords();
-  const index = records.findIndex((r) => r.name === record.name);
-  if (index >= 0) records[index] = record;
-  else records.push(record);
-  writePluginRecords(records);
-}
-
 /** Updates what an installed plugin registered, when it differs from the record; true when it changed. */
 export function refreshRegistrations(name: string, registrations: Registrations, version?: string): boolean {
   const records = readPluginRecords();
