@@ -63,6 +63,13 @@ Deno.test("llm install PATH, llm plugins, plugin commands and models", async () 
   const prompt = await runCli(["-m", "yell", "hello there", "-o", "times", "2", "--no-log"]);
   assert.equal(prompt.stdout, "HELLO THERE HELLO THERE\n");
   assert.equal(prompt.code, 0);
+
+  // Template and fragment loaders reach -t and -f; `llm templates loaders` lists them.
+  const fragment = await runCli(["-m", "yell", "-f", "shout:abc", "q", "--no-log"]);
+  assert.equal(fragment.stdout, "ABC\nQ\n");
+  const template = await runCli(["-m", "yell", "-t", "shout:hello", "--no-log"]);
+  assert.equal(template.stdout, "HELLO\n");
+  assert.equal((await runCli(["templates", "loaders"])).stdout, "shout:\n  Shouted templates\n");
 });
 
 Deno.test("listing needs no plugin code: a plugin that breaks later fails only when it is used", async () => {
