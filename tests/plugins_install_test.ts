@@ -107,6 +107,20 @@ Deno.test("install by URL downloads the module and its relative imports, with ch
   assert.equal(await getModel("shout").prompt("from disk").text(), "FROM DISK");
 });
 
+Deno.test("install by an extension-less URL (a bundle) names the file after its content type", async () => {
+  await using _dir = await tempUserDir();
+  await using server = startPluginServer(fixtures);
+  server.serve(
+    "/bundles/llm-bundle",
+    'export default { name: "llm-bundle", registerModels(r) { r({ id: "b", async *execute() { yield "bundled"; } }); } };\n',
+  );
+  const { record } = await installPlugin(`${server.url}/bundles/llm-bundle`);
+  assert.equal(record.entry, "llm-bundle.js");
+  assert.deepEqual(Object.keys(record.files ?? {}), ["llm-bundle.js"]);
+  registerInstalledPlugins();
+  assert.equal(await getModel("b").prompt("x").text(), "bundled");
+});
+
 Deno.test("a downloaded file that changed after install is refused with a clear error", async () => {
   await using dir = await tempUserDir();
   await using server = startPluginServer(fixtures);

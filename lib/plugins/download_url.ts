@@ -25,6 +25,9 @@ export function findImports(source: string): string[] {
   return [...found];
 }
 
+/** File names Deno imports by extension; others (e.g. `https://esm.sh/pkg`) get one from the content type. */
+const MODULE_EXTENSION = /\.(ts|mts|cts|tsx|js|mjs|cjs|jsx)$/;
+
 /** Whether a specifier is relative (`./x.ts`, `../y.ts`, `/z.ts`). */
 function isRelative(specifier: string): boolean {
   return specifier.startsWith("./") || specifier.startsWith("../") || specifier.startsWith("/");
@@ -50,6 +53,7 @@ function commonDir(paths: string[]): string {
  */
 export async function downloadUrlModule(url: string, dest: string): Promise<DownloadedPackage> {
   const fetched = new Map<string, Uint8Array>();
+  const types = new Map<string, string>();
   const queue = [new URL(url)];
   queue[0].hash = "";
   while (queue.length) {
@@ -69,6 +73,7 @@ export async function downloadUrlModule(url: string, dest: string): Promise<Down
     }
     const data = new Uint8Array(await response.arrayBuffer());
     fetched.set(next.href, data);
+    types.set(next.href, response.headers.get("content-type") ?? "");
     if (fetched.size > 500) {
       throw new PluginInstallError(
         url,
@@ -88,7 +93,8 @@ export async function downloadUrlModule(url: string, dest: string): Promise<Down
   let entry = "";
   for (const u of urls) {
     let relative = decodeURIComponent(u.pathname.slice(root.length)) || "index.ts";
-    if (u.search) relative += `_${(await sha256Hex(u.search)).slice(0, 8)}.ts`;
+    if (u.search) relative += `_${(await sha256Hex(u.search)).slice(0, 8)}`;
+    if (!MODULE_EXTENSION.test(relative)) relative += /typescript/.test(types.get(u.href)!) ? ".ts" : ".js";
     const data = fetched.get(u.href)!;
     await Deno.mkdir(dirname(join(dest, relative)), { recursive: true });
     await Deno.writeFile(join(dest, relative), data);

@@ -30,6 +30,8 @@ export interface PluginServer extends AsyncDisposable {
   requests: string[];
   /** Adds (or replaces) a version of `@scope/name`; the highest non-yanked version becomes `latest`. */
   addJsrVersion(pkg: string, version: string, contents: JsrVersion): void;
+  /** Serves `text` at `path` (e.g. an extension-less bundle URL) with `contentType`. */
+  serve(path: string, text: string, contentType?: string): void;
   /** Stops the server. */
   close(): Promise<void>;
 }
@@ -51,9 +53,12 @@ function contentType(path: string): string {
 export function startPluginServer(root: string): PluginServer {
   const packages = new Map<string, Map<string, JsrVersion>>();
   const requests: string[] = [];
+  const extra = new Map<string, { text: string; contentType: string }>();
   const handler = async (request: Request): Promise<Response> => {
     const path = decodeURIComponent(new URL(request.url).pathname);
     requests.push(path);
+    const served = extra.get(path);
+    if (served) return new Response(served.text, { headers: { "content-type": served.contentType } });
     if (path.startsWith("/files/")) {
       try {
         const text = await Deno.readTextFile(join(root, path.slice("/files/".length)));
@@ -105,6 +110,9 @@ export function startPluginServer(root: string): PluginServer {
     addJsrVersion(pkg, version, contents) {
       if (!packages.has(pkg)) packages.set(pkg, new Map());
       packages.get(pkg)!.set(version, contents);
+    },
+    serve(path, text, contentType = "application/javascript") {
+      extra.set(path, { text, contentType });
     },
     close: () => server.shutdown(),
     [Symbol.asyncDispose]: () => server.shutdown(),
