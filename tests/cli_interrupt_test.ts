@@ -199,3 +199,36 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "interrupt: SIGINT while waiting for a --no-stream answer exits 130 and logs nothing",
+  ignore: !unix,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "llm-cli-sigint-whole-" });
+    await using server = await startOpenAIServer();
+    try {
+      server.enqueue({ kind: "slow", chunks: ["Once ", "upon"], delayMs: 5000 });
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", cliPath, "-m", "4o-mini", "--no-stream", "wait"],
+        env: { NO_COLOR: "1", LLM_USER_PATH: dir, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "sk-test" },
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      await server.waitForRequests(1);
+      child.kill("SIGINT");
+      const { code, stdout, stderr } = await child.output();
+      assert.equal(code, 130);
+      assert.equal(new TextDecoder().decode(stdout), "");
+      assert.equal(new TextDecoder().decode(stderr), "Error: Cancelled with Ctrl-C\n");
+      const db = new DatabaseSync(join(dir, "logs.db"), { readOnly: true });
+      try {
+        assert.equal(db.prepare("select count(*) as n from turns").get()!.n, 0);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -83,20 +83,22 @@ Deno.test("prompt: -m id and alias, -q, LLM_MODEL, default_model.txt and -s choo
 
   ok(await t.llm(["-q", "4O", "-q", "mini", "query"]));
   assert.equal(server.requests[2].body.model, "gpt-4o-mini");
+  ok(await t.llm(["-q", "4.1", "query"]));
+  assert.equal(server.requests.at(-1)!.body.model, "gpt-4.1", "the shortest of gpt-4.1, -mini and -nano");
   const noMatch = failure(await t.llm(["-q", "4o", "-q", "no-such-thing", "x"]));
   assert.match(noMatch, /No model found matching queries 4o, no-such-thing/);
 
   ok(await t.llm(["from env"], { env: { LLM_MODEL: "4o-mini" } }));
-  assert.equal(server.requests[3].body.model, "gpt-4o-mini");
+  assert.equal(server.requests.at(-1)!.body.model, "gpt-4o-mini");
 
   await Deno.writeTextFile(join(t.dir, "default_model.txt"), "gpt-4o\n");
   ok(await t.llm(["-s", "Be brief", "default"]));
-  assert.equal(server.requests[4].body.model, "gpt-4o");
-  assert.deepEqual(server.requests[4].body.messages, [
+  assert.equal(server.requests.at(-1)!.body.model, "gpt-4o");
+  assert.deepEqual(server.requests.at(-1)!.body.messages, [
     { role: "system", content: "Be brief" },
     { role: "user", content: "default" },
   ]);
-  assert.equal(server.requests.length, 5);
+  assert.equal(server.requests.length, 6);
 });
 
 Deno.test("prompt: -o is validated and overrides model_options.json; --options shows them without a db", async () => {
