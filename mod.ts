@@ -119,3 +119,61 @@ export {
 } from "./lib/logs/errors.ts";
 export type { TurnRecord } from "./lib/logs/store.ts";
 export type { CondenseContext, CondenseTool } from "./lib/logs/condense.ts";
+export {
+  type AttachmentLoad,
+  type CommandRegistry,
+  definePlugin,
+  type EmbeddingModelLike,
+  type FragmentData,
+  type FragmentLoader,
+  HOOK_NAMES,
+  type HookResult,
+  type Plugin,
+  type RegisterEmbeddingModelHook,
+  type RegisterFragmentLoaderHook,
+  type RegisterModelHook,
+  type RegisterTemplateLoaderHook,
+  type RegisterToolHook,
+  type TemplateData,
+  type TemplateLoader,
+  type ToolDefinition,
+} from "./lib/plugins/api.ts";
+export { loadPlugins } from "./lib/plugins/activate.ts";
+export {
+  getPlugins,
+  loadPlugin,
+  type PluginInfo,
+  registerInstalledPlugins,
+  unloadPlugin,
+} from "./lib/plugins/runtime.ts";
+export {
+  type InstallOptions,
+  installPlugin,
+  type InstallResult,
+  uninstallPlugin,
+} from "./lib/plugins/install.ts";
+export {
+  getPluginEmbeddingModels,
+  getPluginTools,
+  type PluginEmbeddingModel,
+  type PluginTool,
+} from "./lib/plugins/extensions.ts";
+export { PluginModel } from "./lib/plugins/plugin_model.ts";
+export {
+  PluginError,
+  PluginImportError,
+  PluginInstallError,
+  PluginIntegrityError,
+} from "./lib/plugins/errors.ts";
+export {
+  type CommandRecord,
+  type LoaderRecord,
+  type ModelRecord,
+  type PluginRecord,
+  pluginsJsonPath,
+  type PluginSourceKind,
+  readPluginRecords,
+  type Registrations,
+} from "./lib/plugins/record.ts";
+export type { ModelLike } from "./lib/plugins/collect.ts";
+export type { OpenAIConnection } from "./lib/providers/openai_http.ts";

@@ -18,3 +18,23 @@ export type { ExecuteContext, Response } from "./lib/models/response.ts";
 export type { Chunk, StreamEvent, ToolCall, Usage } from "./lib/models/stream.ts";
 export { defineOptions, type OptionsDefinition } from "./lib/models/options.ts";
 export { ModelError, NeedsKeyError } from "./lib/models/errors.ts";
+export {
+  type CommandRegistry,
+  definePlugin,
+  type FragmentLoader,
+  type Plugin,
+  type RegisterModelHook,
+  type TemplateLoader,
+  type ToolDefinition,
+} from "./lib/plugins/api.ts";
+export type { CommandContext, CommandSpec } from "./lib/cli/spec.ts";
+export type {
+  ArgSpec,
+  ArgValues,
+  CommandResult,
+  OptionSpec,
+  OptionType,
+  OptionValues,
+  RunCommand,
+} from "./lib/cli/spec.ts";
+export type { InputStream, Io, OutputStream } from "./lib/cli/io.ts";
