@@ -19,6 +19,9 @@ import { templateLoader } from "./loaders.ts";
 import { pluginReference } from "./prefix_registry.ts";
 import { Template } from "./template.ts";
 
+const PY_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
+const PY_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
+
 /** A template that could not be found or read: no such name, a bad URL, a failing loader, broken YAML. */
 export class TemplateLoadError extends LlmError {
   /** The name, path, URL or `prefix:rest` asked for. */
@@ -62,8 +65,18 @@ export async function parseTemplateYaml(name: string, text: string, where: strin
   const yaml = await loadYaml();
   let data: unknown;
   try {
-    // YAML 1.1, as PyYAML reads it: `yes`/`no` are booleans; later duplicate keys win.
-    data = yaml.parse(text, { version: "1.1", uniqueKeys: false });
+    // YAML 1.1, as PyYAML reads it: `yes`/`no`/`on`/`off` are booleans (but not `y`/`n`, which the yaml
+    // package's 1.1 schema reads as booleans too); later duplicate keys win.
+    data = yaml.parse(text, {
+      version: "1.1",
+      uniqueKeys: false,
+      customTags: (tags) =>
+        tags.map((tag) =>
+          typeof tag === "object" && tag.tag === "tag:yaml.org,2002:bool" && !tag.collection
+            ? { ...tag, test: tag.test?.test("true") ? PY_TRUE : PY_FALSE }
+            : tag
+        ),
+    });
   } catch (error) {
     const detail = (error as Error).message.split("\n")[0];
     throw new TemplateLoadError(
