@@ -35,9 +35,11 @@ async function editText(initial = ""): Promise<string | null> {
       stderr: "inherit",
     }).output();
     if (!status.success) return null;
+    // Saved means the file changed: new content, or a new modification time for the same content.
     const after = (await Deno.stat(path)).mtime?.getTime();
-    if (after === before) return null;
-    return await Deno.readTextFile(path);
+    const text = await Deno.readTextFile(path);
+    if (text === initial && after === before) return null;
+    return text;
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
