@@ -12,9 +12,6 @@ import { join } from "node:path";
 import { startOpenAIServer } from "./support/openai_server.ts";
 import { VERSION } from "../lib/version.ts";
 
-/** The error of Deno's npm copy-package bug (see the first test). */
-const COPY_PACKAGE_BUG = /Cannot find module '[^']*\/openai\/[\d.]+_\d+\/index\.js'/;
-
 const repoDir = fileURLToPath(new URL("../", import.meta.url));
 
 /** A loopback HTTP server of the repository's files, recording the paths asked for. */
@@ -91,16 +88,10 @@ for await (const chunk of response) chunks.push(chunk);
 console.log(JSON.stringify({ text: chunks.join(""), chunks: chunks.length, usage: await response.usage() }));
 `,
   );
-  // With a deno.json the first run writes deno.lock, as in a user's project.
+  // With a deno.json the first run writes deno.lock, as in a user's project; its npm packages (none, for a
+  // prompt without options) resolve then.
   await Deno.writeTextFile(join(work.path, "deno.json"), "{}\n");
-  let run = await deno(["run", "-A", "script.ts"], work.path, env);
-  if (run.code !== 0 && COPY_PACKAGE_BUG.test(run.stderr)) {
-    // Deno 2.9 sometimes resolves the OpenAI SDK (whose optional peer is zod) to a peer-dependency copy
-    // ("openai/7.x_1") it never writes to its cache, when both are imported lazily and no lock file pins them.
-    // The run after it, with the lock file the first one wrote, works. See BENCHMARKS.md.
-    console.warn(`first run hit Deno's npm copy-package bug; running again:\n${run.stderr.split("\n")[0]}`);
-    run = await deno(["run", "-A", "script.ts"], work.path, env);
-  }
+  const run = await deno(["run", "-A", "script.ts"], work.path, env);
   assert.equal(run.code, 0, run.stderr);
   const out = JSON.parse(run.stdout);
   assert.equal(out.text, "Echo: hello from afar");
