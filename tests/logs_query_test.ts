@@ -2,8 +2,8 @@ import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import {
+  conversationOfLatestTurn,
   InvalidSearchQueryError,
-  latestConversationId,
   NoConversationsError,
   queryLogs,
 } from "../lib/logs/query.ts";
@@ -68,19 +68,19 @@ Deno.test("a conversation lists all of its rows unless a count is given; current
     deepStrictEqual(ids(db, { conversationId: "01m9thread0000000000000001", count: 1 }), [
       "01m9aaaaaaaaaaaaaaaaaaaaa2",
     ]);
-    strictEqual(latestConversationId(db), "01m9thread0000000000000005");
+    strictEqual(conversationOfLatestTurn(db), "01m9thread0000000000000005");
     deepStrictEqual(ids(db, { current: true }), ["01m9aaaaaaaaaaaaaaaaaaaaa5", "01m9aaaaaaaaaaaaaaaaaaaaa6"]);
     // A legacy response newer than every turn makes its conversation the current one
     db.exec(`insert into responses (id, model, prompt, response, conversation_id, datetime_utc)
       values ('01mzzzzzzzzzzzzzzzzzzzzzzz', 'old', 'newest', 'r', '01k0conv000000000000000001', '2027')`);
-    strictEqual(latestConversationId(db), "01k0conv000000000000000001");
+    strictEqual(conversationOfLatestTurn(db), "01k0conv000000000000000001");
   });
 });
 
 Deno.test("current on an empty database is a NoConversationsError", async () => {
   await withDb((db) => {
     db.exec("pragma foreign_keys = off; delete from turns; delete from responses;");
-    strictEqual(latestConversationId(db), null);
+    strictEqual(conversationOfLatestTurn(db), null);
     throws(() => queryLogs(db, { current: true }), NoConversationsError);
     deepStrictEqual(queryLogs(db, {}), []);
   });

@@ -4,9 +4,9 @@ import { condenseJson, payloadReplacements } from "../lib/logs/condense.ts";
 import { messageHash, pyFloat } from "../lib/logs/hash.ts";
 import {
   conversationName,
-  latestConversationId,
   loadConversation,
   logTurn,
+  newestConversationId,
   pythonDatetimeStr,
   pythonIsoformat,
   type TurnRecord,
@@ -434,7 +434,7 @@ Deno.test("loadConversation reads threads written by Python and by us, and legac
     const skunk = loadConversation(db, "01m8ar7x53ghkh89aqyq35pqv4")!;
     assert.equal(skunk.turns[0].system, "Answer tersely");
     assert.deepEqual(skunk.turns[0].options, { temperature: 0.5 });
-    assert.equal(latestConversationId(db), "01m8ar80emcyh7rvsaek5ptgd6");
+    assert.equal(newestConversationId(db), "01m8ar80emcyh7rvsaek5ptgd6");
     assert.equal(loadConversation(db, "missing"), null);
 
     // Continue a Python conversation: the shared history is not written again.
@@ -477,7 +477,7 @@ Deno.test("loadConversation reads threads written by Python and by us, and legac
       user("again"),
       assistant("hello again"),
     ]);
-    assert.equal(latestConversationId(db), "01zzzzzzzzzzzzzzzzzzzzzzzy");
+    assert.equal(newestConversationId(db), "01zzzzzzzzzzzzzzzzzzzzzzzy");
   } finally {
     await done();
   }

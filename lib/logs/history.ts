@@ -121,8 +121,12 @@ function textOf(messages: Message[], type: "text" | "reasoning" = "text"): strin
   return messages.flatMap((m) => m.parts).map((p) => (p.type === type ? p.text : "")).join("");
 }
 
-/** The id of the most recent conversation, from threads and legacy conversations alike, or `null`. */
-export function latestConversationId(db: DatabaseSync): string | null {
+/**
+ * The id of the most recently created conversation (threads and legacy conversations alike, newest ULID
+ * first), or `null`: what `llm prompt -c` continues, as in Python `llm`. `llm logs -c` instead shows the
+ * conversation of the latest turn (`conversationOfLatestTurn` in query.ts).
+ */
+export function newestConversationId(db: DatabaseSync): string | null {
   const row = db.prepare(
     "SELECT id FROM (SELECT id FROM threads UNION SELECT id FROM conversations) ORDER BY id DESC LIMIT 1",
   ).get() as Row | undefined;

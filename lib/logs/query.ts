@@ -62,10 +62,11 @@ function tableExists(db: DatabaseSync, name: string): boolean {
 }
 
 /**
- * The id of the most recent conversation (0.32 threads and legacy conversations alike, by newest row id),
- * or `null` when nothing has been logged.
+ * The conversation of the most recent turn or legacy response (by newest row id), or `null` when nothing has
+ * been logged: what `llm logs -c` shows, as in Python `llm`. `llm prompt -c` instead continues the most
+ * recently created conversation (`newestConversationId` in history.ts).
  */
-export function latestConversationId(db: DatabaseSync): string | null {
+export function conversationOfLatestTurn(db: DatabaseSync): string | null {
   const turn = db.prepare("select thread_id as cid, id from turns order by id desc limit 1").get() as
     | { cid: string | null; id: string }
     | undefined;
@@ -236,7 +237,7 @@ type Ranked<T> = T & { id: string; _search_rank?: number };
 export function queryLogs(db: DatabaseSync, options: QueryLogsOptions = {}): LogRow[] {
   let conversation = options.conversationId ?? null;
   if (options.current) {
-    conversation = latestConversationId(db);
+    conversation = conversationOfLatestTurn(db);
     if (conversation === null) throw new NoConversationsError();
   }
   const count = options.count ?? (conversation ? 0 : 3);

@@ -23,11 +23,11 @@ import {
 } from "./hash.ts";
 
 export {
-  latestConversationId,
   loadChain,
   loadConversation,
   type LoadedConversation,
   type LoadedTurn,
+  newestConversationId,
 } from "./history.ts";
 
 /** Everything about one prompt/response exchange that `logs.db` records. */

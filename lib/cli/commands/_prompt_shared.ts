@@ -158,10 +158,10 @@ export async function resumeConversation(
   id: string | undefined,
 ): Promise<ResumedConversation> {
   const { openLogsDb } = await import("../../logs/db.ts");
-  const { latestConversationId, loadConversation } = await import("../../logs/history.ts");
+  const { newestConversationId, loadConversation } = await import("../../logs/history.ts");
   const db = openLogsDb(databasePath);
   try {
-    const wanted = id ?? latestConversationId(db) ?? undefined;
+    const wanted = id ?? newestConversationId(db) ?? undefined;
     if (!wanted) throw new NoConversationError(undefined);
     const loaded = loadConversation(db, wanted);
     if (!loaded) throw new NoConversationError(wanted);

@@ -104,7 +104,9 @@ export async function logsBackup(ctx: CommandContext): Promise<void> {
 export async function logsList(ctx: CommandContext): Promise<void> {
   const v = ctx.values as Record<string, unknown>;
   const { logsDbPath, openLogsDb } = await import("../../logs/db.ts");
-  const { InvalidSearchQueryError, queryLogs, latestConversationId } = await import("../../logs/query.ts");
+  const { InvalidSearchQueryError, queryLogs, conversationOfLatestTurn } = await import(
+    "../../logs/query.ts"
+  );
   const { checkRenderOptions, renderLogs } = await import("../../logs/query_output.ts");
   const path = (v.database as string | undefined) ?? (v.path as string | undefined) ?? logsDbPath();
   if (!exists(path)) throw new LogsCommandError(`No log database found at ${path}`);
@@ -142,7 +144,7 @@ export async function logsList(ctx: CommandContext): Promise<void> {
     let conversationId = v.conversation as string | undefined;
     const current = Boolean(v.current) || (render.response && !conversationId);
     if (current && !conversationId) {
-      conversationId = latestConversationId(db) ?? undefined;
+      conversationId = conversationOfLatestTurn(db) ?? undefined;
       if (!conversationId) throw new LogsCommandError("No conversations found");
     }
     let model = v.model as string | undefined;
