@@ -32,7 +32,9 @@ const fixtureList = new URL("./fixtures/python-llm-0.32/models-list.txt", import
 
 Deno.test("the built-in models, their labels and aliases match Python llm 0.32's `llm models list`", async () => {
   await using _dir = await tempUserDir();
-  const expected = (await Deno.readTextFile(fixtureList)).trim().split("\n").filter((l) => !l.startsWith("Default:"));
+  const expected = (await Deno.readTextFile(fixtureList)).trim().split("\n").filter((l) =>
+    !l.startsWith("Default:")
+  );
   const actual = getModelsWithAliases().map(({ model, aliases }) =>
     model.label + (aliases.length ? ` (aliases: ${aliases.join(", ")})` : "")
   );
@@ -66,7 +68,16 @@ Deno.test("an unknown model raises UnknownModelError naming close matches", asyn
 
 Deno.test("models Python llm 0.32 removed are unknown", async () => {
   await using _dir = await tempUserDir();
-  for (const id of ["chatgpt-4o-latest", "gpt-4-32k", "o1-preview", "o1-mini", "gpt-4.5-preview", "gpt-5.1-chat-latest"]) {
+  for (
+    const id of [
+      "chatgpt-4o-latest",
+      "gpt-4-32k",
+      "o1-preview",
+      "o1-mini",
+      "gpt-4.5-preview",
+      "gpt-5.1-chat-latest",
+    ]
+  ) {
     assert.throws(() => getModel(id), UnknownModelError, id);
   }
 });
@@ -189,7 +200,10 @@ Deno.test("extra-openai-models.yaml adds OpenAI-compatible models with their set
 Deno.test("a broken extra-openai-models.yaml is reported with file and line; built-in models still work", async () => {
   await using dir = await tempUserDir();
   const path = join(dir.path, "extra-openai-models.yaml");
-  await Deno.writeTextFile(path, "- model_id: ok\n  model_name: ok\n- model_id: \"unterminated\n  model_name: x\n");
+  await Deno.writeTextFile(
+    path,
+    '- model_id: ok\n  model_name: ok\n- model_id: "unterminated\n  model_name: x\n',
+  );
   registry.reload();
   const warnings: string[] = [];
   const saved = registry.onWarning;
@@ -209,7 +223,10 @@ Deno.test("extra models: entries without model_id are a ConfigError naming the e
   const { registerExtraOpenAIModels } = await import("../lib/providers/openai_compatible.ts");
   const path = join(dir.path, "extra.yaml");
   await Deno.writeTextFile(path, "- model_name: x\n");
-  assert.throws(() => registerExtraOpenAIModels(() => {}, path), (e) => e instanceof ConfigError && /entry 1 has no model_id/.test(e.message));
+  assert.throws(
+    () => registerExtraOpenAIModels(() => {}, path),
+    (e) => e instanceof ConfigError && /entry 1 has no model_id/.test(e.message),
+  );
   await Deno.writeTextFile(path, "model_id: x\n");
   assert.throws(() => registerExtraOpenAIModels(() => {}, path), /must hold a YAML list/);
 });

@@ -153,7 +153,8 @@ Deno.test("options are validated with clear messages; strings from the command l
     () => model.prompt("x", { options: { nope: 1 } }).text(),
     (e: unknown) =>
       e instanceof InvalidOptionError &&
-      e.message === "Unknown option 'nope' for model scripted. Run 'llm models --options -m scripted' to list its options",
+      e.message ===
+        "Unknown option 'nope' for model scripted. Run 'llm models --options -m scripted' to list its options",
   );
   assert.equal(model.runs, 1, "a bad option never reaches the model");
 });
