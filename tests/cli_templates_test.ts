@@ -278,3 +278,71 @@ Deno.test("-t URL (loopback) and -t prefix:rest through a registered loader; llm
     unregisterTemplateLoader("shout_1");
   }
 });
+
+Deno.test("--schema: DSL, JSON, --schema-multi, t:TEMPLATE, stored id, file; errors; saved as schema_object", async () => {
+  const { schemaDsl } = await import("../lib/cli/commands/_schema_input.ts");
+  assert.deepEqual(schemaDsl("name, age int: their age, ok bool"), {
+    type: "object",
+    properties: {
+      name: { type: "string" },
+      age: { type: "integer", description: "their age" },
+      ok: { type: "boolean" },
+    },
+    required: ["name", "age", "ok"],
+  });
+  assert.deepEqual(schemaDsl("a float\nb: with, comma").properties, {
+    a: { type: "number" },
+    b: { type: "string", description: "with, comma" },
+  });
+
+  await using env = await setup();
+  const schemaOf = () => env.server.requests.at(-1)!.body.response_format.json_schema.schema;
+  const run = (...args: string[]) => runCli(["-m", "gpt-4o-mini", ...args], { env: env.env });
+  const dog = { type: "object", properties: { b: { type: "string" }, a: { type: "string" } } };
+
+  let r = await run("--schema", "name, age int", "invent");
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(schemaOf().required, ["name", "age"]);
+  r = await run("--schema-multi", JSON.stringify(dog), "invent");
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(schemaOf(), {
+    type: "object",
+    properties: { items: { type: "array", items: dog } },
+    required: ["items"],
+  });
+
+  // Saved with --save (property order kept), then used through t:NAME and through -t.
+  assert.equal((await run("--schema", JSON.stringify(dog), "invent a dog", "--save", "dog")).code, 0);
+  assert.match(
+    await Deno.readTextFile(join(env.templates, "dog.yaml")),
+    /schema_object:\n {2}type: object\n {2}properties:\n {4}b:\n/,
+  );
+  r = await run("--schema", "t:dog", "again");
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(Object.keys(schemaOf().properties), ["b", "a"]);
+
+  // A stored schema id (the turns above stored it) and a file.
+  const { DatabaseSync } = await import("node:sqlite");
+  const db = new DatabaseSync(join(env.env.LLM_USER_PATH, "logs.db"));
+  const id = String(db.prepare("select id from schemas order by rowid limit 1").get()!.id);
+  db.close();
+  assert.equal((await run("--schema", id, "by id")).code, 0);
+  assert.deepEqual(schemaOf().required, ["name", "age"]);
+  const file = join(env.templates, "..", "dog.schema.json");
+  await Deno.writeTextFile(file, JSON.stringify(dog));
+  assert.equal((await run("--schema", file, "from file")).code, 0);
+  assert.deepEqual(schemaOf(), dog);
+  const sent = env.server.requests.length;
+
+  r = await run("--schema", "t:plain", "x");
+  assert.deepEqual([r.code, r.stderr], [1, "Error: Template 'plain' has no schema\n"]);
+  r = await run("--schema", "t:bad_template", "x");
+  assert.deepEqual([r.code, r.stderr], [1, "Error: Invalid template: bad_template\n"]);
+  r = await run("--schema", "nonsense", "x");
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /Error: Invalid schema 'nonsense'/);
+  r = await runCli(["-m", "gpt-3.5-turbo-instruct", "--schema", "a, b", "x"], { env: env.env });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /does not support schemas/);
+  assert.equal(env.server.requests.length, sent);
+});

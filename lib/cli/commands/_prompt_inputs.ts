@@ -54,6 +54,9 @@ type Values = Record<string, unknown>;
 /** The template each command invocation loaded, for {@link resolveInputs}. */
 const templates = new WeakMap<CommandContext, Template>();
 
+/** The schema each invocation resolved, for {@link saveTemplate}. */
+const schemas = new WeakMap<CommandContext, Record<string, unknown>>();
+
 /** Where each fragment text came from, for the `fragments` table when it is logged. */
 const sources = new Map<string, string>();
 
@@ -157,14 +160,37 @@ async function recordFragments(db: DatabaseSync, response: Response): Promise<vo
   });
 }
 
-/** Resolves `-f`, `--sf` (after the template's own fragments) and the template's schema. */
-export async function resolveInputs(ctx: CommandContext, _model: Model): Promise<ResolvedInputs> {
+/** `--schema` or `--schema-multi`, resolved; a template's `schema_object` wins, as in Python llm. */
+async function schemaFor(
+  v: Values,
+  template: Template | undefined,
+): Promise<Record<string, unknown> | undefined> {
+  if (template?.data.schema_object) return template.data.schema_object;
+  const input = (v.schemaMulti ?? v.schema) as string | undefined;
+  if (!input) return undefined;
+  const { multiSchema, resolveSchemaInput } = await import("./_schema_input.ts");
+  const db = await openDb(v);
+  try {
+    const schema = await resolveSchemaInput(input, db);
+    return v.schemaMulti ? multiSchema(schema) : schema;
+  } finally {
+    db.close();
+  }
+}
+
+/** Resolves `-f`, `--sf` (after the template's own fragments) and `--schema` (or the template's schema). */
+export async function resolveInputs(ctx: CommandContext, model: Model): Promise<ResolvedInputs> {
   const v = ctx.values as Values;
-  if (v.schema || v.schemaMulti) throw new UnsupportedFlagError("--schema");
   const template = templates.get(ctx);
   const fragmentValues = [...(template?.data.fragments ?? []), ...list(v.fragment)];
   const systemValues = [...(template?.data.system_fragments ?? []), ...list(v.systemFragment)];
-  const schema = template?.data.schema_object;
+  const schema = await schemaFor(v, template);
+  if (schema) schemas.set(ctx, schema);
+  if (schema && !model.supportsSchema && !v.save) {
+    throw new LlmError(
+      `${model.label} does not support schemas. Run 'llm models --schemas' to list the models that do`,
+    );
+  }
   if (v.save) {
     // Saved as given, not resolved: a template keeps the paths and URLs, as in Python llm.
     return { fragments: [], systemFragments: [], schema, hasInput: fragmentValues.length > 0 };
@@ -218,6 +244,7 @@ export async function saveTemplate(
   if (list(v.param).length) data.defaults = params(v);
   if (v.extract) data.extract = true;
   if (v.extractLast) data.extract_last = true;
+  if (schemas.has(ctx)) data.schema_object = schemas.get(ctx);
   if (list(v.fragment).length) data.fragments = list(v.fragment);
   if (list(v.systemFragment).length) data.system_fragments = list(v.systemFragment);
   if (settings.options.length) {
