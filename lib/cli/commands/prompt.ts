@@ -50,11 +50,12 @@ export async function promptCommand(ctx: CommandContext): Promise<number> {
   const { logsAreOn, logsDbPath, openLogsDb } = await import("../../logs/db.ts");
   const database = (v.database as string | undefined) ?? logsDbPath();
 
+  // The template first: its checks (e.g. --save with --cid) come before reading the conversation.
+  const template = await extras.loadTemplateFor(ctx);
   let resumed: ResumedConversation | undefined;
   if (v.continue || v.conversation) {
     resumed = await resumeConversation(database, v.conversation as string | undefined);
   }
-  const template = await extras.loadTemplateFor(ctx);
   const model = chooseModel(
     v.model as string | undefined,
     (v.query as string[]) ?? [],
