@@ -5,7 +5,7 @@ import { loadDotenv } from "../lib/cli/dotenv.ts";
 import { memoryIo, paint, readStdinText, startSpinner } from "../lib/cli/io.ts";
 import { main } from "../lib/cli/main.ts";
 import { addCommand, type CommandSpec, isUsageError, UsageError } from "../lib/cli/spec.ts";
-import { buildCommandTable } from "../lib/cli/table.ts";
+import { buildCommandTable, lazyRun } from "../lib/cli/table.ts";
 
 const parse = (...argv: string[]) => parseCommandLine(buildCommandTable(), argv);
 
@@ -209,10 +209,10 @@ Deno.test("main prints other errors as 'Error: <message>' with their exit code, 
   assert.equal(odd.stderrText(), "Error: Quota\n");
   const missing = memoryIo();
   assert.equal(
-    await main(["keys", "get", "openai"], missing, { root: buildCommandTable(), dotenv: false }),
+    await main(["go"], missing, { root: testRoot(lazyRun("keys", "noSuchExport")), dotenv: false }),
     1,
   );
-  assert.equal(missing.stderrText(), "Error: 'llm keys get' is not implemented yet\n");
+  assert.equal(missing.stderrText(), "Error: 'llm go' is not implemented yet\n");
 });
 
 Deno.test("LLM_RAISE_ERRORS=1 lets errors through", async () => {
