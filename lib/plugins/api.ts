@@ -35,7 +35,10 @@ export interface EmbeddingModelLike {
 }
 
 /** Registers an embedding model. */
-export type RegisterEmbeddingModelHook = (model: EmbeddingModelLike, options?: { aliases?: Iterable<string> }) => void;
+export type RegisterEmbeddingModelHook = (
+  model: EmbeddingModelLike,
+  options?: { aliases?: Iterable<string> },
+) => void;
 
 /** A tool a model can call: a function with a name, a description and a JSON Schema for its arguments. */
 export interface ToolDefinition {
@@ -59,7 +62,11 @@ export type TemplateData = Record<string, unknown>;
 export type TemplateLoader = (rest: string) => TemplateData | Promise<TemplateData>;
 
 /** Registers a template loader for `prefix`; `description` is shown by `llm templates loaders`. */
-export type RegisterTemplateLoaderHook = (prefix: string, loader: TemplateLoader, description?: string) => void;
+export type RegisterTemplateLoaderHook = (
+  prefix: string,
+  loader: TemplateLoader,
+  description?: string,
+) => void;
 
 /** A fragment: its text and where it came from. */
 export interface FragmentData {
@@ -84,12 +91,20 @@ export interface AttachmentLoad {
 /** Loads fragments for `-f prefix:arg`; throws to report a failure. */
 export type FragmentLoader = (
   arg: string,
-) => FragmentData | AttachmentLoad | (FragmentData | AttachmentLoad)[] | Promise<
-  FragmentData | AttachmentLoad | (FragmentData | AttachmentLoad)[]
->;
+) =>
+  | FragmentData
+  | AttachmentLoad
+  | (FragmentData | AttachmentLoad)[]
+  | Promise<
+    FragmentData | AttachmentLoad | (FragmentData | AttachmentLoad)[]
+  >;
 
 /** Registers a fragment loader for `prefix`; `description` is shown by `llm fragments loaders`. */
-export type RegisterFragmentLoaderHook = (prefix: string, loader: FragmentLoader, description?: string) => void;
+export type RegisterFragmentLoaderHook = (
+  prefix: string,
+  loader: FragmentLoader,
+  description?: string,
+) => void;
 
 /** Adds top-level commands to the `llm` CLI. */
 export interface CommandRegistry {
