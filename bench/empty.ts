@@ -1,0 +1,1 @@
+// An empty script: the cost of starting Deno, the floor for the startup benchmarks.
