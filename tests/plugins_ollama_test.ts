@@ -249,7 +249,7 @@ Deno.test("cancelling a response stops reading the stream", () =>
 Deno.test("when Ollama is down the remembered list keeps the models; with none remembered the hook fails", async () => {
   await using dir = await tempUserDir({ OLLAMA_HOST: closedAddress() });
   await assert.rejects(
-    Promise.resolve(ollamaPlugin.registerModels(() => {})),
+    Promise.resolve(ollamaPlugin.registerModels!(() => {})),
     /Cannot reach Ollama at .*Is Ollama running\?/,
   );
   await Deno.writeTextFile(
@@ -257,7 +257,7 @@ Deno.test("when Ollama is down the remembered list keeps the models; with none r
     JSON.stringify({ host: "http://elsewhere:11434", models: [{ name: "phi4:latest" }] }),
   );
   const registered: [string, string[]][] = [];
-  await ollamaPlugin.registerModels((model, options) =>
+  await ollamaPlugin.registerModels!((model, options) =>
     registered.push([model.id, [...options?.aliases ?? []]])
   );
   assert.deepEqual(registered, [["phi4:latest", ["phi4"]]]);

@@ -9,7 +9,9 @@
  * shows. Embedding models (BERT family) are registered as embedding models.
  *
  * The plugin imports only this library (and its own files), so it also loads in the compiled `llm` binary.
- * Published on its own it would import `jsr:@denollm/llm/plugin` instead of the relative paths.
+ * Published on its own it would import `jsr:@denollm/llm@^0.1/plugin` (and `jsr:@denollm/llm@^0.1` for
+ * `userPath`) instead of the relative paths; the default export is a typed constant, as JSR's "no slow
+ * types" rule wants.
  *
  * @example
  * ```sh
@@ -18,7 +20,7 @@
  * ```
  * @module
  */
-import { definePlugin } from "../../../plugin.ts";
+import type { Plugin } from "../../../plugin.ts";
 import type { OllamaTag } from "./client.ts";
 import { ollamaCommand } from "./commands.ts";
 import { OllamaEmbeddingModel } from "./embedding_model.ts";
@@ -33,7 +35,7 @@ export { OllamaModel, ollamaOptions } from "./model.ts";
 let listed: Promise<OllamaTag[]> | undefined;
 
 /** The plugin: one chat model per local model, embedding models, and the `llm ollama` commands. */
-export default definePlugin({
+const plugin: Plugin = {
   name: "llm-ollama",
   version: "0.1.0",
   async registerModels(register) {
@@ -56,4 +58,6 @@ export default definePlugin({
   registerCommands(cli) {
     cli.add(ollamaCommand);
   },
-});
+};
+
+export default plugin;
