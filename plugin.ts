@@ -38,3 +38,5 @@ export type {
   RunCommand,
 } from "./lib/cli/spec.ts";
 export type { InputStream, Io, OutputStream } from "./lib/cli/io.ts";
+export { userDir, userPath } from "./lib/user/dir.ts";
+export type { Message, Part } from "./lib/models/messages.ts";

@@ -142,6 +142,11 @@ Deno.test("a downloaded file that changed after install is refused with a clear 
   );
   await Deno.remove(file);
   await assert.rejects(getModel("shout").prompt("x").text(), /is missing its file/);
+  // The advice in the message works: reinstalling by name fetches the plugin again from where it came from.
+  const again = await installPlugin("llm-shout", { forceReinstall: true });
+  assert.equal(again.record.specifier, `${server.url}/files/shout/plugin.ts`);
+  registerInstalledPlugins();
+  assert.equal(await getModel("shout").prompt("x").text(), "X");
 });
 
 function jsrPlugin(version: string): Record<string, string> {

@@ -74,8 +74,12 @@ async function removeDir(path: string | undefined): Promise<void> {
  * @throws {PluginImportError} when the module is not a plugin.
  */
 export async function installPlugin(spec: string, options: InstallOptions = {}): Promise<InstallResult> {
-  const parsed = parsePluginSpecifier(spec, options.cwd);
   const before = readPluginRecords();
+  // `llm install --force-reinstall NAME` (what an integrity error suggests): a bare name that is not a file
+  // but is an installed plugin means that plugin, from where it was installed.
+  const byName = before.find((r) => r.name === spec);
+  if (byName && !(await pathExists(join(options.cwd ?? Deno.cwd(), spec)))) spec = byName.specifier;
+  const parsed = parsePluginSpecifier(spec, options.cwd);
   const existing = before.find((r) => r.specifier === parsed.specifier);
   if (existing && parsed.kind !== "path" && !options.upgrade && !options.forceReinstall) {
     return { record: existing, status: "unchanged" };
@@ -191,4 +195,13 @@ export async function uninstallPlugin(nameOrSpec: string, cwd?: string): Promise
   await removeDir(pluginDir(record));
   registry.reload();
   return record;
+}
+
+async function pathExists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -136,13 +136,13 @@ export async function loadRecordedPlugin(record: PluginRecord): Promise<LoadedPl
   }
   const loaded = await importRecordedPlugin(record);
   for (const problem of loaded.collected.problems) warnPlugin(record.name, problem);
-  if (!record.dir) {
-    try {
-      const registrations = await registrationsOf(loaded.plugin, loaded.collected);
-      refreshRegistrations(record.name, registrations, loaded.plugin.version ?? record.resolvedVersion);
-    } catch (error) {
-      warnPlugin(record.name, `could not update plugins.json: ${errorMessage(error)}`);
-    }
+  // What a plugin registers can change without its files changing (a provider's list of local models), so
+  // the record follows whatever it registered this time; it is only rewritten when something differs.
+  try {
+    const registrations = await registrationsOf(loaded.plugin, loaded.collected);
+    refreshRegistrations(record.name, registrations, loaded.plugin.version ?? record.resolvedVersion);
+  } catch (error) {
+    warnPlugin(record.name, `could not update plugins.json: ${errorMessage(error)}`);
   }
   return loaded;
 }
