@@ -58,8 +58,8 @@ function profileFindings(profiles: ProfiledCommand[]): string[] {
     `reader. Our own code accounts for ${ms(ours(llm))} ms (${top}); stdout writes for ` +
     `${ms(writes(llm))} ms against ${
       ms(writes(bare))
-    } ms (the CLI writes every chunk, the bare reader once ` +
-    `per network read); the garbage collector for ${ms(gc(llm))} ms against ${ms(gc(bare))} ms` +
+    } ms (the CLI writes each chunk, the bare reader each network ` +
+    `read); the garbage collector for ${ms(gc(llm))} ms against ${ms(gc(bare))} ms` +
     (npm > 0 ? `; npm packages for ${ms(npm)} ms.` : "; no npm package runs on this path."),
   ];
 }

@@ -119,17 +119,19 @@ if (only.includes("profile")) {
     const text = chunks.join("");
     const env = { LLM_USER_PATH: user.path, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "sk-bench" };
     const before = () => server.enqueue({ kind: "text", text, chunks });
-    const cases: [string, string[]][] = [
-      ["llm --version", ["-A", "cli.ts", "--version"]],
-      ["bare fetch reader", ["-A", "bench/bare_reader.ts", server.url]],
-      ["llm -n", ["-A", "cli.ts", "-m", "4o-mini", "-n", "hi"]],
-      ["llm (logged)", ["-A", "cli.ts", "-m", "4o-mini", "hi"]],
+    const streamed = (name: string, args: string[]) => ({
+      name: `${name}, ${chunkCount} chunks`,
+      args,
+      before,
+    });
+    const cases = [
+      { name: "llm --version", args: ["-A", "cli.ts", "--version"], before: undefined },
+      streamed("bare fetch reader", ["-A", "bench/bare_reader.ts", server.url]),
+      streamed("llm -n", ["-A", "cli.ts", "-m", "4o-mini", "-n", "hi"]),
+      streamed("llm (logged)", ["-A", "cli.ts", "-m", "4o-mini", "hi"]),
     ];
-    for (const [name, args] of cases) {
-      profiles.push({
-        name: `${name}, ${chunkCount} chunks`,
-        summary: await profileCommand(args, { env, before }),
-      });
+    for (const { name, args, before } of cases) {
+      profiles.push({ name, summary: await profileCommand(args, { env, before }) });
     }
   });
 }
