@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { parseCommandLine } from "../lib/cli/args.ts";
+import { loadParseArgs, parseCommandLine } from "../lib/cli/args.ts";
 import { loadDotenv } from "../lib/cli/dotenv.ts";
 import { memoryIo, paint, readStdinText, startSpinner } from "../lib/cli/io.ts";
 import { main } from "../lib/cli/main.ts";
 import { addCommand, type CommandSpec, isUsageError, UsageError } from "../lib/cli/spec.ts";
 import { buildCommandTable, lazyRun } from "../lib/cli/table.ts";
+
+// Command lines with options are parsed by node:util parseArgs, which main() loads on demand.
+await loadParseArgs();
 
 const parse = (...argv: string[]) => parseCommandLine(buildCommandTable(), argv);
 
@@ -236,16 +239,16 @@ Deno.test(".env values are loaded without overriding variables already set", asy
   const dir = await Deno.makeTempDir();
   try {
     await Deno.writeTextFile(join(dir, ".env"), "LLM_TEST_NEW=fresh\nLLM_TEST_SET='from file'\n# comment\n");
-    await withEnv({ LLM_TEST_NEW: undefined, LLM_TEST_SET: "kept" }, () => {
-      assert.deepEqual(loadDotenv(dir), ["LLM_TEST_NEW"]);
+    await withEnv({ LLM_TEST_NEW: undefined, LLM_TEST_SET: "kept" }, async () => {
+      assert.deepEqual(await loadDotenv(dir), ["LLM_TEST_NEW"]);
       assert.equal(Deno.env.get("LLM_TEST_NEW"), "fresh");
       assert.equal(Deno.env.get("LLM_TEST_SET"), "kept");
     });
-    assert.deepEqual(loadDotenv(join(dir, "missing")), []);
+    assert.deepEqual(await loadDotenv(join(dir, "missing")), []);
     await Deno.mkdir(join(dir, "locked"));
     await Deno.writeTextFile(join(dir, "locked", ".env"), "LLM_TEST_LOCKED=1\n");
     await Deno.chmod(join(dir, "locked", ".env"), 0o000);
-    if (Deno.uid() !== 0) assert.deepEqual(loadDotenv(join(dir, "locked")), []);
+    if (Deno.uid() !== 0) assert.deepEqual(await loadDotenv(join(dir, "locked")), []);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { parseCommandLine } from "../lib/cli/args.ts";
+import { loadParseArgs, parseCommandLine } from "../lib/cli/args.ts";
 import { renderHelp } from "../lib/cli/help.ts";
 import { memoryIo } from "../lib/cli/io.ts";
 import { main } from "../lib/cli/main.ts";
 import { type CommandSpec, findCommand } from "../lib/cli/spec.ts";
 import { buildCommandTable } from "../lib/cli/table.ts";
 import { VERSION } from "../lib/version.ts";
+
+// Command lines with options are parsed by node:util parseArgs, which main() loads on demand.
+await loadParseArgs();
 
 const FIXTURES = new URL("./fixtures/cli-help/", import.meta.url);
 

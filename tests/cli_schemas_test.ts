@@ -46,7 +46,7 @@ Deno.test("llm schemas list/show: stored by prompts with --schema, counted, show
   // The id is blake2b-128 of the compact JSON, the same id Python llm gives this schema.
   assert.match(
     listed,
-    /^- id: 848bffbc260a905ad40888a4518f40ef\n  summary: \|\n    \{name, age\}\n  usage: \|\n    2 times, most recently \d{4}-.*\n$/,
+    /^- id: 848bffbc260a905ad40888a4518f40ef\n {2}summary: \|\n {4}\{name, age\}\n {2}usage: \|\n {4}2 times, most recently \d{4}-.*\n$/,
   );
   const rows = JSON.parse((await llm("schemas", "--json")).stdout);
   assert.equal(rows[0].times_used, 2);

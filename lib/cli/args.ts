@@ -8,9 +8,11 @@
  * (`-xn 2`), and reports unknown options with click's wording. It rewrites every option as `--name=value`
  * for `parseArgs`.
  *
+ * `node:util` is loaded only for command lines that have options ({@link loadParseArgs}): the first `node:`
+ * import costs a Deno process about 5 ms, and `llm --version`, `llm --help` and `llm models` need none.
+ *
  * @module
  */
-import { parseArgs } from "node:util";
 import {
   type ArgValues,
   type CommandSpec,
@@ -19,6 +21,32 @@ import {
   type OptionValues,
   UsageError,
 } from "./spec.ts";
+
+type ParseArgs = typeof import("node:util").parseArgs;
+
+let parseArgsImpl: ParseArgs | undefined;
+
+/** Loads `node:util`'s `parseArgs`; {@link parseCommandLine} needs it for command lines with options. */
+export async function loadParseArgs(): Promise<void> {
+  parseArgsImpl ??= (await import("node:util")).parseArgs;
+}
+
+/** {@link parseCommandLine} met options before {@link loadParseArgs} was called. */
+class ParserNotLoadedError extends Error {}
+
+/**
+ * {@link parseCommandLine}, loading `node:util` first only when the command line turns out to have options
+ * for a command (not for `--version` or `--help`).
+ */
+export async function parseCommand(root: CommandSpec, argv: string[]): Promise<ParsedCommandLine> {
+  try {
+    return parseCommandLine(root, argv);
+  } catch (error) {
+    if (!(error instanceof ParserNotLoadedError)) throw error;
+    await loadParseArgs();
+    return parseCommandLine(root, argv);
+  }
+}
 
 /** The outcome of {@link parseCommandLine}. */
 export interface ParsedCommandLine {
@@ -89,7 +117,8 @@ function parseOptions(
   const specs = command.options ?? [];
   const { tokens, positionals, help } = normalize(specs, argv, path);
   if (help) return { values: {}, args: {}, help: true, version: false };
-  const parsed = parseArgs({
+  if (tokens.length && !parseArgsImpl) throw new ParserNotLoadedError("call loadParseArgs() first");
+  const parsed = !tokens.length ? { values: {} } : parseArgsImpl!({
     args: tokens,
     options: Object.fromEntries(specs.map((s) => [s.name, {
       type: s.type === "boolean" ? "boolean" as const : "string" as const,

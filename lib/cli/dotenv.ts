@@ -1,12 +1,12 @@
 /**
  * Loads a `.env` file from the working directory into the environment before the CLI runs, so keys and
  * settings such as `OPENAI_API_KEY` or `LLM_MODEL` can live beside a project. Variables that are already set
- * always win. A missing or unreadable file is not an error.
+ * always win. A missing or unreadable file is not an error. `node:util` (its `parseEnv`) is loaded only when
+ * there is a file to parse.
  *
  * @module
  */
-import { join } from "node:path";
-import { parseEnv } from "node:util";
+import { joinPath as join } from "../user/path.ts";
 
 /**
  * Reads `<dir>/.env` (default: the working directory) and sets each variable that is not set yet.
@@ -15,11 +15,11 @@ import { parseEnv } from "node:util";
  * @example
  * ```ts
  * import { loadDotenv } from "./dotenv.ts";
- * const added = loadDotenv();
+ * const added = await loadDotenv();
  * if (added.length) console.error(`Loaded ${added.join(", ")} from .env`);
  * ```
  */
-export function loadDotenv(dir?: string): string[] {
+export async function loadDotenv(dir?: string): Promise<string[]> {
   let text: string;
   try {
     text = Deno.readTextFileSync(join(dir ?? Deno.cwd(), ".env"));
@@ -27,6 +27,7 @@ export function loadDotenv(dir?: string): string[] {
     // No file, no permission, or no working directory: nothing to load.
     return [];
   }
+  const { parseEnv } = await import("node:util");
   const added: string[] = [];
   for (const [name, value] of Object.entries(parseEnv(text))) {
     try {

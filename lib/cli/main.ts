@@ -12,12 +12,14 @@
  *
  * @module
  */
-import { parseCommandLine } from "./args.ts";
+import { parseCommand } from "./args.ts";
 import { loadDotenv } from "./dotenv.ts";
 import { renderHelp, renderUsageError, versionText } from "./help.ts";
 import { denoIo, type Io } from "./io.ts";
 import { type CommandSpec, findCommand, isUsageError } from "./spec.ts";
 import { buildCommandTable } from "./table.ts";
+import { userPath } from "../user/dir.ts";
+import { lazyImport } from "../lazy_import.ts";
 
 /** Options for {@link main}. */
 export interface MainOptions {
@@ -40,14 +42,20 @@ export function commandTable(): CommandSpec {
  * Output goes to `io` (the real streams by default).
  */
 export async function main(args: string[], io: Io = denoIo(), options: MainOptions = {}): Promise<number> {
-  if (options.dotenv ?? true) loadDotenv();
+  if (options.dotenv ?? true) await loadDotenv();
   const root = options.root ?? commandTable();
   let path: string[] = [];
   try {
     // Plugins: installed ones from plugins.json (no plugin code runs), LLM_PLUGINS, and plugin commands.
-    const { preparePlugins } = await import("../plugins/cli_hook.ts");
-    await preparePlugins(root, args);
-    const parsed = parseCommandLine(root, args);
+    // With none of those, the plugin machinery is not even imported.
+    if (pluginsMayBeInUse()) {
+      const { preparePlugins } = await lazyImport<typeof import("../plugins/cli_hook.ts")>(
+        "../plugins/cli_hook.ts",
+        import.meta.url,
+      );
+      await preparePlugins(root, args);
+    }
+    const parsed = await parseCommand(root, args);
     path = parsed.path;
     if (parsed.version) {
       io.stdout.write(versionText(root.name));
@@ -64,6 +72,17 @@ export async function main(args: string[], io: Io = denoIo(), options: MainOptio
     return typeof code === "number" ? code : 0;
   } catch (error) {
     return report(error, { io, root, path });
+  }
+}
+
+/** True unless no plugin is installed (no plugins.json) and none is named in `LLM_PLUGINS`/`LLM_LOAD_PLUGINS`. */
+function pluginsMayBeInUse(): boolean {
+  if (Deno.env.get("LLM_PLUGINS")?.trim() || Deno.env.get("LLM_LOAD_PLUGINS")?.trim()) return true;
+  try {
+    Deno.statSync(userPath("plugins.json"));
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -14,6 +14,7 @@ import type {
   OptionType,
   RunCommand,
 } from "./spec.ts";
+import { lazyImport } from "../lazy_import.ts";
 
 /** A command whose implementation module or export does not exist yet. */
 export class NotImplementedError extends Error {
@@ -29,31 +30,30 @@ export class NotImplementedError extends Error {
 type CommandModule = Record<string, unknown>;
 
 /**
- * The implementation module of each command group, imported by a literal specifier so that `deno compile`
- * embeds it, JSR rewrites it and a remote run (`deno run https://.../cli.ts`) resolves it. A specifier built at
- * run time would break all three. A module that does not exist yet makes its commands fail with
- * {@link NotImplementedError}.
+ * The implementation module of each command group. They are imported with {@link lazyImport} (a specifier
+ * computed at run time) so that starting the CLI loads none of them: Deno would load the module graph of
+ * every literal `import("./commands/x.ts")` at startup. A module that does not exist makes its commands fail
+ * with {@link NotImplementedError}.
  */
-const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
-  aliases: () => import("./commands/aliases.ts"),
-  chat: () => import("./commands/chat.ts"),
-  fragments: () => import("./commands/fragments.ts"),
-  keys: () => import("./commands/keys.ts"),
-  logs: () => import("./commands/logs.ts"),
-  models: () => import("./commands/models.ts"),
-  plugins: () => import("./commands/plugins.ts"),
-  prompt: () => import("./commands/prompt.ts"),
-  schemas: () => import("./commands/schemas.ts"),
-  templates: () => import("./commands/templates.ts"),
-  tools: () => import("./commands/tools.ts"),
-};
+const COMMAND_MODULES = [
+  "aliases",
+  "chat",
+  "fragments",
+  "keys",
+  "logs",
+  "models",
+  "plugins",
+  "prompt",
+  "schemas",
+  "templates",
+  "tools",
+];
 
 /** Imports `./commands/<module>.ts`, or returns `undefined` when that file does not exist. */
 async function loadCommandModule(module: string): Promise<CommandModule | undefined> {
-  const load = COMMAND_MODULES[module];
-  if (!load) return undefined;
+  if (!COMMAND_MODULES.includes(module)) return undefined;
   try {
-    return await load();
+    return await lazyImport<CommandModule>(`./commands/${module}.ts`, import.meta.url);
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (

@@ -65,10 +65,15 @@ export function simplifyUsageDetails(details: Record<string, unknown>): Record<s
 /** Formats usage as Python `llm` does: `1,000 input, 20 output, {"cached_tokens": 5}`. */
 export function tokenUsageString(usage: Usage): string {
   const bits: string[] = [];
-  if (usage.input !== null) bits.push(`${usage.input.toLocaleString("en-US")} input`);
-  if (usage.output !== null) bits.push(`${usage.output.toLocaleString("en-US")} output`);
+  if (usage.input !== null) bits.push(`${thousands(usage.input)} input`);
+  if (usage.output !== null) bits.push(`${thousands(usage.output)} output`);
   if (usage.details && Object.keys(usage.details).length) bits.push(pythonJson(usage.details));
   return bits.join(", ");
+}
+
+/** An integer with comma thousands separators, as Python's `format(n, ",")` (no ICU needed). */
+function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 /** JSON as Python's `json.dumps` writes it by default: `", "` and `": "` separators, non-ASCII escaped. */

@@ -5,10 +5,15 @@
 import type { Message } from "../models/messages.ts";
 import type { Prompt } from "../models/prompt.ts";
 import type { ExecuteContext } from "../models/response.ts";
-import { postJson, postStream } from "./openai_http.ts";
 import { CHAT_JSON_REPLACEMENTS } from "./openai_json_replacements.ts";
 import { type Chunk, pythonJson, simplifyUsageDetails } from "../models/stream.ts";
-import { apiOptions, OpenAIBaseModel, type OpenAIModelConfig, withoutNulls } from "./openai_client.ts";
+import {
+  apiOptions,
+  loadHttpClient,
+  OpenAIBaseModel,
+  type OpenAIModelConfig,
+  withoutNulls,
+} from "./openai_client.ts";
 
 type WireMessage = Record<string, unknown>;
 
@@ -110,6 +115,7 @@ export class OpenAIChat extends OpenAIBaseModel {
   async *runChat(prompt: Prompt, context: ExecuteContext): AsyncGenerator<Chunk> {
     const { response, signal, stream } = context;
     const connection = this.connection(context.key, signal);
+    const { postJson, postStream } = await loadHttpClient();
     const body = this.requestBody(prompt, stream);
     let received = 0;
     let usage: Record<string, unknown> | undefined;

@@ -2,12 +2,8 @@
  * What the OpenAI models share: their settings, the SDK client, and turning SDK errors into `ModelError`s.
  * @module
  */
-import {
-  type OpenAIConnection,
-  OpenAIConnectionError,
-  OpenAIHttpError,
-  OpenAIStreamError,
-} from "./openai_http.ts";
+import type { OpenAIConnection, OpenAIHttpError } from "./openai_http.ts";
+import { lazyImport } from "../lazy_import.ts";
 import { CancelledError, isLlmError, ModelError } from "../models/errors.ts";
 import { Model } from "../models/model.ts";
 import { openAIOptions } from "./openai_options.ts";
@@ -108,22 +104,26 @@ export abstract class OpenAIBaseModel extends Model {
   toModelError(error: unknown, received: number, signal?: AbortSignal): unknown {
     if (isLlmError(error)) return error;
     if (signal?.aborted) return new CancelledError("Cancelled", { cause: error });
-    if (error instanceof OpenAIConnectionError) {
+    // Checked by name: the HTTP client module is loaded lazily, only when a model runs.
+    const name = (error as Error | null)?.name;
+    if (name === "OpenAIConnectionError") {
       return new ModelError(
-        `Could not connect to ${this.baseURL}: ${error.message}. Check the API base URL and that the server is running`,
+        `Could not connect to ${this.baseURL}: ${(error as Error).message}. ` +
+          "Check the API base URL and that the server is running",
         { kind: "connection", cause: error },
       );
     }
-    if (error instanceof OpenAIHttpError) {
-      return new ModelError(httpMessage(error.status, apiMessage(error), this.needsKey), {
+    if (name === "OpenAIHttpError") {
+      const http = error as OpenAIHttpError;
+      return new ModelError(httpMessage(http.status, apiMessage(http), this.needsKey), {
         kind: "http",
-        status: error.status,
+        status: http.status,
         cause: error,
       });
     }
     const message = error instanceof Error ? error.message : String(error);
     const detail = message.replace(/\.$/, "");
-    if (error instanceof OpenAIStreamError) {
+    if (name === "OpenAIStreamError") {
       return new ModelError(`The server reported an error while streaming: ${detail}. Try again`, {
         kind: "stream",
         cause: error,
@@ -142,6 +142,13 @@ export abstract class OpenAIBaseModel extends Model {
       { kind: "stream", cause: error },
     );
   }
+}
+
+/**
+ * The HTTP client (`openai_http.ts`), imported the first time a model runs: listing models never loads it.
+ */
+export function loadHttpClient(): Promise<typeof import("./openai_http.ts")> {
+  return lazyImport<typeof import("./openai_http.ts")>("./openai_http.ts", import.meta.url);
 }
 
 function apiMessage(error: OpenAIHttpError): string {

@@ -2,14 +2,19 @@
  * The legacy completion model (`POST /completions`), `gpt-3.5-turbo-instruct`.
  * @module
  */
-import { postJson, postStream } from "./openai_http.ts";
 import { CHAT_JSON_REPLACEMENTS } from "./openai_json_replacements.ts";
 import { messageText } from "../models/messages.ts";
 import type { Prompt } from "../models/prompt.ts";
 import type { ExecuteContext } from "../models/response.ts";
 import type { Chunk } from "../models/stream.ts";
 import { ChunkCombiner } from "./openai_chat.ts";
-import { apiOptions, OpenAIBaseModel, type OpenAIModelConfig, withoutNulls } from "./openai_client.ts";
+import {
+  apiOptions,
+  loadHttpClient,
+  OpenAIBaseModel,
+  type OpenAIModelConfig,
+  withoutNulls,
+} from "./openai_client.ts";
 
 /** A completion model: `OpenAI Completion: <id>`. It takes no system prompt; history is joined with newlines. */
 export class OpenAICompletion extends OpenAIBaseModel {
@@ -47,6 +52,7 @@ export class OpenAICompletion extends OpenAIBaseModel {
     if (prompt.system) throw new Error("System prompts are not supported for OpenAI completion models");
     const { response, signal, stream } = context;
     const connection = this.connection(context.key, signal);
+    const { postJson, postStream } = await loadHttpClient();
     const body = this.requestBody(prompt, stream);
     let received = 0;
     try {

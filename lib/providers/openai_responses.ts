@@ -2,7 +2,6 @@
  * OpenAI Responses API models (`POST /responses`): the reasoning models and the gpt-5 family.
  * @module
  */
-import { postJson, postStream } from "./openai_http.ts";
 import { ModelError } from "../models/errors.ts";
 import type { Message } from "../models/messages.ts";
 import type { Prompt } from "../models/prompt.ts";
@@ -10,7 +9,7 @@ import type { ExecuteContext } from "../models/response.ts";
 import { type Chunk, pythonJson } from "../models/stream.ts";
 import { RESPONSES_JSON_REPLACEMENTS } from "./openai_json_replacements.ts";
 import { OpenAIChat } from "./openai_chat.ts";
-import { OpenAIBaseModel, type OpenAIModelConfig, withoutNulls } from "./openai_client.ts";
+import { loadHttpClient, OpenAIBaseModel, type OpenAIModelConfig, withoutNulls } from "./openai_client.ts";
 
 type Item = Record<string, unknown>;
 
@@ -143,6 +142,7 @@ export class OpenAIResponses extends OpenAIBaseModel {
     }
     const { response, signal, stream } = context;
     const connection = this.connection(context.key, signal);
+    const { postJson, postStream } = await loadHttpClient();
     const body = this.requestBody(prompt);
     let received = 0;
     let usage: Record<string, unknown> | undefined;

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { joinPath as join } from "./path.ts";
 
 const APP_NAME = "io.datasette.llm";
 

@@ -2,7 +2,7 @@
  * Small helpers for the JSON files in the user directory (keys.json, aliases.json, model_options.json).
  * @module
  */
-import { dirname } from "node:path";
+import { dirnamePath as dirname } from "./path.ts";
 import { ConfigError } from "../models/errors.ts";
 
 /** Reads a JSON object from `path`; `undefined` when the file does not exist. Broken JSON is a `ConfigError`. */

@@ -179,14 +179,16 @@ export async function modelsList(ctx: CommandContext): Promise<void> {
     return;
   }
   const shownClasses = new Set<unknown>();
+  const columns = ctx.io.columns();
+  // One write for the whole listing: many small writes cost more than the listing itself.
+  let text = "";
   for (const entry of selected) {
-    out.write(
-      await renderModel(entry, { options: flags.options, columns: ctx.io.columns(), shownClasses }) + "\n",
-    );
+    text += await renderModel(entry, { options: flags.options, columns, shownClasses }) + "\n";
   }
   if (!flags.query?.length && !flags.options && !flags.schemas && !flags.model?.length) {
-    out.write(`Default: ${readDefaultModel()}\n`);
+    text += `Default: ${readDefaultModel()}\n`;
   }
+  out.write(text);
 }
 
 /**

@@ -29,7 +29,7 @@ export async function toolsList(ctx: CommandContext): Promise<void> {
   if ((ctx.values.functions as string[] | undefined)?.length) throw new UnsupportedFlagError("--functions");
   if (ctx.values.model) getModel(ctx.values.model as string); // an unknown model is an error, as in Python llm
   const { getPluginTools } = await import("../../plugins/extensions.ts");
-  const tools = [...(await getPluginTools()).entries()].sort(([a], [b]) => a.localeCompare(b));
+  const tools = [...(await getPluginTools()).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (ctx.values.json) {
     const { pythonJsonDumps } = await import("../../logs/render_json_python.ts");
     const json = {
