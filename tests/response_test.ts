@@ -225,3 +225,32 @@ Deno.test("a model that cannot stream is never asked to", async () => {
   await model.prompt("b", { stream: false }).text();
   assert.deepEqual(model.streams, [false, false]);
 });
+
+Deno.test("eventBatches groups what arrives together and still delivers each chunk before the next pause", async () => {
+  await using _dir = await tempUserDir();
+  class Bursts extends Model {
+    constructor() {
+      super("bursts");
+    }
+    override async *execute() {
+      yield "a";
+      yield "b"; // same turn of the event loop as "a"
+      await new Promise((r) => setTimeout(r, 30));
+      yield "c";
+      yield { type: "reasoning" as const, chunk: "r" };
+    }
+  }
+  const response = new Bursts().prompt("x");
+  const batches: string[][] = [];
+  const times: number[] = [];
+  const start = performance.now();
+  for await (const batch of response.eventBatches()) {
+    batches.push(batch.map((e) => e.chunk));
+    times.push(performance.now() - start);
+  }
+  assert.deepEqual(batches, [["a", "b"], ["c", "r"]]);
+  assert.ok(times[0] < 25, `the first batch came before the pause (${times[0]} ms)`);
+  const replay: string[][] = [];
+  for await (const batch of response.eventBatches()) replay.push(batch.map((e) => e.chunk));
+  assert.deepEqual(replay.flat(), ["a", "b", "c", "r"]);
+});

@@ -3,7 +3,7 @@
  * logs.db under the SHA-256 of its content.
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../hash/sha256.ts";
 
 /** A fragment's text and where it came from (a URL, an absolute path, `-`, or what a loader says). */
 export interface Fragment {
@@ -15,5 +15,5 @@ export interface Fragment {
 
 /** A fragment's id in logs.db: the SHA-256 hex digest of its UTF-8 text (Python `Fragment.id()`). */
 export function fragmentHash(content: string): string {
-  return createHash("sha256").update(content).digest("hex");
+  return sha256Hex(content);
 }

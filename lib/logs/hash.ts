@@ -9,8 +9,8 @@
  * @module
  */
 
-import { createHash } from "node:crypto";
-import { blake2b128Hex } from "../deps/blake2b.ts";
+import { blake2b128Hex } from "../hash/blake2b.ts";
+import { sha256Hex } from "../hash/sha256.ts";
 import type { AttachmentData, Message, Part } from "../models/messages.ts";
 
 /** The tag in front of every message hash: the algorithm that produced it. */
@@ -197,10 +197,6 @@ export function messageDict(message: Message): Record<string, unknown> {
   return d;
 }
 
-function sha256Hex(data: Uint8Array | string): string {
-  return createHash("sha256").update(data).digest("hex");
-}
-
 function decodeBase64(text: string): Uint8Array {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
@@ -292,7 +288,7 @@ export function schemaJson(schema: unknown): string {
 
 /** A schema's id in the `schemas` table: blake2b-128 hex of {@link schemaJson} (no prefix). */
 export function schemaId(schema: unknown): Promise<string> {
-  return blake2b128Hex(schemaJson(schema));
+  return Promise.resolve(blake2b128Hex(schemaJson(schema)));
 }
 
 // ---- Python json encoding details -------------------------------------------------------------------------

@@ -192,6 +192,29 @@ export class Response implements AsyncIterable<string> {
     if (this.#status !== "done") throw this.#error;
   }
 
+  /**
+   * Yields the stream events in batches: everything that arrived in one turn of the event loop (typically one
+   * network read) comes as one array, so a writer can write once per read instead of once per event. No
+   * event waits for a later read. Replays once finished; throws the response's error at the end.
+   */
+  async *eventBatches(): AsyncGenerator<StreamEvent[]> {
+    void this.start();
+    let index = 0;
+    while (true) {
+      if (index < this.#events.length) {
+        // Let the rest of this read's events arrive (they are queued microtasks) before taking the batch.
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        const batch = this.#events.slice(index);
+        index += batch.length;
+        yield batch;
+        continue;
+      }
+      if (this.done) break;
+      await new Promise<void>((resolve) => this.#wake.push(resolve));
+    }
+    if (this.#status !== "done") throw this.#error;
+  }
+
   /** Yields text chunks as they arrive (reasoning and tool events left out). */
   async *[Symbol.asyncIterator](): AsyncGenerator<string> {
     for await (const event of this.streamEvents()) {

@@ -106,19 +106,29 @@ export async function streamResponse(
   let wrote = false;
   let inReasoning = false;
   try {
-    for await (const event of response.streamEvents()) {
+    for await (const batch of response.eventBatches()) {
       stopSpinner();
-      if (event.type === "reasoning" && event.chunk) {
-        io.stderr.write(paint(io.stderr, event.chunk, "dim"));
-        inReasoning = true;
-      } else if (event.type === "text" && event.chunk) {
-        if (inReasoning) {
-          io.stderr.write("\n");
-          inReasoning = false;
+      let text = "";
+      let reasoning = "";
+      for (const event of batch) {
+        if (event.type === "reasoning" && event.chunk) {
+          if (text && write) io.stdout.write(text);
+          text = "";
+          reasoning += event.chunk;
+          inReasoning = true;
+        } else if (event.type === "text" && event.chunk) {
+          if (reasoning) io.stderr.write(paint(io.stderr, reasoning, "dim"));
+          reasoning = "";
+          if (inReasoning) {
+            io.stderr.write("\n");
+            inReasoning = false;
+          }
+          text += event.chunk;
+          wrote = true;
         }
-        if (write) io.stdout.write(event.chunk);
-        wrote = true;
       }
+      if (reasoning) io.stderr.write(paint(io.stderr, reasoning, "dim"));
+      if (text && write) io.stdout.write(text);
     }
     return { text: response.textSoFar(), interrupted: false };
   } catch (error) {
