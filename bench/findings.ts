@@ -56,7 +56,7 @@ function profileFindings(profiles: ProfiledCommand[]): string[] {
       ms(busy(bare))
     } ms for the bare ` +
     `reader. Our own code accounts for ${ms(ours(llm))} ms (${top}); stdout writes for ` +
-    `${ms(writes(llm))} ms against ${ms(writes(bare))} ms (both write once per network read) ` +
+    `${ms(writes(llm))} ms against ${ms(writes(bare))} ms (both write once per network read)` +
     `; the garbage collector for ${ms(gc(llm))} ms against ${ms(gc(bare))} ms` +
     (npm > 0 ? `; npm packages for ${ms(npm)} ms.` : "; no npm package runs on this path."),
   ];
