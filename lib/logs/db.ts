@@ -129,13 +129,40 @@ function connect(path: string, readOnly: boolean): DatabaseSync {
   return db;
 }
 
+/** Blocks the thread for `ms` milliseconds (a busy wait's pause between tries). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Switches the database to WAL journaling, once. The switch needs the database to itself, and SQLite answers
+ * "database is locked" at once, without waiting for the busy timeout, when other new connections are doing
+ * the same (seen with 8 processes opening a new file together): so it is retried, with a random pause, for
+ * up to {@link BUSY_TIMEOUT_MS}.
+ */
+function enableWal(db: DatabaseSync): void {
+  const mode = db.prepare("PRAGMA journal_mode").get() as { journal_mode?: string } | undefined;
+  if (mode?.journal_mode === "wal") return;
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  while (true) {
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+      return;
+    } catch (error) {
+      const busy = /database is locked|SQLITE_BUSY/i.test(String((error as Error)?.message ?? error));
+      if (!busy || Date.now() > deadline) throw error;
+      sleepSync(5 + Math.random() * 20);
+    }
+  }
+}
+
 function openForWriting(path: string): DatabaseSync {
   const db = connect(path, false);
   try {
     // Refuse a newer schema before anything (even the journal mode) changes the file.
     const unknown = unknownMigrations(db);
     if (unknown.length) throw new NewerSchemaError(path, unknown);
-    db.exec("PRAGMA journal_mode = WAL");
+    enableWal(db);
     migrate(db);
     return db;
   } catch (error) {
