@@ -14,7 +14,6 @@
  */
 import { parseCommand } from "./args.ts";
 import { loadDotenv } from "./dotenv.ts";
-import { renderHelp, renderUsageError, versionText } from "./help.ts";
 import { denoIo, type Io } from "./io.ts";
 import { type CommandSpec, findCommand, isUsageError } from "./spec.ts";
 import { buildCommandTable } from "./table.ts";
@@ -58,21 +57,29 @@ export async function main(args: string[], io: Io = denoIo(), options: MainOptio
     const parsed = await parseCommand(root, args);
     path = parsed.path;
     if (parsed.version) {
-      io.stdout.write(versionText(root.name));
+      io.stdout.write((await loadHelp()).versionText(root.name));
       return 0;
     }
     const { command } = parsed;
     if (parsed.help || !command.run) {
       io.stdout.write(
-        renderHelp({ programName: root.name, path, command, isRoot: command === root }, io.columns()),
+        (await loadHelp()).renderHelp(
+          { programName: root.name, path, command, isRoot: command === root },
+          io.columns(),
+        ),
       );
       return 0;
     }
     const code = await command.run({ path, values: parsed.values, args: parsed.args, io, command });
     return typeof code === "number" ? code : 0;
   } catch (error) {
-    return report(error, { io, root, path });
+    return await report(error, { io, root, path });
   }
+}
+
+/** The help renderer, loaded only when help, the version or a usage error is printed. */
+function loadHelp(): Promise<typeof import("./help.ts")> {
+  return lazyImport<typeof import("./help.ts")>("./help.ts", import.meta.url);
 }
 
 /** True unless no plugin is installed (no plugins.json) and none is named in `LLM_PLUGINS`/`LLM_LOAD_PLUGINS`. */
@@ -93,7 +100,7 @@ interface ReportContext {
 }
 
 /** Prints `error` the way the CLI shows errors and returns the exit code. */
-function report(error: unknown, { io, root, path }: ReportContext): number {
+async function report(error: unknown, { io, root, path }: ReportContext): Promise<number> {
   const raise = Deno.env.get("LLM_RAISE_ERRORS");
   if (raise && raise !== "0") throw error;
   if (error instanceof Deno.errors.BrokenPipe) return 0; // e.g. `llm logs | head -n 1`
@@ -102,6 +109,7 @@ function report(error: unknown, { io, root, path }: ReportContext): number {
   if (isUsageError(error) || exitCode === 2) {
     const usagePath = (isUsageError(error) && error.path) || path;
     const command = findCommand(root, usagePath) ?? root;
+    const { renderUsageError } = await loadHelp();
     io.stderr.write(renderUsageError({ programName: root.name, path: usagePath, command }, message));
     return 2;
   }

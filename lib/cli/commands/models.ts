@@ -22,8 +22,8 @@ import {
   setModelOption,
   writeDefaultModel,
 } from "../../user/settings.ts";
-import { wrapText } from "../help.ts";
 import type { CommandContext } from "../spec.ts";
+import { lazyImport } from "../../lazy_import.ts";
 
 /** What `llm models list` is asked for, as its flags. */
 export interface ModelsListFlags {
@@ -74,7 +74,12 @@ function pythonTypeName(type: string): string {
  * `text` wrapped to `width` columns including `indent`, as Python's `textwrap.fill` wraps attachment types
  * (at spaces only: Python would also split words longer than a line, and break after hyphens).
  */
-function fillIndented(text: string, width: number, indent: string): string {
+function fillIndented(
+  wrapText: (text: string, width: number) => string[],
+  text: string,
+  width: number,
+  indent: string,
+): string {
   return wrapText(text, width - indent.length).map((line) => indent + line).join("\n");
 }
 
@@ -89,6 +94,8 @@ export async function renderModel(
 ): Promise<string> {
   let out = model.label + (aliases.length ? ` (aliases: ${aliases.join(", ")})` : "");
   if (!options.options) return out;
+  // The help module's wrapping, loaded only for --options (a plain listing stays as small as it can be).
+  const { wrapText } = await lazyImport<typeof import("../help.ts")>("../help.ts", import.meta.url);
   const shown = options.shownClasses;
   const described = await describeOptions(model.options);
   if (described.length) {
@@ -103,7 +110,7 @@ export async function renderModel(
   }
   if (model.attachmentTypes.size) {
     const width = Math.min(Math.max(options.columns ?? 80, 30), 70);
-    out += `\n  Attachment types:\n${fillIndented(sortedTypes(model).join(", "), width, "    ")}`;
+    out += `\n  Attachment types:\n${fillIndented(wrapText, sortedTypes(model).join(", "), width, "    ")}`;
   }
   const features = [
     ...(model.canStream ? ["streaming"] : []),
