@@ -285,3 +285,14 @@ Deno.test("the real streams write each piece at once, through a pipe", async () 
   await reader.cancel();
   await child.status;
 });
+
+Deno.test("Python llm commands not here yet fail clearly instead of being sent as a prompt", async () => {
+  for (const name of ["embed", "embed-multi", "similar", "embed-models", "collections", "openai"]) {
+    const io = memoryIo();
+    assert.equal(await main([name, "x"], io, { dotenv: false }), 1);
+    assert.equal(
+      io.stderrText(),
+      `Error: 'llm ${name}' is not supported yet by llm for Deno; run 'llm --help' for the commands it has\n`,
+    );
+  }
+});

@@ -54,6 +54,9 @@ export async function main(args: string[], io: Io = denoIo(), options: MainOptio
       );
       await preparePlugins(root, args);
     }
+    if (UNSUPPORTED_COMMANDS.has(args[0]) && !findCommand(root, [args[0]])) {
+      throw new UnsupportedCommandError(args[0]);
+    }
     const parsed = await parseCommand(root, args);
     path = parsed.path;
     if (parsed.version) {
@@ -74,6 +77,30 @@ export async function main(args: string[], io: Io = denoIo(), options: MainOptio
     return typeof code === "number" ? code : 0;
   } catch (error) {
     return await report(error, { io, root, path });
+  }
+}
+
+/**
+ * Commands of Python `llm` that this version does not have yet. Without this list `llm embed ...` would be
+ * taken as a prompt ("embed ...") and sent to a model.
+ */
+const UNSUPPORTED_COMMANDS = new Set([
+  "embed",
+  "embed-multi",
+  "similar",
+  "embed-models",
+  "collections",
+  "openai",
+]);
+
+/** A Python `llm` command that is not available here yet. */
+export class UnsupportedCommandError extends Error {
+  /** Exit code 1. */
+  readonly exitCode = 1;
+  /** Creates the error for `llm <name>`. */
+  constructor(name: string) {
+    super(`'llm ${name}' is not supported yet by llm for Deno; run 'llm --help' for the commands it has`);
+    this.name = "UnsupportedCommandError";
   }
 }
 
