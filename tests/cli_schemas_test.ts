@@ -73,3 +73,30 @@ Deno.test("schemaSummary outlines nested objects and arrays as Python llm does",
   );
   assert.equal(schemaSummary(null), "");
 });
+
+Deno.test("llm logs --schema and --schema-multi show only the responses that used that schema", async () => {
+  await using server = await startOpenAIServer();
+  await using _dir = await tempUserDir({ OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "sk-test" });
+  const runs = [["--schema", "name, age int", "with schema"], ["plain"], [
+    "--schema-multi",
+    "title, year int",
+    "multi",
+  ]];
+  for (const args of runs) {
+    const run = await llm("-m", "4o-mini", ...args);
+    assert.equal(run.code, 0, run.stderr);
+  }
+  const prompts = async (...args: string[]) =>
+    JSON.parse((await llm("logs", "-n", "0", "--json", ...args)).stdout).map((r: { prompt: string }) =>
+      r.prompt
+    );
+  assert.deepEqual(await prompts(), ["with schema", "plain", "multi"]);
+  assert.deepEqual(await prompts("--schema", "name, age int"), ["with schema"]);
+  assert.deepEqual(await prompts("--schema", "848bffbc260a905ad40888a4518f40ef"), ["with schema"]);
+  assert.deepEqual(await prompts("--schema-multi", "title, year int"), ["multi"]);
+  assert.deepEqual(
+    await prompts("--schema", "title, year int"),
+    [],
+    "the same DSL without --multi is another schema",
+  );
+});

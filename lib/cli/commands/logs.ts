@@ -131,14 +131,6 @@ export async function logsList(ctx: CommandContext): Promise<void> {
   } catch (error) {
     throw new LogsCommandError((error as Error).message);
   }
-  for (
-    const [key, flag] of [["schema", "--schema"], ["schemaMulti", "--schema-multi"]]
-  ) {
-    const value = v[key];
-    if (Array.isArray(value) ? value.length : value) {
-      throw new LogsCommandError(`${flag} is not supported yet by llm logs for Deno`);
-    }
-  }
   const db = openLogsDb(path);
   try {
     let conversationId = v.conversation as string | undefined;
@@ -169,6 +161,7 @@ export async function logsList(ctx: CommandContext): Promise<void> {
         tools: (v.tool as string[] | undefined) ?? [],
         anyTools: Boolean(v.tools),
         fragments: await fragmentHashes(db, (v.fragment as string[] | undefined) ?? [], ctx),
+        schemaId: await schemaFilter(db, v.schema as string | undefined, v.schemaMulti as string | undefined),
         jsonReplacements: (id) => (registry.find(id)?.jsonReplacements ?? null) as JsonObject | null,
       });
     } catch (error) {
@@ -179,6 +172,20 @@ export async function logsList(ctx: CommandContext): Promise<void> {
   } finally {
     db.close();
   }
+}
+
+/** The schema id `--schema` / `--schema-multi` name (any form `llm prompt --schema` takes), or `undefined`. */
+async function schemaFilter(
+  db: import("node:sqlite").DatabaseSync,
+  schema: string | undefined,
+  multi: string | undefined,
+): Promise<string | undefined> {
+  const input = multi ?? schema;
+  if (!input) return undefined;
+  const { multiSchema, resolveSchemaInput } = await import("./_schema_input.ts");
+  const { schemaId } = await import("../../logs/hash.ts");
+  const resolved = await resolveSchemaInput(input, db);
+  return await schemaId(multi ? multiSchema(resolved) : resolved);
 }
 
 /** `-f` values (paths, URLs, aliases, hashes, `-`, `prefix:arg`) as the SHA-256 hashes the query filters on. */
