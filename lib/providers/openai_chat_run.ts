@@ -177,7 +177,8 @@ export async function* runChat(
   }
 }
 
-function setChatUsage(context: ExecuteContext, usage: Record<string, unknown> | undefined): void {
+/** Sets a Chat Completions or completions `usage` block on the response (details simplified, as Python does). */
+export function setChatUsage(context: ExecuteContext, usage: Record<string, unknown> | undefined): void {
   if (!usage) return;
   const { prompt_tokens, completion_tokens, total_tokens: _total, ...rest } = usage;
   const details = simplifyUsageDetails(rest);

@@ -7,7 +7,7 @@ import { messageText } from "../models/messages.ts";
 import type { Prompt } from "../models/prompt.ts";
 import type { ExecuteContext } from "../models/response.ts";
 import type { Chunk } from "../models/stream.ts";
-import { ChunkCombiner } from "./openai_chat_run.ts";
+import { ChunkCombiner, setChatUsage } from "./openai_chat_run.ts";
 import { apiOptions, loadHttpClient, type OpenAIBaseModel, withoutNulls } from "./openai_client.ts";
 
 /** The request body (without `stream`). */
@@ -56,23 +56,15 @@ export async function* runCompletion(
         }
       }
       response.setResponseJson(withoutNulls(combined.result()));
-      setUsage(context, combined.usage);
+      setChatUsage(context, combined.usage);
     } else {
       const raw = await postJson(connection, "/completions", { ...body, stream: false });
       response.setResponseJson(withoutNulls(raw));
       const text = (raw.choices as Record<string, unknown>[] | undefined)?.[0]?.text;
       if (typeof text === "string") yield text;
-      setUsage(context, raw.usage as Record<string, unknown> | undefined);
+      setChatUsage(context, raw.usage as Record<string, unknown> | undefined);
     }
   } catch (error) {
     throw model.toModelError(error, received, signal);
   }
-}
-
-function setUsage(context: ExecuteContext, usage: Record<string, unknown> | undefined): void {
-  if (!usage) return;
-  context.response.setUsage({
-    input: typeof usage.prompt_tokens === "number" ? usage.prompt_tokens : null,
-    output: typeof usage.completion_tokens === "number" ? usage.completion_tokens : null,
-  });
 }
