@@ -3,6 +3,7 @@
  * @module
  */
 import type { ProviderMetadata } from "./messages.ts";
+import { pythonJsonDumps } from "../python_json.ts";
 
 /** The kinds of stream event, as Python `llm` 0.32 names them. */
 export type StreamEventType = "text" | "reasoning" | "tool_call_name" | "tool_call_args" | "tool_result";
@@ -78,30 +79,5 @@ function thousands(n: number): string {
 
 /** JSON as Python's `json.dumps` writes it by default: `", "` and `": "` separators, non-ASCII escaped. */
 export function pythonJson(value: unknown): string {
-  const json = JSON.stringify(value, null, 1);
-  if (json === undefined) return "null";
-  // Re-join the one-space-indented form onto one line with Python's separators, outside strings.
-  let out = "";
-  let inString = false;
-  for (let i = 0; i < json.length; i++) {
-    const ch = json[i];
-    if (inString) {
-      if (ch === "\\") {
-        out += ch + json[++i];
-        continue;
-      }
-      if (ch === '"') inString = false;
-      out += ch.charCodeAt(0) > 0x7f ? "\\u" + ch.charCodeAt(0).toString(16).padStart(4, "0") : ch;
-      continue;
-    }
-    if (ch === '"') {
-      inString = true;
-      out += ch;
-    } else if (ch === "\n") {
-      while (json[i + 1] === " ") i++;
-      if (out.endsWith("[") || out.endsWith("{") || json[i + 1] === "]" || json[i + 1] === "}") continue;
-      out += " ";
-    } else out += ch;
-  }
-  return out;
+  return pythonJsonDumps(value);
 }
