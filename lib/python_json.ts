@@ -179,3 +179,10 @@ function compareCodePoints(a: string, b: string): number {
     if (d !== 0) return d;
   }
 }
+
+/** An integer with comma thousands separators, as Python's `format(n, ",")` (no ICU needed). */
+export function thousands(value: number): string {
+  const negative = value < 0;
+  const digits = String(Math.abs(Math.trunc(value))).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return (negative ? "-" : "") + digits;
+}

@@ -7,6 +7,7 @@
  */
 
 import { pythonJsonDumps as flatDumps } from "./hash.ts";
+export { thousands } from "../python_json.ts";
 import { isRawJsonNumber, type JsonValue } from "./query_json.ts";
 
 /** Options for {@linkcode pythonJsonDumps}. */
@@ -84,13 +85,6 @@ export function pythonRepr(value: JsonValue | undefined): string {
 /** Python's `str()` of a JSON value: strings as they are, everything else as `repr()`. */
 export function pythonStr(value: JsonValue | undefined): string {
   return typeof value === "string" ? value : pythonRepr(value);
-}
-
-/** Python's `format(n, ",")`: an integer with comma thousands separators. */
-export function thousands(value: number): string {
-  const negative = value < 0;
-  const digits = String(Math.abs(Math.trunc(value))).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return (negative ? "-" : "") + digits;
 }
 
 // deno-lint-ignore no-control-regex

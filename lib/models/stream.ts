@@ -3,7 +3,7 @@
  * @module
  */
 import type { ProviderMetadata } from "./messages.ts";
-import { pythonJsonDumps } from "../python_json.ts";
+import { pythonJsonDumps, thousands } from "../python_json.ts";
 
 /** The kinds of stream event, as Python `llm` 0.32 names them. */
 export type StreamEventType = "text" | "reasoning" | "tool_call_name" | "tool_call_args" | "tool_result";
@@ -70,11 +70,6 @@ export function tokenUsageString(usage: Usage): string {
   if (usage.output !== null) bits.push(`${thousands(usage.output)} output`);
   if (usage.details && Object.keys(usage.details).length) bits.push(pythonJson(usage.details));
   return bits.join(", ");
-}
-
-/** An integer with comma thousands separators, as Python's `format(n, ",")` (no ICU needed). */
-function thousands(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 /** JSON as Python's `json.dumps` writes it by default: `", "` and `": "` separators, non-ASCII escaped. */
