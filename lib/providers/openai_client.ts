@@ -1,5 +1,5 @@
 /**
- * What the OpenAI models share: their settings, the SDK client, and turning SDK errors into `ModelError`s.
+ * What the OpenAI models share: their settings, where requests go, and turning HTTP errors into `ModelError`s.
  * @module
  */
 import type { OpenAIConnection, OpenAIHttpError } from "./openai_http.ts";

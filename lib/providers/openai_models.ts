@@ -1,6 +1,6 @@
 /**
  * The OpenAI models Python `llm` 0.32 registers by default, with the same ids, aliases and capabilities.
- * Defining them loads no npm package: the SDK is imported only when one of them runs.
+ * Defining them loads no npm package and none of their request code, which loads when one of them runs.
  * @module
  */
 import type { ModelSource, RegisterModel } from "../models/registry.ts";
