@@ -86,11 +86,11 @@ export {
   type Chunk,
   type StreamEvent,
   type StreamEventType,
-  tokenUsageString,
   type ToolCall,
   type Usage,
 } from "./lib/models/stream.ts";
 export { ulid } from "./lib/models/ulid.ts";
+export { tokenUsageString } from "./lib/models/token_usage.ts";
 export { getKey, type KeyLookup, keysPath, loadKeys, setKey } from "./lib/user/keys.ts";
 export { userDir, userPath } from "./lib/user/dir.ts";
 export { UnknownAliasError } from "./lib/user/aliases.ts";

@@ -25,8 +25,11 @@ export interface OptionSchema {
 /** The options of a model: names mapped to zod schemas, each `.optional()`. */
 export type OptionsShape = Record<string, OptionSchema>;
 
-/** A function that builds a model's options shape from the zod namespace it is given. */
-export type OptionsDefinition = (z: Zod) => OptionsShape;
+/**
+ * A function that builds a model's options shape from the zod namespace it is given. It may be async, so a
+ * provider can load the code that describes its options only when they are used.
+ */
+export type OptionsDefinition = (z: Zod) => OptionsShape | Promise<OptionsShape>;
 
 /** Declares a model's options; the identity function, for type inference. */
 export function defineOptions(definition: OptionsDefinition): OptionsDefinition {
@@ -35,7 +38,7 @@ export function defineOptions(definition: OptionsDefinition): OptionsDefinition 
 
 /** Combines option definitions; later ones add fields or replace earlier ones. */
 export function mergeOptions(...definitions: (OptionsDefinition | undefined)[]): OptionsDefinition {
-  return (z) => Object.assign({}, ...definitions.map((d) => d?.(z) ?? {}));
+  return async (z) => Object.assign({}, ...await Promise.all(definitions.map((d) => d?.(z) ?? {})));
 }
 
 /** How an option is shown by `llm models --options`. */
@@ -72,7 +75,7 @@ function schemaTypes(schema: JsonSchema): string[] {
 
 async function objectSchema(definition: OptionsDefinition) {
   const z = await loadZod();
-  const shape = definition(z) as Record<string, ZodType>;
+  const shape = (await definition(z)) as Record<string, ZodType>;
   return { z, shape, schema: z.object(shape).strict() };
 }
 

@@ -8,8 +8,9 @@ import type { Message, Part, ReasoningPart, TextPart } from "./messages.ts";
 import type { Model } from "./model.ts";
 import { validateOptions } from "./options.ts";
 import type { Prompt } from "./prompt.ts";
-import { type Chunk, type StreamEvent, tokenUsageString, type ToolCall, type Usage } from "./stream.ts";
+import type { Chunk, StreamEvent, ToolCall, Usage } from "./stream.ts";
 import { ulid } from "./ulid.ts";
+import { lazyImport } from "../lazy_import.ts";
 
 /** Where a response is in its life. */
 export type ResponseStatus = "pending" | "running" | "done" | "failed" | "cancelled";
@@ -267,6 +268,10 @@ export class Response implements AsyncIterable<string> {
 
   /** Usage as Python `llm` prints it: `5 input, 3 output`. */
   async tokenUsage(): Promise<string> {
+    const { tokenUsageString } = await lazyImport<typeof import("./token_usage.ts")>(
+      "./token_usage.ts",
+      import.meta.url,
+    );
     return tokenUsageString(await this.usage());
   }
 

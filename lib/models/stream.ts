@@ -3,7 +3,6 @@
  * @module
  */
 import type { ProviderMetadata } from "./messages.ts";
-import { pythonJsonDumps, thousands } from "../python_json.ts";
 
 /** The kinds of stream event, as Python `llm` 0.32 names them. */
 export type StreamEventType = "text" | "reasoning" | "tool_call_name" | "tool_call_args" | "tool_result";
@@ -61,18 +60,4 @@ export function simplifyUsageDetails(details: Record<string, unknown>): Record<s
     }
   }
   return out;
-}
-
-/** Formats usage as Python `llm` does: `1,000 input, 20 output, {"cached_tokens": 5}`. */
-export function tokenUsageString(usage: Usage): string {
-  const bits: string[] = [];
-  if (usage.input !== null) bits.push(`${thousands(usage.input)} input`);
-  if (usage.output !== null) bits.push(`${thousands(usage.output)} output`);
-  if (usage.details && Object.keys(usage.details).length) bits.push(pythonJson(usage.details));
-  return bits.join(", ");
-}
-
-/** JSON as Python's `json.dumps` writes it by default: `", "` and `": "` separators, non-ASCII escaped. */
-export function pythonJson(value: unknown): string {
-  return pythonJsonDumps(value);
 }

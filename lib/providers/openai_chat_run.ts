@@ -7,7 +7,8 @@
 import type { Message } from "../models/messages.ts";
 import type { Prompt } from "../models/prompt.ts";
 import type { ExecuteContext } from "../models/response.ts";
-import { type Chunk, pythonJson, simplifyUsageDetails } from "../models/stream.ts";
+import { type Chunk, simplifyUsageDetails } from "../models/stream.ts";
+import { pythonJsonDumps } from "../python_json.ts";
 import { apiOptions, loadHttpClient, type OpenAIBaseModel, withoutNulls } from "./openai_client.ts";
 
 type WireMessage = Record<string, unknown>;
@@ -28,7 +29,7 @@ export function chatMessages(messages: Message[]): WireMessage[] {
           type: "function",
           id: part.tool_call_id,
           // Python's json.dumps spacing, as Python llm sends it.
-          function: { name: part.name, arguments: pythonJson(part.arguments) },
+          function: { name: part.name, arguments: pythonJsonDumps(part.arguments) },
         });
       } else if (part.type === "tool_result") {
         toolResults.push({ role: "tool", tool_call_id: part.tool_call_id, content: part.output });

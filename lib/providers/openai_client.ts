@@ -6,7 +6,8 @@ import type { OpenAIConnection, OpenAIHttpError } from "./openai_http.ts";
 import { lazyImport } from "../lazy_import.ts";
 import { CancelledError, isLlmError, ModelError } from "../models/errors.ts";
 import { Model } from "../models/model.ts";
-import { openAIOptions } from "./openai_options.ts";
+import type { OpenAIOptionFlags } from "./openai_options.ts";
+import type { OptionsDefinition } from "../models/options.ts";
 
 /** MIME types the vision models accept. */
 export const VISION_TYPES = ["application/pdf", "image/gif", "image/jpeg", "image/png", "image/webp"];
@@ -55,7 +56,7 @@ export abstract class OpenAIBaseModel extends Model {
   readonly config: OpenAIModelConfig;
 
   /** Creates the model; `optionFlags` pick its optional options. */
-  constructor(id: string, config: OpenAIModelConfig, optionFlags: Parameters<typeof openAIOptions>[0] = {}) {
+  constructor(id: string, config: OpenAIModelConfig, optionFlags: OpenAIOptionFlags = {}) {
     const needsKey = config.needsKey === undefined ? "openai" : config.needsKey ?? undefined;
     const keyEnvVar = config.keyEnvVar === undefined
       ? (needsKey === "openai" ? "OPENAI_API_KEY" : undefined)
@@ -67,7 +68,7 @@ export abstract class OpenAIBaseModel extends Model {
       attachmentTypes: [...(config.vision ? VISION_TYPES : []), ...(config.audio ? AUDIO_TYPES : [])],
       supportsSchema: config.supportsSchema ?? false,
       supportsTools: config.supportsTools ?? false,
-      options: openAIOptions({
+      options: lazyOpenAIOptions({
         reasoning: config.reasoning,
         verbosity: config.verbosity,
         imageDetailOriginal: config.imageDetailOriginal,
@@ -142,6 +143,20 @@ export abstract class OpenAIBaseModel extends Model {
       { kind: "stream", cause: error },
     );
   }
+}
+
+/**
+ * The options of an OpenAI model; the module that describes them loads only when options are validated or
+ * listed (never for `llm models list`).
+ */
+function lazyOpenAIOptions(flags: OpenAIOptionFlags): OptionsDefinition {
+  return async (z) => {
+    const { openAIOptions } = await lazyImport<typeof import("./openai_options.ts")>(
+      "./openai_options.ts",
+      import.meta.url,
+    );
+    return await openAIOptions(flags)(z);
+  };
 }
 
 /**

@@ -8,7 +8,8 @@ import { ModelError } from "../models/errors.ts";
 import type { Message } from "../models/messages.ts";
 import type { Prompt } from "../models/prompt.ts";
 import type { ExecuteContext } from "../models/response.ts";
-import { type Chunk, pythonJson } from "../models/stream.ts";
+import type { Chunk } from "../models/stream.ts";
+import { pythonJsonDumps } from "../python_json.ts";
 import { loadHttpClient, type OpenAIBaseModel, withoutNulls } from "./openai_client.ts";
 
 type Item = Record<string, unknown>;
@@ -31,7 +32,7 @@ export function responsesInput(messages: Message[]): { input: Item[]; instructio
           call_id: part.tool_call_id,
           name: part.name,
           // Python's json.dumps spacing, as Python llm sends it.
-          arguments: pythonJson(part.arguments),
+          arguments: pythonJsonDumps(part.arguments),
         });
       } else if (part.type === "tool_result" && !part.server_executed) {
         results.push({ type: "function_call_output", call_id: part.tool_call_id, output: part.output });

@@ -7,7 +7,7 @@ import { LlmError, UnknownModelError } from "../../models/errors.ts";
 import type { Conversation } from "../../models/conversation.ts";
 import type { Model } from "../../models/model.ts";
 import type { Response } from "../../models/response.ts";
-import { tokenUsageString } from "../../models/stream.ts";
+import { tokenUsageString } from "../../models/token_usage.ts";
 import { getModel, getModelsWithAliases } from "../../registry.ts";
 import { loadModelOptions } from "../../user/settings.ts";
 import type { Io } from "../io.ts";
