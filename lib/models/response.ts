@@ -6,7 +6,6 @@ import type { Conversation } from "./conversation.ts";
 import { CancelledError, isLlmError, ModelError } from "./errors.ts";
 import type { Message, Part, ReasoningPart, TextPart } from "./messages.ts";
 import type { Model } from "./model.ts";
-import { validateOptions } from "./options.ts";
 import type { Prompt } from "./prompt.ts";
 import type { Chunk, StreamEvent, ToolCall, Usage } from "./stream.ts";
 import { ulid } from "./ulid.ts";
@@ -141,7 +140,14 @@ export class Response implements AsyncIterable<string> {
     this.#startMs = nowMs();
     try {
       if (this.conversation) await this.conversation.prepareChain(this);
-      this.prompt.options = await validateOptions(this.model.options, this.prompt.options, this.model.id);
+      if (Object.keys(this.prompt.options).length) {
+        // zod and the option code load only for a prompt that has options.
+        const { validateOptions } = await lazyImport<typeof import("./options.ts")>(
+          "./options.ts",
+          import.meta.url,
+        );
+        this.prompt.options = await validateOptions(this.model.options, this.prompt.options, this.model.id);
+      }
       const key = this.model.resolveKey(this.#key);
       const signal = this.#abort.signal;
       const context: ExecuteContext = {

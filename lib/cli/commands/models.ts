@@ -12,7 +12,6 @@
  */
 import { getModel, getModelsWithAliases, registry } from "../../registry.ts";
 import type { Model } from "../../models/model.ts";
-import { describeOptions, validateOptions } from "../../models/options.ts";
 import type { ModelWithAliases } from "../../models/registry.ts";
 import {
   clearModelOptions,
@@ -83,6 +82,11 @@ function fillIndented(
   return wrapText(text, width - indent.length).map((line) => indent + line).join("\n");
 }
 
+/** The option helpers (and through them zod), loaded only when options are shown or checked. */
+function loadOptions(): Promise<typeof import("../../models/options.ts")> {
+  return lazyImport<typeof import("../../models/options.ts")>("../../models/options.ts", import.meta.url);
+}
+
 /**
  * One model as `llm models list` prints it: `label (aliases: a, b)`, then with `options` its Options,
  * Attachment types, Features and Keys blocks. Option descriptions are shown for the first model of each
@@ -97,6 +101,7 @@ export async function renderModel(
   // The help module's wrapping, loaded only for --options (a plain listing stays as small as it can be).
   const { wrapText } = await lazyImport<typeof import("../help.ts")>("../help.ts", import.meta.url);
   const shown = options.shownClasses;
+  const { describeOptions } = await loadOptions();
   const described = await describeOptions(model.options);
   if (described.length) {
     out += "\n  Options:";
@@ -153,6 +158,7 @@ export async function modelJson(
     server_side_tools: [],
   };
   if (withOptions) {
+    const { describeOptions } = await loadOptions();
     const described = await describeOptions(model.options);
     json.options = Object.fromEntries(described.map((info) => [info.name, info.jsonSchema]));
   }
@@ -244,7 +250,7 @@ export async function modelsOptionsSet(ctx: CommandContext): Promise<void> {
   const key = String(ctx.args.key);
   const value = String(ctx.args.value);
   const model = registry.find(name);
-  if (model) await validateOptions(model.options, { [key]: value }, model.id);
+  if (model) await (await loadOptions()).validateOptions(model.options, { [key]: value }, model.id);
   const modelId = model?.id ?? name;
   setModelOption(modelId, key, value);
   ctx.io.stderr.write(`Set default option ${key}=${value} for model ${modelId}\n`);
