@@ -100,9 +100,38 @@ function leaf(
   return { name, summary, run: lazyRun(...run), ...more };
 }
 
-/** Builds a group whose default child is `list`. */
-function group(name: string, summary: string, subcommands: CommandSpec[]): CommandSpec {
-  return { name, summary, subcommands, defaultSubcommand: "list" };
+/** Gives `command` options that are built the first time they are asked for (prompt and chat have many). */
+function withLazyOptions(command: CommandSpec, build: () => OptionSpec[]): CommandSpec {
+  let built: OptionSpec[] | undefined;
+  Object.defineProperty(command, "options", {
+    get: () => (built ??= build()),
+    set: (value: OptionSpec[]) => {
+      built = value;
+    },
+    enumerable: true,
+    configurable: true,
+  });
+  return command;
+}
+
+/**
+ * Builds a group whose default child is `list`. Its commands are built the first time they are asked for:
+ * a run of `llm` builds only the group it uses (and `--help` the list of names).
+ */
+function group(name: string, summary: string, subcommands: () => CommandSpec[]): CommandSpec {
+  let built: CommandSpec[] | undefined;
+  return {
+    name,
+    summary,
+    defaultSubcommand: "list",
+    get subcommands(): CommandSpec[] {
+      built ??= subcommands();
+      return built;
+    },
+    set subcommands(value: CommandSpec[]) {
+      built = value;
+    },
+  };
 }
 
 const database = o("-d --database", "string", "Log database to use instead of logs.db", { metavar: "FILE" });
@@ -157,11 +186,13 @@ Examples:
 Input piped to stdin is put before the prompt. -x prints only the first fenced code block of the response.`;
 
 function promptCommand(): CommandSpec {
-  const [cont, cid, ...rest] = conversationOptions();
-  return leaf("prompt", "Run a prompt", ["prompt", "promptCommand"], {
+  const command = leaf("prompt", "Run a prompt", ["prompt", "promptCommand"], {
     description: PROMPT_DESCRIPTION,
     args: [{ name: "prompt" }],
-    options: [
+  });
+  return withLazyOptions(command, () => {
+    const [cont, cid, ...rest] = conversationOptions();
+    return [
       system,
       model,
       database,
@@ -194,29 +225,29 @@ function promptCommand(): CommandSpec {
       o("-x --extract", "boolean", "Print only the first fenced code block"),
       o("--xl --extract-last", "boolean", "Print only the last fenced code block"),
       jsonOutput("Print the response as JSON, in the format of 'llm logs --json'"),
-    ],
+    ];
   });
 }
 
 function chatCommand(): CommandSpec {
-  return leaf("chat", "Chat with a model", ["chat", "chatCommand"], {
+  const command = leaf("chat", "Chat with a model", ["chat", "chatCommand"], {
     description: "Hold an ongoing chat with a model. Type 'exit' or 'quit' to end it, '!multi' for " +
       "multi-line input and '!edit' to write a message in $EDITOR.",
-    options: [
-      system,
-      model,
-      ...conversationOptions(),
-      database,
-      noStream,
-      hideReasoning,
-      key,
-      ...toolOptions(),
-    ],
   });
+  return withLazyOptions(command, () => [
+    system,
+    model,
+    ...conversationOptions(),
+    database,
+    noStream,
+    hideReasoning,
+    key,
+    ...toolOptions(),
+  ]);
 }
 
 function keysGroup(): CommandSpec {
-  return group("keys", "Manage stored API keys", [
+  return group("keys", "Manage stored API keys", () => [
     leaf("list", "List the names of stored keys", ["keys", "keysList"]),
     leaf("path", "Print the path of keys.json", ["keys", "keysPath"]),
     leaf("get", "Print a stored key", ["keys", "keysGet"], { args: [{ name: "name", required: true }] }),
@@ -230,7 +261,7 @@ function keysGroup(): CommandSpec {
 }
 
 function logsGroup(): CommandSpec {
-  return group("logs", "Explore logged prompts and responses", [
+  return group("logs", "Explore logged prompts and responses", () => [
     leaf("path", "Print the path of logs.db", ["logs", "logsPath"]),
     leaf("status", "Show whether logging is on, and database details", ["logs", "logsStatus"]),
     leaf("backup", "Copy the logs database to a file", ["logs", "logsBackup"], {
@@ -274,7 +305,7 @@ function logsGroup(): CommandSpec {
 
 function modelsGroup(): CommandSpec {
   const modelArg = { name: "model", required: true };
-  return group("models", "Manage available models", [
+  return group("models", "Manage available models", () => [
     leaf("list", "List available models", ["models", "modelsList"], {
       options: [
         o("--options", "boolean", "Show each model's options, features and keys"),
@@ -289,7 +320,7 @@ function modelsGroup(): CommandSpec {
     leaf("default", "Show or set the default model", ["models", "modelsDefault"], {
       args: [{ name: "model" }],
     }),
-    group("options", "Manage default options for models", [
+    group("options", "Manage default options for models", () => [
       leaf("list", "List default options of every model", ["models", "modelsOptionsList"]),
       leaf("show", "List default options of one model", ["models", "modelsOptionsShow"], {
         args: [modelArg],
@@ -305,7 +336,7 @@ function modelsGroup(): CommandSpec {
 }
 
 function aliasesGroup(): CommandSpec {
-  return group("aliases", "Manage model aliases", [
+  return group("aliases", "Manage model aliases", () => [
     leaf("list", "List aliases", ["aliases", "aliasesList"], { options: [jsonOutput()] }),
     leaf("set", "Set an alias for a model", ["aliases", "aliasesSet"], {
       description: "Set an alias for a model, given by its ID or by -q strings that match its name.\n\n" +
@@ -322,7 +353,7 @@ function aliasesGroup(): CommandSpec {
 
 function templatesGroup(): CommandSpec {
   const name = [{ name: "name", required: true }];
-  return group("templates", "Manage prompt templates", [
+  return group("templates", "Manage prompt templates", () => [
     leaf("list", "List templates", ["templates", "templatesList"]),
     leaf("show", "Show a template", ["templates", "templatesShow"], { args: name }),
     leaf("edit", "Edit a template in $EDITOR", ["templates", "templatesEdit"], { args: name }),
@@ -333,7 +364,7 @@ function templatesGroup(): CommandSpec {
 
 function fragmentsGroup(): CommandSpec {
   const alias = { name: "alias", required: true };
-  return group("fragments", "Manage fragments stored in the database", [
+  return group("fragments", "Manage fragments stored in the database", () => [
     leaf("list", "List fragments", ["fragments", "fragmentsList"], {
       options: [
         o("-q --query", "string", "Only fragments matching all these strings", many),
@@ -354,7 +385,7 @@ function fragmentsGroup(): CommandSpec {
 }
 
 function schemasGroup(): CommandSpec {
-  return group("schemas", "Manage stored schemas", [
+  return group("schemas", "Manage stored schemas", () => [
     leaf("list", "List stored schemas", ["schemas", "schemasList"], {
       options: [
         hiddenPath,
@@ -379,7 +410,7 @@ function schemasGroup(): CommandSpec {
 }
 
 function toolsGroup(): CommandSpec {
-  return group("tools", "Manage tools that models can call", [
+  return group("tools", "Manage tools that models can call", () => [
     leaf("list", "List available tools, and the server-side tools of a model", ["tools", "toolsList"], {
       args: [{ name: "tool_defs", variadic: true }],
       options: [
