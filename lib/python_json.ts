@@ -39,6 +39,8 @@ export interface PythonJsonOptions {
   compact?: boolean;
   /** Escape every non-ASCII character as `\uXXXX` (Python's default). Default true. */
   ensureAscii?: boolean;
+  /** Put each item on its own line, nested ones indented by this many more spaces (`indent=`). */
+  indent?: number;
 }
 
 /** Thrown when a value has no JSON form in Python (a function, a symbol, a cycle). */
@@ -64,10 +66,21 @@ export class PythonJsonError extends TypeError {
  * ```
  */
 export function pythonJsonDumps(value: unknown, options: PythonJsonOptions = {}): string {
-  const itemSep = options.compact ? "," : ", ";
-  const keySep = options.compact ? ":" : ": ";
+  const indent = options.indent;
+  // With indent=, Python separates items with "," plus a new line, keys with ": ".
+  const itemSep = indent !== undefined ? "," : options.compact ? "," : ", ";
+  const keySep = options.compact && indent === undefined ? ":" : ": ";
   const ascii = options.ensureAscii ?? true;
   const seen = new Set<object>();
+  let depth = 0;
+  /** Joins the items of a list or object, one a line when indenting. */
+  const wrap = (open: string, items: string[], close: string): string => {
+    if (indent === undefined) return open + items.join(itemSep) + close;
+    if (!items.length) return open + close;
+    const inner = "\n" + " ".repeat(indent * depth);
+    const outer = "\n" + " ".repeat(indent * (depth - 1));
+    return open + inner + items.join(itemSep + inner) + outer + close;
+  };
 
   const encode = (v: unknown): string => {
     if (v === null || v === undefined) return "null";
@@ -82,15 +95,17 @@ export function pythonJsonDumps(value: unknown, options: PythonJsonOptions = {})
     if (typeof v !== "object") throw new PythonJsonError(`Cannot serialise a ${typeof v} as JSON`);
     if (seen.has(v)) throw new PythonJsonError("Cannot serialise a value that contains itself as JSON");
     seen.add(v);
+    depth++;
     try {
-      if (Array.isArray(v)) return "[" + v.map(encode).join(itemSep) + "]";
+      if (Array.isArray(v)) return wrap("[", v.map(encode), "]");
       let entries: [string, unknown][] = v instanceof Map
         ? [...v.entries()].map(([k, x]) => [String(k), x])
         : Object.entries(v);
       entries = entries.filter(([, x]) => x !== undefined);
       if (options.sortKeys) entries.sort(([a], [b]) => compareCodePoints(a, b));
-      return "{" + entries.map(([k, x]) => encodeString(k, ascii) + keySep + encode(x)).join(itemSep) + "}";
+      return wrap("{", entries.map(([k, x]) => encodeString(k, ascii) + keySep + encode(x)), "}");
     } finally {
+      depth--;
       seen.delete(v);
     }
   };
@@ -168,7 +183,8 @@ export function pythonFloatRepr(x: number): string {
   return `${sign}${intPart}.${fracPart || "0"}`;
 }
 
-function compareCodePoints(a: string, b: string): number {
+/** Orders strings by code point, as Python compares `str` (JavaScript's `<` compares UTF-16 units). */
+export function compareCodePoints(a: string, b: string): number {
   const ia = a[Symbol.iterator]();
   const ib = b[Symbol.iterator]();
   while (true) {

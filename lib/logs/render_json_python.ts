@@ -6,48 +6,14 @@
  * @module
  */
 
-import { pythonJsonDumps as flatDumps } from "./hash.ts";
+import { pythonJsonDumps as flatDumps } from "../python_json.ts";
 export { thousands } from "../python_json.ts";
 import { isRawJsonNumber, type JsonValue } from "./query_json.ts";
 
-/** Options for {@linkcode pythonJsonDumps}. */
-export interface PythonJsonDumpsOptions {
-  /** Indent nested values by this many spaces, one item a line (Python `indent=`). */
-  indent?: number;
-  /** `(",", ":")` separators instead of Python's default `(", ", ": ")` (ignored with `indent`). */
-  compact?: boolean;
-}
-
-/**
- * Serialises a value exactly as Python's `json.dumps(value)` would (ASCII-only output, Python float
- * spelling), or `json.dumps(value, indent=n)` with `indent`.
- *
- * @example
- * ```ts
- * import { pythonJsonDumps } from "./render_json_python.ts";
- * pythonJsonDumps({ a: [1, 2] }, { indent: 2 }); // '{\n  "a": [\n    1,\n    2\n  ]\n}'
- * ```
- */
-export function pythonJsonDumps(value: unknown, options: PythonJsonDumpsOptions = {}): string {
-  const indent = options.indent;
-  if (indent === undefined) return flatDumps(value, { compact: options.compact });
-  const write = (item: unknown, depth: number): string => {
-    const inner = "\n" + " ".repeat(indent * (depth + 1));
-    const outer = "\n" + " ".repeat(indent * depth);
-    if (Array.isArray(item)) {
-      if (!item.length) return "[]";
-      return "[" + inner + item.map((v) => write(v, depth + 1)).join("," + inner) + outer + "]";
-    }
-    if (typeof item === "object" && item !== null && !isRawJsonNumber(item)) {
-      const entries = Object.entries(item).filter(([, v]) => v !== undefined);
-      if (!entries.length) return "{}";
-      const body = entries.map(([k, v]) => flatDumps(k) + ": " + write(v, depth + 1)).join("," + inner);
-      return "{" + inner + body + outer + "}";
-    }
-    return flatDumps(item);
-  };
-  return write(value, 0);
-}
+/** Options for {@linkcode pythonJsonDumps}: `indent`, `compact` and the rest of Python's arguments. */
+export type { PythonJsonOptions as PythonJsonDumpsOptions } from "../python_json.ts";
+/** Python's `json.dumps`, `indent=` included (the one implementation, in lib/python_json.ts). */
+export { pythonJsonDumps } from "../python_json.ts";
 
 /** Python's `repr()` of a string: single quotes unless the text holds `'` and no `"`. */
 export function pythonStringRepr(text: string): string {

@@ -8,7 +8,8 @@ import { getModelsWithAliases, removeAlias, setAlias } from "../../registry.ts";
 import { LlmError } from "../../models/errors.ts";
 import { aliasesPath as aliasesFile } from "../../user/aliases.ts";
 import type { CommandContext } from "../spec.ts";
-import { modelMatchesQueries, pythonIndentedJson } from "./models.ts";
+import { modelMatchesQueries } from "./models.ts";
+import { pythonJsonDumps } from "../../python_json.ts";
 
 /** `llm aliases set ALIAS` was given neither a model id nor a `-q` query. */
 export class MissingAliasTargetError extends LlmError {
@@ -46,11 +47,7 @@ export function listAliases(): [alias: string, modelId: string][] {
  * (a plain object would move keys such as `"4"` to the front).
  */
 function aliasesJson(aliases: [string, string][]): string {
-  if (aliases.length === 0) return "{}";
-  const members = aliases.map(([alias, id]) =>
-    `    ${pythonIndentedJson(alias, 0)}: ${pythonIndentedJson(id, 0)}`
-  );
-  return `{\n${members.join(",\n")}\n}`;
+  return pythonJsonDumps(new Map(aliases), { indent: 4 });
 }
 
 /** `llm aliases list [--json]`: `alias : model_id` lines padded to the longest alias, or a JSON object. */

@@ -115,7 +115,9 @@ export async function renderModel(
   }
   if (model.attachmentTypes.size) {
     const width = Math.min(Math.max(options.columns ?? 80, 30), 70);
-    out += `\n  Attachment types:\n${fillIndented(wrapText, sortedTypes(model).join(", "), width, "    ")}`;
+    out += `\n  Attachment types:\n${
+      fillIndented(wrapText, (await sortedTypes(model)).join(", "), width, "    ")
+    }`;
   }
   const features = [
     ...(model.canStream ? ["streaming"] : []),
@@ -131,15 +133,15 @@ export async function renderModel(
   return out;
 }
 
-function sortedTypes(model: Model): string[] {
+/** The model's attachment types in code-point order, as Python sorts them. */
+async function sortedTypes(model: Model): Promise<string[]> {
+  const { compareCodePoints } = await loadPythonJson();
   return [...model.attachmentTypes].sort(compareCodePoints);
 }
 
-function compareCodePoints(a: string, b: string): number {
-  const x = [...a].map((c) => c.codePointAt(0)!);
-  const y = [...b].map((c) => c.codePointAt(0)!);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
-  return x.length - y.length;
+/** Python's json.dumps and string order, loaded only for --json and --options. */
+function loadPythonJson(): Promise<typeof import("../../python_json.ts")> {
+  return lazyImport<typeof import("../../python_json.ts")>("../../python_json.ts", import.meta.url);
 }
 
 /** One model as `llm models list --json` gives it; `withOptions` adds each option's JSON Schema. */
@@ -154,7 +156,7 @@ export async function modelJson(
     supports_schema: model.supportsSchema,
     supports_tools: model.supportsTools,
     supports_async: true,
-    attachment_types: sortedTypes(model),
+    attachment_types: await sortedTypes(model),
     server_side_tools: [],
   };
   if (withOptions) {
@@ -163,14 +165,6 @@ export async function modelJson(
     json.options = Object.fromEntries(described.map((info) => [info.name, info.jsonSchema]));
   }
   return json;
-}
-
-/** `JSON.stringify` with indentation and every non-ASCII character escaped, as Python's `json.dumps`. */
-export function pythonIndentedJson(value: unknown, indent: number): string {
-  return JSON.stringify(value, null, indent).replace(
-    /[\u0080-\uffff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
 }
 
 /** `llm models list` (also plain `llm models`). */
@@ -188,7 +182,8 @@ export async function modelsList(ctx: CommandContext): Promise<void> {
   if (ctx.values.json) {
     const models = [];
     for (const entry of selected) models.push(await modelJson(entry, flags.options));
-    out.write(pythonIndentedJson(models, 2) + "\n");
+    const { pythonJsonDumps } = await loadPythonJson();
+    out.write(pythonJsonDumps(models, { indent: 2 }) + "\n");
     return;
   }
   const shownClasses = new Set<unknown>();
