@@ -43,6 +43,7 @@ export {
 export { Conversation, type ConversationInit } from "./lib/models/conversation.ts";
 export {
   DuplicateModelError,
+  modelMatchesQueries,
   ModelRegistry,
   type ModelSource,
   type ModelWithAliases,

@@ -33,6 +33,12 @@ export interface ModelWithAliases {
   aliases: string[];
 }
 
+/** True when every query is a case-insensitive substring of one of the model's aliases, its label or its id. */
+export function modelMatchesQueries({ model, aliases }: ModelWithAliases, queries: string[]): boolean {
+  const names = [...aliases, model.label, model.id].map((s) => s.toLowerCase());
+  return queries.every((q) => names.some((name) => name.includes(q.toLowerCase())));
+}
+
 /** Two sources registered the same model id. */
 export class DuplicateModelError extends LlmError {
   /** Creates the error for `id`. */

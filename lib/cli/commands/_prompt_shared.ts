@@ -9,6 +9,7 @@ import type { Model } from "../../models/model.ts";
 import type { Response } from "../../models/response.ts";
 import { tokenUsageString } from "../../models/token_usage.ts";
 import { getModel, getModelsWithAliases } from "../../registry.ts";
+import { modelMatchesQueries } from "../../models/registry.ts";
 import { loadModelOptions } from "../../user/settings.ts";
 import type { Io } from "../io.ts";
 import { paint, startSpinner } from "../io.ts";
@@ -35,11 +36,7 @@ export class NoConversationError extends LlmError {
 
 /** The model whose id is the shortest among those matching every term (case-insensitive substrings). */
 export function modelForQuery(terms: string[]): Model {
-  const lower = terms.map((t) => t.toLowerCase());
-  const matches = getModelsWithAliases().filter(({ model, aliases }) => {
-    const haystacks = [model.id, model.label, ...aliases].map((s) => s.toLowerCase());
-    return lower.every((term) => haystacks.some((h) => h.includes(term)));
-  });
+  const matches = getModelsWithAliases().filter((entry) => modelMatchesQueries(entry, terms));
   if (!matches.length) throw new NoModelMatchError(terms);
   return matches.reduce((best, m) => (m.model.id.length < best.model.id.length ? m : best)).model;
 }

@@ -12,7 +12,7 @@
  */
 import { getModel, getModelsWithAliases, registry } from "../../registry.ts";
 import type { Model } from "../../models/model.ts";
-import type { ModelWithAliases } from "../../models/registry.ts";
+import { modelMatchesQueries, type ModelWithAliases } from "../../models/registry.ts";
 import {
   clearModelOptions,
   loadAllModelOptions,
@@ -38,12 +38,6 @@ export interface ModelsListFlags {
   query?: string[];
   /** `-m`: only these model ids or aliases. */
   model?: string[];
-}
-
-/** True when every query is a case-insensitive substring of one of the model's aliases, its label or its id. */
-export function modelMatchesQueries({ model, aliases }: ModelWithAliases, queries: string[]): boolean {
-  const names = [...aliases, model.label, model.id].map((s) => s.toLowerCase());
-  return queries.every((q) => names.some((name) => name.includes(q.toLowerCase())));
 }
 
 /**
