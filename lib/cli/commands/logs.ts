@@ -2,6 +2,7 @@
  * `llm logs`: list, search and manage the logged prompts and responses in logs.db.
  * @module
  */
+import type { DatabaseSync } from "node:sqlite";
 import { LlmError, UnknownModelError } from "../../models/errors.ts";
 import { getModel, registry } from "../../registry.ts";
 import type { JsonObject } from "../../logs/query_json.ts";
@@ -24,12 +25,20 @@ export function humanSize(bytes: number): string {
   return `${size.toFixed(2)}${units[i]}`;
 }
 
-function exists(path: string): boolean {
+/**
+ * Opens an existing logs database for a command that reads it (never creating one), with Python llm's
+ * message when there is none.
+ */
+export async function openExistingLogs(path: string): Promise<DatabaseSync> {
+  const { openLogsDb } = await import("../../logs/db.ts");
+  const { MissingLogsDatabaseError } = await import("../../logs/errors.ts");
   try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
+    return openLogsDb(path, { create: false });
+  } catch (error) {
+    if (error instanceof MissingLogsDatabaseError) {
+      throw new LogsCommandError(`No log database found at ${path}`);
+    }
+    throw error;
   }
 }
 
@@ -56,15 +65,18 @@ export async function logsOff(_ctx: CommandContext): Promise<void> {
 
 /** `llm logs status`. */
 export async function logsStatus(ctx: CommandContext): Promise<void> {
-  const { logsAreOn, logsDbPath, openLogsDb } = await import("../../logs/db.ts");
+  const { logsAreOn, logsDbPath } = await import("../../logs/db.ts");
   const path = logsDbPath();
   const out = (line: string) => ctx.io.stdout.write(line + "\n");
-  if (!exists(path)) {
-    out(`No log database found at ${path}`);
+  let db: DatabaseSync;
+  try {
+    db = await openExistingLogs(path);
+  } catch (error) {
+    if (!(error instanceof LogsCommandError)) throw error;
+    out(error.message);
     return;
   }
   out(logsAreOn() ? "Logging is ON for all prompts" : "Logging is OFF");
-  const db = openLogsDb(path);
   try {
     const count = (table: string) =>
       Number((db.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n);
@@ -85,11 +97,9 @@ export async function logsStatus(ctx: CommandContext): Promise<void> {
 
 /** `llm logs backup PATH`: a consistent copy made with `VACUUM INTO`. */
 export async function logsBackup(ctx: CommandContext): Promise<void> {
-  const { logsDbPath, openLogsDb } = await import("../../logs/db.ts");
+  const { logsDbPath } = await import("../../logs/db.ts");
   const target = ctx.args.path as string;
-  const source = logsDbPath();
-  if (!exists(source)) throw new LogsCommandError(`No log database found at ${source}`);
-  const db = openLogsDb(source);
+  const db = await openExistingLogs(logsDbPath());
   try {
     db.prepare("vacuum into ?").run(target);
   } catch (error) {
@@ -103,13 +113,13 @@ export async function logsBackup(ctx: CommandContext): Promise<void> {
 /** `llm logs list` (the default). */
 export async function logsList(ctx: CommandContext): Promise<void> {
   const v = ctx.values as Record<string, unknown>;
-  const { logsDbPath, openLogsDb } = await import("../../logs/db.ts");
+  const { logsDbPath } = await import("../../logs/db.ts");
   const { InvalidSearchQueryError, queryLogs, conversationOfLatestTurn } = await import(
     "../../logs/query.ts"
   );
   const { checkRenderOptions, renderLogs } = await import("../../logs/query_output.ts");
   const path = (v.database as string | undefined) ?? (v.path as string | undefined) ?? logsDbPath();
-  if (!exists(path)) throw new LogsCommandError(`No log database found at ${path}`);
+  const db = await openExistingLogs(path);
   const render = {
     json: Boolean(v.json),
     short: Boolean(v.short),
@@ -127,12 +137,11 @@ export async function logsList(ctx: CommandContext): Promise<void> {
     conversation: false,
   };
   try {
-    checkRenderOptions(render);
-  } catch (error) {
-    throw new LogsCommandError((error as Error).message);
-  }
-  const db = openLogsDb(path);
-  try {
+    try {
+      checkRenderOptions(render);
+    } catch (error) {
+      throw new LogsCommandError((error as Error).message);
+    }
     let conversationId = v.conversation as string | undefined;
     const current = Boolean(v.current) || (render.response && !conversationId);
     if (current && !conversationId) {

@@ -28,15 +28,11 @@ export function schemaSummary(schema: unknown): string {
 }
 
 async function openExisting(ctx: CommandContext) {
-  const { logsDbPath, openLogsDb } = await import("../../logs/db.ts");
+  const { logsDbPath } = await import("../../logs/db.ts");
+  const { openExistingLogs } = await import("./logs.ts");
   const path = (ctx.values.database as string | undefined) ?? (ctx.values.path as string | undefined) ??
     logsDbPath();
-  try {
-    Deno.statSync(path);
-  } catch {
-    throw new SchemasCommandError(`No log database found at ${path}`);
-  }
-  return openLogsDb(path);
+  return await openExistingLogs(path);
 }
 
 interface SchemaRow {
