@@ -52,6 +52,8 @@ interface Run {
 }
 
 /** Runs `deno <args>` from `cwd` (outside the repository, so its deno.json and lock file do not apply). */
+// Runs that check which files were fetched pass `--reload=<origin>`: Deno caches remote modules by URL, and a
+// port reused from an earlier run would otherwise be answered from that cache without a request.
 async function deno(args: string[], cwd: string, env: Record<string, string>): Promise<Run> {
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args,
@@ -91,7 +93,7 @@ console.log(JSON.stringify({ text: chunks.join(""), chunks: chunks.length, usage
   // With a deno.json the first run writes deno.lock, as in a user's project; its npm packages (none, for a
   // prompt without options) resolve then.
   await Deno.writeTextFile(join(work.path, "deno.json"), "{}\n");
-  const run = await deno(["run", "-A", "script.ts"], work.path, env);
+  const run = await deno(["run", "-A", `--reload=${repo.origin}`, "script.ts"], work.path, env);
   assert.equal(run.code, 0, run.stderr);
   const out = JSON.parse(run.stdout);
   assert.equal(out.text, "Echo: hello from afar");
@@ -110,7 +112,11 @@ Deno.test("deno run http://.../cli.ts runs a prompt, logs it and reads the log b
   const env = { LLM_USER_PATH: user, OPENAI_BASE_URL: openai.url, OPENAI_API_KEY: "sk-remote" };
   const cli = `${repo.origin}/cli.ts`;
 
-  const prompt = await deno(["run", "-A", cli, "-m", "4o-mini", "hi"], work.path, env);
+  const prompt = await deno(
+    ["run", "-A", `--reload=${repo.origin}`, cli, "-m", "4o-mini", "hi"],
+    work.path,
+    env,
+  );
   assert.equal(prompt.code, 0, prompt.stderr);
   assert.equal(prompt.stdout, "Echo: hi\n");
   assert.ok(existsSync(join(user, "logs.db")), "the prompt should be logged to logs.db");
@@ -129,7 +135,17 @@ Deno.test("deno install -g of http://.../cli.ts gives a working llm command", as
   await using work = await tempDir("llm-install-");
   const env = { LLM_USER_PATH: join(work.path, "user") };
   const install = await deno(
-    ["install", "-g", "-A", "-n", "llm", "--root", work.path, `${repo.origin}/cli.ts`],
+    [
+      "install",
+      "-g",
+      "-A",
+      `--reload=${repo.origin}`,
+      "-n",
+      "llm",
+      "--root",
+      work.path,
+      `${repo.origin}/cli.ts`,
+    ],
     work.path,
     env,
   );
