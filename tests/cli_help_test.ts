@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { loadParseArgs, parseCommandLine } from "../lib/cli/args.ts";
 import { renderHelp } from "../lib/cli/help.ts";
 import { memoryIo } from "../lib/cli/io.ts";
@@ -7,6 +6,7 @@ import { main } from "../lib/cli/main.ts";
 import { type CommandSpec, findCommand } from "../lib/cli/spec.ts";
 import { buildCommandTable } from "../lib/cli/table.ts";
 import { VERSION } from "../lib/version.ts";
+import { staticImportGraph } from "./support/static_graph.ts";
 
 // Command lines with options are parsed by node:util parseArgs, which main() loads on demand.
 await loadParseArgs();
@@ -151,33 +151,10 @@ Deno.test("--version prints the version, which matches deno.json", async () => {
 });
 
 Deno.test("parsing and help load no npm package: main.ts reaches none statically", async () => {
-  const entry = fileURLToPath(new URL("../lib/cli/main.ts", import.meta.url));
-  const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json", entry], stderr: "inherit" })
-    .output();
-  assert.ok(out.success);
-  interface Dep {
-    specifier: string;
-    code?: { specifier: string };
-    isDynamic?: boolean;
-  }
-  const graph = JSON.parse(new TextDecoder().decode(out.stdout)) as {
-    roots: string[];
-    modules: { specifier: string; dependencies?: Dep[] }[];
-  };
-  const bySpecifier = new Map(graph.modules.map((m) => [m.specifier, m]));
-  const seen = new Set<string>();
-  const queue = [...graph.roots];
-  while (queue.length) {
-    const specifier = queue.pop()!;
-    if (seen.has(specifier)) continue;
-    seen.add(specifier);
-    for (const dep of bySpecifier.get(specifier)?.dependencies ?? []) {
-      if (!dep.isDynamic && dep.code) queue.push(dep.code.specifier);
-    }
-  }
-  const notLocal = [...seen].filter((s) => !s.startsWith("file:") && !s.startsWith("node:"));
+  const { modules } = await staticImportGraph(new URL("../lib/cli/main.ts", import.meta.url));
+  const notLocal = [...modules].filter((s) => !s.startsWith("file:") && !s.startsWith("node:"));
   assert.deepEqual(notLocal, []);
-  assert.ok([...seen].some((s) => s.endsWith("/lib/cli/table.ts")));
+  assert.ok([...modules].some((s) => s.endsWith("/lib/cli/table.ts")));
 });
 
 Deno.test("the parsed command of a plain prompt is the prompt command", () => {

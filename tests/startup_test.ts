@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { staticImportGraph } from "./support/static_graph.ts";
 
 const MOD_URL = new URL("../mod.ts", import.meta.url);
 
@@ -75,43 +76,10 @@ Deno.test("validating options in the same setup fails for want of zod (the check
 });
 
 Deno.test("deno info: mod.ts's static import graph has no npm: module; npm comes only by dynamic import", async () => {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", MOD_URL.pathname],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-  interface Dependency {
-    specifier: string;
-    code?: { specifier: string };
-    isDynamic?: boolean;
-  }
-  const graph = JSON.parse(new TextDecoder().decode(output.stdout)) as {
-    roots: string[];
-    modules: { specifier: string; dependencies?: Dependency[] }[];
-    redirects: Record<string, string>;
-  };
-  const bySpecifier = new Map(graph.modules.map((m) => [m.specifier, m]));
-  const resolve = (specifier: string) => graph.redirects[specifier] ?? specifier;
-  const reached = new Set<string>();
-  const dynamicNpm = new Set<string>();
-  const pending = [...graph.roots];
-  while (pending.length) {
-    const specifier = resolve(pending.pop()!);
-    if (reached.has(specifier)) continue;
-    reached.add(specifier);
-    for (const dep of bySpecifier.get(specifier)?.dependencies ?? []) {
-      if (!dep.code) continue; // type-only imports are erased at run time
-      if (dep.isDynamic) {
-        if (dep.code.specifier.startsWith("npm:")) dynamicNpm.add(dep.code.specifier);
-        continue;
-      }
-      pending.push(dep.code.specifier);
-    }
-  }
-  const npm = [...reached].filter((s) => s.startsWith("npm:") || s.includes("/node_modules/"));
+  const { modules, dynamicImports } = await staticImportGraph(MOD_URL);
+  const npm = [...modules].filter((s) => s.startsWith("npm:") || s.includes("/node_modules/"));
   assert.deepEqual(npm, [], "statically imported npm modules");
-  assert.ok(reached.size > 10, `walked the graph: ${reached.size} modules`);
+  assert.ok(modules.size > 10, `walked the graph: ${modules.size} modules`);
   // The check sees npm imports when there are some: the lazy loaders' dynamic imports are in the graph.
-  assert.ok([...dynamicNpm].some((s) => s.startsWith("npm:zod")), [...dynamicNpm].join(", "));
+  assert.ok([...dynamicImports].some((s) => s.startsWith("npm:zod")), [...dynamicImports].join(", "));
 });
