@@ -43,6 +43,7 @@ export {
 export { Conversation, type ConversationInit } from "./lib/models/conversation.ts";
 export {
   DuplicateModelError,
+  type ModelListing,
   modelMatchesQueries,
   ModelRegistry,
   type ModelSource,

@@ -10,13 +10,14 @@ import {
   type ModelWithAliases,
   type RegisterOptions,
 } from "./models/registry.ts";
-import { extraOpenAIModelSource } from "./providers/openai_compatible.ts";
-import { openAIModelSource } from "./providers/openai_models.ts";
+import { listFromDefaultRegistry } from "./model_listing.ts";
+import { extraOpenAIModelSource, openAIModelSource } from "./providers/openai_models.ts";
 import { deleteUserAlias, loadUserAliases, writeUserAlias } from "./user/aliases.ts";
 import { readDefaultModel, writeDefaultModel } from "./user/settings.ts";
 
 /** The registry every function of this module uses. */
 export const registry: ModelRegistry = new ModelRegistry([openAIModelSource, extraOpenAIModelSource]);
+listFromDefaultRegistry(registry);
 
 /**
  * The model with this id or alias; with no argument, the default model (`llm models default`).

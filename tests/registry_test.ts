@@ -220,13 +220,13 @@ Deno.test("a broken extra-openai-models.yaml is reported with file and line; bui
 
 Deno.test("extra models: entries without model_id are a ConfigError naming the entry", async () => {
   await using dir = await tempUserDir();
-  const { registerExtraOpenAIModels } = await import("../lib/providers/openai_compatible.ts");
+  const { readExtraOpenAIModelSpecs } = await import("../lib/providers/openai_compatible.ts");
   const path = join(dir.path, "extra.yaml");
   await Deno.writeTextFile(path, "- model_name: x\n");
   assert.throws(
-    () => registerExtraOpenAIModels(() => {}, path),
+    () => readExtraOpenAIModelSpecs(path),
     (e) => e instanceof ConfigError && /entry 1 has no model_id/.test(e.message),
   );
   await Deno.writeTextFile(path, "model_id: x\n");
-  assert.throws(() => registerExtraOpenAIModels(() => {}, path), /must hold a YAML list/);
+  assert.throws(() => readExtraOpenAIModelSpecs(path), /must hold a YAML list/);
 });

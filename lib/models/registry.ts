@@ -1,5 +1,8 @@
 /**
  * The model registry: models registered by providers and plugins, their aliases, and the user's aliases.
+ *
+ * A registry holds `Model` objects by default; it can also hold lighter {@link ModelListing}s (what
+ * `llm models list` shows), which is how the CLI lists the built-in models without loading any model class.
  * @module
  */
 import { loadUserAliases } from "../user/aliases.ts";
@@ -14,27 +17,45 @@ export interface RegisterOptions {
   source?: string;
 }
 
+/**
+ * What a listing of models needs to know of one: a `Model` has all of it, and so can a plain object made
+ * from a provider's data without loading the model's class.
+ */
+export interface ModelListing {
+  /** The model id, e.g. `gpt-4o-mini`. */
+  readonly id: string;
+  /** How `llm models` shows it, e.g. `OpenAI Chat: gpt-4o-mini`. */
+  readonly label: string;
+  /** Whether it accepts a JSON Schema for its output. */
+  readonly supportsSchema: boolean;
+  /** Whether it can call tools. */
+  readonly supportsTools: boolean;
+}
+
 /** The function a model source (provider or plugin hook) calls to add a model. */
-export type RegisterModel = (model: Model, options?: RegisterOptions) => void;
+export type RegisterModel<M extends ModelListing = Model> = (model: M, options?: RegisterOptions) => void;
 
 /** Something that registers models when the registry is first used: a built-in provider or a plugin. */
-export interface ModelSource {
+export interface ModelSource<M extends ModelListing = Model> {
   /** Its name, for warnings. */
   name: string;
   /** Registers its models. */
-  load(register: RegisterModel): void;
+  load(register: RegisterModel<M>): void;
 }
 
 /** A model with every alias that points at it. */
-export interface ModelWithAliases {
+export interface ModelWithAliases<M extends ModelListing = Model> {
   /** The model. */
-  model: Model;
+  model: M;
   /** Provider aliases first, then the user's aliases.json ones. */
   aliases: string[];
 }
 
 /** True when every query is a case-insensitive substring of one of the model's aliases, its label or its id. */
-export function modelMatchesQueries({ model, aliases }: ModelWithAliases, queries: string[]): boolean {
+export function modelMatchesQueries(
+  { model, aliases }: ModelWithAliases<ModelListing>,
+  queries: string[],
+): boolean {
   const names = [...aliases, model.label, model.id].map((s) => s.toLowerCase());
   return queries.every((q) => names.some((name) => name.includes(q.toLowerCase())));
 }
@@ -56,8 +77,8 @@ export class DuplicateModelError extends LlmError {
   }
 }
 
-interface Entry {
-  model: Model;
+interface Entry<M> {
+  model: M;
   aliases: string[];
   source?: string;
 }
@@ -80,21 +101,31 @@ function distance(a: string, b: string): number {
 /**
  * Models by id and alias. Sources are loaded the first time the registry is used; a source that throws is
  * reported through `onWarning` and the others keep working.
+ *
+ * @example
+ * ```ts
+ * import { ModelRegistry } from "../../mod.ts";
+ * const listing = new ModelRegistry([{
+ *   name: "demo",
+ *   load: (register) => register({ id: "m1", label: "Demo: m1", supportsSchema: false, supportsTools: false }),
+ * }]);
+ * console.log(listing.get("m1").label); // "Demo: m1"
+ * ```
  */
-export class ModelRegistry {
-  #sources: ModelSource[];
-  #entries = new Map<string, Entry>();
+export class ModelRegistry<M extends ModelListing = Model> {
+  #sources: ModelSource<M>[];
+  #entries = new Map<string, Entry<M>>();
   #loaded = false;
   /** Called with a message for each source that fails or registers a duplicate id. */
   onWarning: (message: string) => void = (message) => console.warn(`Warning: ${message}`);
 
   /** Creates a registry that loads `sources` on first use. */
-  constructor(sources: ModelSource[] = []) {
+  constructor(sources: ModelSource<M>[] = []) {
     this.#sources = [...sources];
   }
 
   /** Adds a source; if the registry is already loaded, the source is loaded now. */
-  addSource(source: ModelSource): void {
+  addSource(source: ModelSource<M>): void {
     this.#sources.push(source);
     if (this.#loaded) this.#loadSource(source);
   }
@@ -111,7 +142,7 @@ export class ModelRegistry {
     for (const source of this.#sources) this.#loadSource(source);
   }
 
-  #loadSource(source: ModelSource): void {
+  #loadSource(source: ModelSource<M>): void {
     try {
       source.load((model, options) => this.register(model, { source: source.name, ...options }));
     } catch (error) {
@@ -120,7 +151,7 @@ export class ModelRegistry {
   }
 
   /** Registers a model (ids must be unique: a duplicate is reported and skipped). */
-  register(model: Model, options: RegisterOptions = {}): void {
+  register(model: M, options: RegisterOptions = {}): void {
     this.#ensureLoaded();
     const existing = this.#entries.get(model.id);
     if (existing) {
@@ -131,7 +162,7 @@ export class ModelRegistry {
   }
 
   /** Every model with its aliases, in registration order. */
-  modelsWithAliases(): ModelWithAliases[] {
+  modelsWithAliases(): ModelWithAliases<M>[] {
     this.#ensureLoaded();
     const user = loadUserAliases();
     return [...this.#entries.values()].map(({ model, aliases }) => ({
@@ -144,15 +175,15 @@ export class ModelRegistry {
   }
 
   /** Every model, in registration order. */
-  models(): Model[] {
+  models(): M[] {
     this.#ensureLoaded();
     return [...this.#entries.values()].map((e) => e.model);
   }
 
   /** Every id and alias mapped to its model (user aliases win over provider aliases). */
-  aliasMap(): Map<string, Model> {
+  aliasMap(): Map<string, M> {
     this.#ensureLoaded();
-    const map = new Map<string, Model>();
+    const map = new Map<string, M>();
     for (const { model, aliases } of this.#entries.values()) {
       map.set(model.id, model);
       for (const alias of aliases) if (!map.has(alias)) map.set(alias, model);
@@ -165,7 +196,7 @@ export class ModelRegistry {
   }
 
   /** The model with this id or alias, or `undefined`. */
-  find(nameOrAlias: string): Model | undefined {
+  find(nameOrAlias: string): M | undefined {
     return this.aliasMap().get(nameOrAlias);
   }
 
@@ -173,7 +204,7 @@ export class ModelRegistry {
    * The model with this id or alias.
    * @throws {UnknownModelError} naming close matches.
    */
-  get(nameOrAlias: string): Model {
+  get(nameOrAlias: string): M {
     const map = this.aliasMap();
     const model = map.get(nameOrAlias);
     if (model) return model;

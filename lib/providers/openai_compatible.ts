@@ -3,18 +3,16 @@
  * llama.cpp, vLLM, LM Studio and hosted compatible services. Same file and keys as Python `llm`.
  *
  * The file is read with a small synchronous YAML reader, so `llm models` and `getModel()` stay fast and load
- * no npm package.
+ * no npm package. This module reads the file into {@link OpenAIModelSpec}s; `openai_models.ts` makes the
+ * models.
  *
  * @module
  */
 import { ConfigError } from "../models/errors.ts";
-import type { ModelSource, RegisterModel } from "../models/registry.ts";
 import { userPath } from "../user/dir.ts";
 import { parseSimpleYaml } from "../user/simple_yaml.ts";
-import { OpenAIChat } from "./openai_chat.ts";
+import type { OpenAIModelSpec } from "./openai_catalog.ts";
 import type { OpenAIModelConfig } from "./openai_client.ts";
-import { OpenAICompletion } from "./openai_completion.ts";
-import { OpenAIResponses } from "./openai_responses.ts";
 
 /** The path of extra-openai-models.yaml. */
 export function extraModelsPath(): string {
@@ -29,15 +27,15 @@ function text(entry: Record<string, unknown>, key: string, path: string, index: 
 }
 
 /**
- * Reads the models of extra-openai-models.yaml and registers them. A missing file registers nothing; a broken
- * one throws a `ConfigError` naming the file and line (the registry reports it and keeps the other models).
+ * The models of extra-openai-models.yaml, in file order. A missing file has none; a broken one throws a
+ * `ConfigError` naming the file and line (the registry reports it and keeps the other models).
  */
-export function registerExtraOpenAIModels(register: RegisterModel, path: string = extraModelsPath()): void {
+export function readExtraOpenAIModelSpecs(path: string = extraModelsPath()): OpenAIModelSpec[] {
   let source: string;
   try {
     source = Deno.readTextFileSync(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return;
+    if (error instanceof Deno.errors.NotFound) return [];
     throw error;
   }
   let data: unknown;
@@ -46,9 +44,9 @@ export function registerExtraOpenAIModels(register: RegisterModel, path: string 
   } catch (error) {
     throw new ConfigError(path, `${(error as Error).message}; fix the file or remove it`, { cause: error });
   }
-  if (data === null || data === undefined) return;
+  if (data === null || data === undefined) return [];
   if (!Array.isArray(data)) throw new ConfigError(path, `${path} must hold a YAML list of models`);
-  data.forEach((raw, index) => {
+  return data.map((raw, index): OpenAIModelSpec => {
     if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
       throw new ConfigError(path, `${path}: entry ${index + 1} is not a mapping`);
     }
@@ -78,17 +76,7 @@ export function registerExtraOpenAIModels(register: RegisterModel, path: string 
       serviceTier: entry.service_tier === true,
     };
     const aliases = Array.isArray(entry.aliases) ? entry.aliases.map(String) : [];
-    const model = entry.completion === true
-      ? new OpenAICompletion(id, config)
-      : entry.responses === true
-      ? new OpenAIResponses(id, config)
-      : new OpenAIChat(id, config);
-    register(model, { aliases });
+    const api = entry.completion === true ? "completion" : entry.responses === true ? "responses" : "chat";
+    return { api, id, config, aliases };
   });
 }
-
-/** The user's extra OpenAI-compatible models as a registry source. */
-export const extraOpenAIModelSource: ModelSource = {
-  name: "extra-openai-models.yaml",
-  load: (register) => registerExtraOpenAIModels(register),
-};

@@ -7,6 +7,7 @@ import { lazyImport } from "../lazy_import.ts";
 import type { Prompt } from "../models/prompt.ts";
 import type { ExecuteContext } from "../models/response.ts";
 import type { Chunk } from "../models/stream.ts";
+import { openAILabel } from "./openai_catalog.ts";
 import { OpenAIBaseModel, type OpenAIModelConfig } from "./openai_client.ts";
 import { CHAT_JSON_REPLACEMENTS } from "./openai_json_replacements.ts";
 
@@ -20,7 +21,7 @@ export class OpenAICompletion extends OpenAIBaseModel {
 
   /** `OpenAI Completion: <id>`. */
   override get label(): string {
-    return `OpenAI Completion: ${this.id}`;
+    return openAILabel("completion", this.id);
   }
 
   /** Sends the request and yields the text as it arrives. */

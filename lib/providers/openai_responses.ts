@@ -8,6 +8,7 @@ import type { Prompt } from "../models/prompt.ts";
 import type { ExecuteContext } from "../models/response.ts";
 import type { Chunk } from "../models/stream.ts";
 import { loadChatRunner } from "./openai_chat.ts";
+import { openAILabel } from "./openai_catalog.ts";
 import { OpenAIBaseModel, type OpenAIModelConfig } from "./openai_client.ts";
 import { RESPONSES_JSON_REPLACEMENTS } from "./openai_json_replacements.ts";
 
@@ -21,7 +22,7 @@ export class OpenAIResponses extends OpenAIBaseModel {
 
   /** `OpenAI Responses: <id>`. */
   override get label(): string {
-    return `OpenAI Responses: ${this.id}`;
+    return openAILabel("responses", this.id);
   }
 
   /** Sends the request and yields the text (and tool call and reasoning events) as it arrives. */

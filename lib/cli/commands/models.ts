@@ -10,9 +10,14 @@
  *
  * @module
  */
-import { getModel, getModelsWithAliases, registry } from "../../registry.ts";
+import { listingRegistry } from "../../model_listing.ts";
 import type { Model } from "../../models/model.ts";
-import { modelMatchesQueries, type ModelWithAliases } from "../../models/registry.ts";
+import {
+  type ModelListing,
+  modelMatchesQueries,
+  type ModelRegistry,
+  type ModelWithAliases,
+} from "../../models/registry.ts";
 import {
   clearModelOptions,
   loadAllModelOptions,
@@ -40,14 +45,23 @@ export interface ModelsListFlags {
   model?: string[];
 }
 
+/** The default registry (and with it every model class), for what needs whole models: options, --json. */
+async function loadRegistry(): Promise<ModelRegistry> {
+  return (await lazyImport<typeof import("../../registry.ts")>("../../registry.ts", import.meta.url))
+    .registry;
+}
+
 /**
- * The models `llm models list` shows for these flags, in registration order.
+ * The models of `registry` that `llm models list` shows for these flags, in registration order.
  * @throws {UnknownModelError} when a `-m` name is neither a model id nor an alias.
  */
-export function selectModels(flags: ModelsListFlags): ModelWithAliases[] {
+export function selectModels<M extends ModelListing>(
+  flags: ModelsListFlags,
+  registry: ModelRegistry<M>,
+): ModelWithAliases<M>[] {
   const wanted = flags.model ?? [];
   for (const name of wanted) registry.get(name);
-  return getModelsWithAliases().filter((entry) => {
+  return registry.modelsWithAliases().filter((entry) => {
     if (flags.query?.length && !modelMatchesQueries(entry, flags.query)) return false;
     if (wanted.length && !wanted.some((n) => n === entry.model.id || entry.aliases.includes(n))) return false;
     if (flags.schemas && !entry.model.supportsSchema) return false;
@@ -81,8 +95,13 @@ function loadOptions(): Promise<typeof import("../../models/options.ts")> {
   return lazyImport<typeof import("../../models/options.ts")>("../../models/options.ts", import.meta.url);
 }
 
+/** One model's line in `llm models list`: `label (aliases: a, b)`. */
+export function listingLine({ model, aliases }: ModelWithAliases<ModelListing>): string {
+  return model.label + (aliases.length ? ` (aliases: ${aliases.join(", ")})` : "");
+}
+
 /**
- * One model as `llm models list` prints it: `label (aliases: a, b)`, then with `options` its Options,
+ * One model as `llm models list` prints it: its {@link listingLine}, then with `options` its Options,
  * Attachment types, Features and Keys blocks. Option descriptions are shown for the first model of each
  * class only; `shownClasses` remembers which classes have had them.
  */
@@ -90,7 +109,7 @@ export async function renderModel(
   { model, aliases }: ModelWithAliases,
   options: { options?: boolean; columns?: number; shownClasses?: Set<unknown> } = {},
 ): Promise<string> {
-  let out = model.label + (aliases.length ? ` (aliases: ${aliases.join(", ")})` : "");
+  let out = listingLine({ model, aliases });
   if (!options.options) return out;
   // The help module's wrapping, loaded only for --options (a plain listing stays as small as it can be).
   const { wrapText } = await lazyImport<typeof import("../help.ts")>("../help.ts", import.meta.url);
@@ -171,21 +190,26 @@ export async function modelsList(ctx: CommandContext): Promise<void> {
     query: ctx.values.query as string[],
     model: ctx.values.model as string[],
   };
-  const selected = selectModels(flags);
   const out = ctx.io.stdout;
   if (ctx.values.json) {
+    const selected = selectModels(flags, await loadRegistry());
     const models = [];
     for (const entry of selected) models.push(await modelJson(entry, flags.options));
     const { pythonJsonDumps } = await loadPythonJson();
     out.write(pythonJsonDumps(models, { indent: 2 }) + "\n");
     return;
   }
-  const shownClasses = new Set<unknown>();
-  const columns = ctx.io.columns();
   // One write for the whole listing: many small writes cost more than the listing itself.
   let text = "";
-  for (const entry of selected) {
-    text += await renderModel(entry, { options: flags.options, columns, shownClasses }) + "\n";
+  if (flags.options) {
+    const shownClasses = new Set<unknown>();
+    const columns = ctx.io.columns();
+    for (const entry of selectModels(flags, await loadRegistry())) {
+      text += await renderModel(entry, { options: true, columns, shownClasses }) + "\n";
+    }
+  } else {
+    // Names only: listed from the models' data unless the default registry is loaded (see model_listing.ts).
+    for (const entry of selectModels(flags, listingRegistry())) text += listingLine(entry) + "\n";
   }
   if (!flags.query?.length && !flags.options && !flags.schemas && !flags.model?.length) {
     text += `Default: ${readDefaultModel()}\n`;
@@ -200,13 +224,13 @@ export async function modelsList(ctx: CommandContext): Promise<void> {
 export function modelsDefault(ctx: CommandContext): Promise<void> {
   const name = ctx.args.model as string | undefined;
   if (!name) ctx.io.stdout.write(`${readDefaultModel()}\n`);
-  else writeDefaultModel(getModel(name).id);
+  else writeDefaultModel(listingRegistry().get(name).id);
   return Promise.resolve();
 }
 
 /** The id of a known model or alias; an unknown name is used as it is (as Python llm does). */
 function resolveModelId(name: string): string {
-  return registry.find(name)?.id ?? name;
+  return listingRegistry().find(name)?.id ?? name;
 }
 
 /** `llm models options list`: every model's default options; a note on stderr when there are none. */
@@ -238,7 +262,7 @@ export async function modelsOptionsSet(ctx: CommandContext): Promise<void> {
   const name = String(ctx.args.model);
   const key = String(ctx.args.key);
   const value = String(ctx.args.value);
-  const model = registry.find(name);
+  const model = (await loadRegistry()).find(name);
   if (model) await (await loadOptions()).validateOptions(model.options, { [key]: value }, model.id);
   const modelId = model?.id ?? name;
   setModelOption(modelId, key, value);
