@@ -217,3 +217,20 @@ Deno.test({
     assert.equal(JSON.parse(logs.stdout)[0].response, "Echo: compiled hello", logs.stderr);
   },
 });
+
+Deno.test("JSR: deno doc --lint is clean on every entry point; publish --dry-run packs no tests, benches or fixtures", async () => {
+  const doc = await deno(["doc", "--lint", "mod.ts", "plugin.ts", "cli.ts"], repoDir, {});
+  assert.equal(doc.code, 0, doc.stdout + doc.stderr);
+  const publish = await deno(["publish", "--dry-run", "--allow-dirty"], repoDir, {});
+  assert.equal(publish.code, 0, publish.stderr);
+  const output = publish.stdout + publish.stderr;
+  assert.match(output, /Dry run complete/);
+  const packed = [...output.matchAll(/file:\/\/\S+/g)].map((m) =>
+    m[0].slice(repoDir.length + "file://".length)
+  );
+  for (const entry of ["mod.ts", "cli.ts", "plugin.ts", "lib/model_listing.ts", "README.md"]) {
+    assert.ok(packed.includes(entry), `${entry} is in the package: ${packed.join(", ")}`);
+  }
+  const unwanted = packed.filter((p) => /^(tests|bench|dist|\.ci)\//.test(p));
+  assert.deepEqual(unwanted, []);
+});
