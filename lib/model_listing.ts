@@ -2,16 +2,16 @@
  * The registry `llm models list` reads. Once the default registry (`lib/registry.ts`) is loaded, that one: it
  * may hold plugin models and models a library user registered. Until then nothing can have been added to it,
  * so its models are exactly the built-in OpenAI ones and those of extra-openai-models.yaml, and they are listed
- * from their data: no model class, response or conversation code is loaded, which takes about a sixth off
- * `llm models list` (see BENCHMARKS.md).
+ * from their data: no model class, response or conversation code is loaded (11 modules fewer), which is what
+ * keeps `llm models list` within its start-up target (BENCHMARKS.md).
  * @module
  */
-import { type ModelListing, ModelRegistry, type ModelSource, type RegisterModel } from "./models/registry.ts";
+import { type ModelListing, ModelRegistry } from "./models/registry.ts";
 import {
   builtinOpenAIModelSpecs,
   OPENAI_SOURCE_NAMES,
   openAIModelListing,
-  type OpenAIModelSpec,
+  specSource,
 } from "./providers/openai_catalog.ts";
 import { readExtraOpenAIModelSpecs } from "./providers/openai_compatible.ts";
 
@@ -20,15 +20,6 @@ let defaultRegistry: ModelRegistry | undefined;
 /** Called by `lib/registry.ts` when it is loaded: from then on listings come from `registry`. */
 export function listFromDefaultRegistry(registry: ModelRegistry): void {
   defaultRegistry = registry;
-}
-
-function listingSource(name: string, specs: () => OpenAIModelSpec[]): ModelSource<ModelListing> {
-  return {
-    name,
-    load: (register: RegisterModel<ModelListing>) => {
-      for (const spec of specs()) register(openAIModelListing(spec), { aliases: spec.aliases });
-    },
-  };
 }
 
 /**
@@ -45,7 +36,7 @@ export function listingRegistry(): ModelRegistry<ModelListing> {
  */
 export function catalogRegistry(): ModelRegistry<ModelListing> {
   return new ModelRegistry<ModelListing>([
-    listingSource(OPENAI_SOURCE_NAMES.builtin, builtinOpenAIModelSpecs),
-    listingSource(OPENAI_SOURCE_NAMES.extra, () => readExtraOpenAIModelSpecs()),
+    specSource(OPENAI_SOURCE_NAMES.builtin, builtinOpenAIModelSpecs, openAIModelListing),
+    specSource(OPENAI_SOURCE_NAMES.extra, () => readExtraOpenAIModelSpecs(), openAIModelListing),
   ]);
 }

@@ -6,7 +6,7 @@
  * capabilities.
  * @module
  */
-import type { ModelListing } from "../models/registry.ts";
+import type { ModelListing, ModelSource } from "../models/registry.ts";
 import type { OpenAIModelConfig } from "./openai_client.ts";
 
 /** The OpenAI API a model is served through. */
@@ -45,6 +45,23 @@ export function openAIModelListing(spec: OpenAIModelSpec): ModelListing {
     label: openAILabel(spec.api, spec.id),
     supportsSchema: spec.config.supportsSchema ?? false,
     supportsTools: spec.config.supportsTools ?? false,
+  };
+}
+
+/**
+ * A registry source that registers what `make` makes of each spec `specs()` returns, with the spec's aliases:
+ * model objects for the default registry, listings for `llm models list`.
+ */
+export function specSource<M extends ModelListing>(
+  name: string,
+  specs: () => OpenAIModelSpec[],
+  make: (spec: OpenAIModelSpec) => M,
+): ModelSource<M> {
+  return {
+    name,
+    load: (register) => {
+      for (const spec of specs()) register(make(spec), { aliases: spec.aliases });
+    },
   };
 }
 

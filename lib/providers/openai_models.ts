@@ -5,8 +5,13 @@
  * @module
  */
 import type { Model } from "../models/model.ts";
-import type { ModelSource, RegisterModel } from "../models/registry.ts";
-import { builtinOpenAIModelSpecs, OPENAI_SOURCE_NAMES, type OpenAIModelSpec } from "./openai_catalog.ts";
+import type { ModelSource } from "../models/registry.ts";
+import {
+  builtinOpenAIModelSpecs,
+  OPENAI_SOURCE_NAMES,
+  type OpenAIModelSpec,
+  specSource,
+} from "./openai_catalog.ts";
 import { OpenAIChat } from "./openai_chat.ts";
 import { readExtraOpenAIModelSpecs } from "./openai_compatible.ts";
 import { OpenAICompletion } from "./openai_completion.ts";
@@ -24,18 +29,16 @@ export function createOpenAIModel(spec: OpenAIModelSpec): Model {
   }
 }
 
-function registerAll(register: RegisterModel, specs: OpenAIModelSpec[]): void {
-  for (const spec of specs) register(createOpenAIModel(spec), { aliases: spec.aliases });
-}
-
 /** The built-in OpenAI models as a registry source. */
-export const openAIModelSource: ModelSource = {
-  name: OPENAI_SOURCE_NAMES.builtin,
-  load: (register) => registerAll(register, builtinOpenAIModelSpecs()),
-};
+export const openAIModelSource: ModelSource = specSource(
+  OPENAI_SOURCE_NAMES.builtin,
+  builtinOpenAIModelSpecs,
+  createOpenAIModel,
+);
 
 /** The user's extra OpenAI-compatible models as a registry source. */
-export const extraOpenAIModelSource: ModelSource = {
-  name: OPENAI_SOURCE_NAMES.extra,
-  load: (register) => registerAll(register, readExtraOpenAIModelSpecs()),
-};
+export const extraOpenAIModelSource: ModelSource = specSource(
+  OPENAI_SOURCE_NAMES.extra,
+  () => readExtraOpenAIModelSpecs(),
+  createOpenAIModel,
+);
