@@ -61,7 +61,7 @@ export class PythonJsonError extends TypeError {
  *
  * @example
  * ```ts
- * import { pythonJsonDumps } from "./hash.ts";
+ * import { pythonJsonDumps } from "./python_json.ts";
  * pythonJsonDumps({ b: 1, a: "é" }); // '{"b": 1, "a": "\\u00e9"}'
  * ```
  */

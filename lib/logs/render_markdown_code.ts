@@ -20,7 +20,8 @@ const FENCED = /(?<=^|\n)(`{3,})[\p{L}\p{N}_]*\n([\s\S]*?)(?<=^|\n)\1 *(?=\n|$)/
  * @example
  * ```ts
  * import { extractCodeBlock } from "./render_markdown_code.ts";
- * extractCodeBlock("Try:\n```python\nprint(1)\n```\n"); // "print(1)\n"
+ * const fence = "`".repeat(3);
+ * extractCodeBlock(`Try:\n${fence}python\nprint(1)\n${fence}\n`); // "print(1)\n"
  * ```
  */
 export function extractCodeBlock(text: string, last = false): string | null {

@@ -26,8 +26,12 @@ export class LlmError extends Error {
  *
  * @example
  * ```ts
- * import { isLlmError } from "./errors.ts";
- * try { /* ... *\/ } catch (e) { if (isLlmError(e)) console.error(`Error: ${e.message}`); }
+ * import { getModel, isLlmError } from "../../mod.ts";
+ * try {
+ *   getModel("no-such-model");
+ * } catch (e) {
+ *   if (isLlmError(e)) console.error(`Error: ${e.message}`);
+ * }
  * ```
  */
 export function isLlmError(error: unknown): error is LlmError {

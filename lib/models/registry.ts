@@ -104,8 +104,8 @@ function distance(a: string, b: string): number {
  *
  * @example
  * ```ts
- * import { ModelRegistry } from "../../mod.ts";
- * const listing = new ModelRegistry([{
+ * import { type ModelListing, ModelRegistry } from "../../mod.ts";
+ * const listing = new ModelRegistry<ModelListing>([{
  *   name: "demo",
  *   load: (register) => register({ id: "m1", label: "Demo: m1", supportsSchema: false, supportsTools: false }),
  * }]);
