@@ -7,10 +7,13 @@
  * ```ts
  * import { staticImportGraph } from "./static_graph.ts";
  * const { modules } = await staticImportGraph(new URL("../../mod.ts", import.meta.url));
+ * const local = await staticRepoImports(new URL("../../lib/cli/main.ts", import.meta.url)); // ["lib/cli/main.ts", ...]
  * ```
  * @module
  */
 import { fileURLToPath } from "node:url";
+
+const REPO_URL = new URL("../../", import.meta.url).href;
 
 /** What {@link staticImportGraph} found. */
 export interface StaticImportGraph {
@@ -57,4 +60,10 @@ export async function staticImportGraph(entry: URL): Promise<StaticImportGraph> 
     }
   }
   return { modules, dynamicImports };
+}
+
+/** The repository's modules in the static import graph of `entry`, as paths from the repository root. */
+export async function staticRepoImports(entry: URL): Promise<string[]> {
+  const { modules } = await staticImportGraph(entry);
+  return [...modules].filter((s) => s.startsWith(REPO_URL)).map((s) => s.slice(REPO_URL.length));
 }
