@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { runCli } from "./support/run_cli.ts";
 import { startPluginServer } from "./support/plugin_server.ts";
 import { tempUserDir } from "./support/env.ts";
+import { staticRepoImports } from "./support/static_graph.ts";
 
 const fixtures = fileURLToPath(new URL("./fixtures/plugins/", import.meta.url));
 const shoutPath = join(fixtures, "shout/plugin.ts");
@@ -115,6 +116,11 @@ Deno.test("LLM_LOAD_PLUGINS picks installed plugins; LLM_PLUGINS adds some for o
     one.stderr,
     "Warning: Plugin nope: could not be found; run 'llm plugins' to list installed plugins\n",
   );
+  // --help lists plugin commands without activating plugins; the warning is the same, once.
+  const help = await runCli(["--help"], { env: { LLM_LOAD_PLUGINS: "llm-shout, nope" } });
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /\n {2}shout-info +Say what the shout plugin has\n/);
+  assert.equal(help.stderr, one.stderr);
   const onlyAsync = await runCli(["models", "list"], { env: { LLM_LOAD_PLUGINS: "llm-async" } });
   assert.match(onlyAsync.stdout, /Async: async-model/);
   assert.doesNotMatch(onlyAsync.stdout, /Shout/);
@@ -183,4 +189,16 @@ Deno.test("llm install URL and jsr: from loopback servers; llm uninstall asks fi
   const bad = await runCli(["install"]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /Give at least one plugin to install/);
+});
+
+Deno.test("before a command runs, the plugin hook reaches no model code: --version and --help stay light", async () => {
+  const reached = await staticRepoImports(new URL("../lib/plugins/cli_hook.ts", import.meta.url));
+  assert.ok(reached.includes("lib/plugins/enabled.ts"), reached.join(", "));
+  const heavy = [
+    "lib/registry.ts",
+    "lib/models/model.ts",
+    "lib/plugins/runtime.ts",
+    "lib/plugins/activate.ts",
+  ];
+  assert.deepEqual(heavy.filter((m) => reached.includes(m)), [], "statically imported");
 });

@@ -45,15 +45,13 @@ export async function main(args: string[], io: Io = denoIo(), options: MainOptio
   const root = options.root ?? commandTable();
   let path: string[] = [];
   try {
-    // Plugins: installed ones from plugins.json (no plugin code runs), LLM_PLUGINS, and plugin commands.
-    // With none of those, the plugin machinery is not even imported.
-    if (pluginsMayBeInUse()) {
-      const { preparePlugins } = await lazyImport<typeof import("../plugins/cli_hook.ts")>(
-        "../plugins/cli_hook.ts",
-        import.meta.url,
-      );
-      await preparePlugins(root, args);
-    }
+    // Plugins: their commands join the table before parsing (recorded ones cost a read of plugins.json);
+    // their models and loaders are activated before a command runs. With no plugin installed or named in
+    // LLM_PLUGINS, the plugin machinery is not even imported.
+    const pluginHook = pluginsMayBeInUse()
+      ? await lazyImport<typeof import("../plugins/cli_hook.ts")>("../plugins/cli_hook.ts", import.meta.url)
+      : undefined;
+    await pluginHook?.preparePlugins(root, args);
     if (UNSUPPORTED_COMMANDS.has(args[0]) && !findCommand(root, [args[0]])) {
       throw new UnsupportedCommandError(args[0]);
     }
@@ -73,6 +71,7 @@ export async function main(args: string[], io: Io = denoIo(), options: MainOptio
       );
       return 0;
     }
+    await pluginHook?.activatePlugins(root);
     const code = await command.run({ path, values: parsed.values, args: parsed.args, io, command });
     return typeof code === "number" ? code : 0;
   } catch (error) {

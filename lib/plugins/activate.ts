@@ -1,7 +1,8 @@
 /**
- * The one call that makes plugins available: `loadPlugins()`. The CLI calls it on every run; library users
- * call it once before they look models up. It reads plugins.json (importing no plugin), connects plugins to
- * the template and fragment loader registries, and imports the plugins named in `LLM_PLUGINS`.
+ * The one call that makes plugins available: `loadPlugins()`. The CLI calls it before every command it runs
+ * (not for `--version` or help); library users call it once before they look models up. It reads plugins.json
+ * (importing no plugin), connects plugins to the template and fragment loader registries, and imports the
+ * plugins named in `LLM_PLUGINS`.
  *
  * @example
  * ```ts
@@ -13,7 +14,8 @@
  */
 import { errorMessage, PluginError } from "./errors.ts";
 import { connectPluginLoaders } from "./extensions.ts";
-import { loadPlugin, type PluginInfo, registerInstalledPlugins, warnOnce, warnPlugin } from "./runtime.ts";
+import { warnOnce, warnPlugin } from "./enabled.ts";
+import { loadPlugin, type PluginInfo, registerInstalledPlugins } from "./runtime.ts";
 
 /**
  * Makes plugins available to a library user or a run of the CLI: registers the installed plugins (lazily)

@@ -1,17 +1,42 @@
 /**
- * What the CLI does with plugins before it parses the command line: register the installed plugins' models
- * (from plugins.json), import those named in `LLM_PLUGINS`, and add plugin commands to the command table.
- * A recorded command is only a name and summary (so `llm --help` lists it) until it is the command being run;
- * then its plugin is imported and its real command, with its options, takes the place.
+ * What the CLI does with plugins. Before it parses the command line ({@link preparePlugins}): add plugin
+ * commands to the command table, and import the plugins named in `LLM_PLUGINS` (their commands are only known
+ * once they are imported). A recorded command of an installed plugin is only a name and summary (so
+ * `llm --help` lists it) until it is the command being run; then its plugin is imported and its real command,
+ * with its options, takes the place. Before a command runs ({@link activatePlugins}): register the installed
+ * plugins' models and loaders. `llm --version` and help skip that step, and with it the model registry and
+ * every model class.
  * @module
  */
 import { addCommand, type CommandSpec, findSubcommand } from "../cli/spec.ts";
+import { lazyImport } from "../lazy_import.ts";
+import { enabledRecords, warnPlugin } from "./enabled.ts";
 import { errorMessage, PluginError } from "./errors.ts";
 import type { PluginRecord } from "./record.ts";
-import { loadPlugins } from "./activate.ts";
-import { activePlugins, enabledRecords, loadRecordedPlugin, warnPlugin } from "./runtime.ts";
 
 const prepared = new WeakSet<CommandSpec>();
+const activated = new WeakSet<CommandSpec>();
+
+/** The plugin runtime (and with it the model registry and every model class), loaded when plugins run. */
+function loadRuntime(): Promise<typeof import("./runtime.ts")> {
+  return lazyImport<typeof import("./runtime.ts")>("./runtime.ts", import.meta.url);
+}
+
+/** True when `LLM_PLUGINS` names plugins to import for this run. */
+function pluginsNamedInEnv(): boolean {
+  return (Deno.env.get("LLM_PLUGINS") ?? "").split(",").some((s) => s.trim());
+}
+
+/**
+ * Makes plugins available to the command about to run (once per command table): the installed plugins'
+ * models, template and fragment loaders, and the plugins named in `LLM_PLUGINS`.
+ */
+export async function activatePlugins(root: CommandSpec): Promise<void> {
+  if (activated.has(root)) return;
+  activated.add(root);
+  const { loadPlugins } = await lazyImport<typeof import("./activate.ts")>("./activate.ts", import.meta.url);
+  await loadPlugins();
+}
 
 /** The command word of a command line: its first argument that is not an option. */
 function commandWord(args: string[]): string | undefined {
@@ -19,7 +44,7 @@ function commandWord(args: string[]): string | undefined {
 }
 
 async function realCommand(record: PluginRecord, name: string): Promise<CommandSpec> {
-  const loaded = await loadRecordedPlugin(record);
+  const loaded = await (await loadRuntime()).loadRecordedPlugin(record);
   const command = loaded.collected.commands.find((c) => c.name === name);
   if (!command) {
     throw new PluginError(
@@ -43,20 +68,24 @@ function tryAdd(root: CommandSpec, command: CommandSpec, plugin: string): void {
 }
 
 /**
- * Sets up plugins for one run of the CLI with `args`, adding plugin commands to `root` (once per root).
+ * Adds plugin commands to `root` for one run of the CLI with `args` (once per root). Imports no plugin and
+ * no model code unless `LLM_PLUGINS` names plugins or the command being run is a plugin's.
  *
  * @throws {PluginError} when the command being run belongs to a plugin that cannot be loaded.
  */
 export async function preparePlugins(root: CommandSpec, args: string[]): Promise<void> {
   if (prepared.has(root)) return;
   prepared.add(root);
-  await loadPlugins();
   const word = commandWord(args);
-  for (const { name, collected } of activePlugins()) {
-    for (const command of collected.commands) tryAdd(root, command, name);
+  const activeNames = new Set<string>();
+  if (pluginsNamedInEnv()) {
+    await activatePlugins(root);
+    for (const { name, collected } of (await loadRuntime()).activePlugins()) {
+      activeNames.add(name);
+      for (const command of collected.commands) tryAdd(root, command, name);
+    }
   }
-  const activeNames = new Set(activePlugins().map((p) => p.name));
-  for (const record of enabledRecords()) {
+  for (const record of enabledRecords((name) => activeNames.has(name))) {
     if (activeNames.has(record.name)) continue;
     for (const { name, summary } of record.commands) {
       if (findSubcommand(root, name)) {

@@ -18,7 +18,8 @@ import {
 import { errorMessage, PluginError, PluginImportError } from "./errors.ts";
 import { importPlugin, importRecordedPlugin, importUrlOf, type LoadedPlugin } from "./loader.ts";
 import { PluginModel } from "./plugin_model.ts";
-import { type PluginRecord, readPluginRecords, refreshRegistrations } from "./record.ts";
+import { type PluginRecord, refreshRegistrations } from "./record.ts";
+import { enabledRecords as enabledRecordsOf, setPluginWarningSink, warnPlugin } from "./enabled.ts";
 
 /** A plugin as `llm plugins` lists it. */
 export interface PluginInfo {
@@ -45,48 +46,17 @@ export interface ActivePlugin {
 }
 
 const active = new Map<string, ActivePlugin>();
-const warned = new Set<string>();
 let sourceAdded = false;
 
-/** Reports a problem with a plugin once per process, through the registry's `onWarning` (stderr). */
-export function warnPlugin(name: string, message: string): void {
-  warnOnce(`Plugin ${name}: ${message}`);
-}
-
-/** Reports `message` through the registry's `onWarning`, unless it was reported before in this process. */
-export function warnOnce(message: string): void {
-  if (warned.has(message)) return;
-  warned.add(message);
-  registry.onWarning(message);
-}
-
-/** The names in `LLM_LOAD_PLUGINS` (undefined when it is not set; empty for none). */
-function loadPluginsFilter(): string[] | undefined {
-  const value = Deno.env.get("LLM_LOAD_PLUGINS");
-  if (value === undefined) return undefined;
-  return value.split(",").map((s) => s.trim()).filter(Boolean);
-}
+// Plugin warnings go through the default registry's onWarning from now on (tests and embedders redirect it).
+setPluginWarningSink((message) => registry.onWarning(message));
 
 /**
  * The installed plugins this run uses: every record in plugins.json, or only those named in
  * `LLM_LOAD_PLUGINS` (unknown names are reported once). Broken plugins.json is reported and treated as empty.
  */
 export function enabledRecords(): PluginRecord[] {
-  let records: PluginRecord[];
-  try {
-    records = readPluginRecords();
-  } catch (error) {
-    warnPlugin("plugins.json", errorMessage(error));
-    return [];
-  }
-  const filter = loadPluginsFilter();
-  if (!filter) return records;
-  for (const name of filter) {
-    if (!records.some((r) => r.name === name) && !active.has(name)) {
-      warnPlugin(name, "could not be found; run 'llm plugins' to list installed plugins");
-    }
-  }
-  return records.filter((r) => filter.includes(r.name));
+  return enabledRecordsOf((name) => active.has(name));
 }
 
 /** Registers a loaded plugin's models: this library's models as they are, others wrapped. */
@@ -112,7 +82,8 @@ const installedSource = {
 
 /**
  * Adds the installed plugins' models (from plugins.json, without importing any plugin) to the registry.
- * Cheap and idempotent: the CLI calls it on every run; library users call it (or {@link loadPlugins}) once.
+ * Cheap and idempotent: the CLI calls it before every command; library users call it (or {@link loadPlugins})
+ * once.
  */
 export function registerInstalledPlugins(): void {
   if (sourceAdded) return;
