@@ -1,8 +1,9 @@
 /**
  * Where `llm`'s start-up goes, step by step in one process: importing the CLI (`lib/cli/main.ts` and its
  * static imports), the steps of `llm models list` (importing the command, listing from the models' data),
- * importing and running the plugin hook (loaded only when plugins are installed or named), and what the
- * default registry and `mod.ts` add for a library user. Prints one JSON object of milliseconds.
+ * the plugin hook (loaded only when plugins are installed or named): adding plugin commands before parsing,
+ * then activating plugins before a command runs (which loads the registry and the model classes), and what
+ * `mod.ts` adds for a library user. Prints one JSON object of milliseconds.
  *
  * `deno run -A bench/import_cost.ts`
  *
@@ -33,12 +34,12 @@ const { listingRegistry } = await load<typeof import("../lib/model_listing.ts")>
 mark("import the models command (llm models list)");
 listingRegistry().modelsWithAliases();
 mark("list the models from their data");
-const { preparePlugins } = await load<typeof import("../lib/plugins/cli_hook.ts")>(
-  "../lib/plugins/cli_hook.ts",
-);
-mark("import lib/plugins/cli_hook.ts (registry, model classes, plugin loader)");
-await preparePlugins(root, ["--version"]);
+const hook = await load<typeof import("../lib/plugins/cli_hook.ts")>("../lib/plugins/cli_hook.ts");
+mark("import lib/plugins/cli_hook.ts (plugin commands, before parsing)");
+await hook.preparePlugins(root, ["--version"]);
 mark("preparePlugins() with no plugins installed");
+await hook.activatePlugins(root);
+mark("activatePlugins() (plugin runtime, registry, model classes)");
 await load("../mod.ts");
 mark("import mod.ts after the above");
 console.log(JSON.stringify(steps));

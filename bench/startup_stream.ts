@@ -18,14 +18,27 @@ function expectExit0(out: { code: number; stderr: string }): void {
   if (out.code !== 0) throw new Error(`exit code ${out.code}: ${out.stderr.slice(0, 500)}`);
 }
 
-/** `llm` startup against an empty Deno script. */
+/** A user directory with the example echo plugin installed (`llm install examples/plugins/echo.ts`). */
+async function userDirWithPlugin(): Promise<AsyncDisposable & { path: string }> {
+  const path = await Deno.makeTempDir({ prefix: "llm-bench-plugin-" });
+  const out = await new Deno.Command(deno, {
+    args: ["run", "-A", "cli.ts", "install", "examples/plugins/echo.ts"],
+    cwd: repoDir,
+    env: { LLM_USER_PATH: path, NO_COLOR: "1" },
+  }).output();
+  expectExit0({ code: out.code, stderr: new TextDecoder().decode(out.stderr) });
+  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
+}
+
+/** `llm` startup against an empty Deno script; also with one plugin installed (no target: for the record). */
 export async function startupGroup(runs: number, userDir: string): Promise<Group> {
+  await using pluginUser = await userDirWithPlugin();
   const env = { LLM_USER_PATH: userDir, NO_COLOR: "1" };
-  const llm = (name: string, args: string[], expect: RegExp): CommandSpec => ({
+  const llm = (name: string, args: string[], expect: RegExp, user = userDir): CommandSpec => ({
     name,
     cmd: [deno, "run", "-A", "cli.ts", ...args],
     cwd: repoDir,
-    env,
+    env: { ...env, LLM_USER_PATH: user },
     check(out) {
       expectExit0(out);
       if (!expect.test(out.stdout)) throw new Error(`unexpected output: ${out.stdout.slice(0, 200)}`);
@@ -36,6 +49,8 @@ export async function startupGroup(runs: number, userDir: string): Promise<Group
     llm("llm --version", ["--version"], /^llm, version /),
     llm("llm --help", ["--help"], /^Usage: llm /),
     llm("llm models list", ["models", "list"], /gpt-4o-mini/),
+    llm("llm --version, one plugin installed", ["--version"], /^llm, version /, pluginUser.path),
+    llm("llm models list, one plugin installed", ["models", "list"], /Echo: echo/, pluginUser.path),
     {
       name: "script: import mod.ts + getModels()",
       cmd: [deno, "run", "-A", "bench/library_models.ts"],
@@ -47,7 +62,8 @@ export async function startupGroup(runs: number, userDir: string): Promise<Group
   return {
     title: "Startup",
     description: "Wall time of the whole process, run from the repository (`deno run -A cli.ts ...`, as " +
-      "`deno task llm` does), against `deno run` of an empty script. Target: within 1.5x.",
+      "`deno task llm` does), against `deno run` of an empty script. Target: within 1.5x. The rows with a " +
+      "plugin installed (examples/plugins/echo.ts) have no target; they show what installed plugins add.",
     measurements: await measureCommands(specs, runs),
     targets: { "llm --version": target, "llm --help": target, "llm models list": target },
   };
