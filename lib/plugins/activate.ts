@@ -14,7 +14,7 @@
  */
 import { errorMessage, PluginError } from "./errors.ts";
 import { connectPluginLoaders } from "./extensions.ts";
-import { warnOnce, warnPlugin } from "./enabled.ts";
+import { pluginsFromEnv, warnOnce, warnPlugin } from "./enabled.ts";
 import { loadPlugin, type PluginInfo, registerInstalledPlugins } from "./runtime.ts";
 
 /**
@@ -25,9 +25,8 @@ import { loadPlugin, type PluginInfo, registerInstalledPlugins } from "./runtime
 export async function loadPlugins(specifiers: string[] = []): Promise<PluginInfo[]> {
   registerInstalledPlugins();
   connectPluginLoaders();
-  const extra = (Deno.env.get("LLM_PLUGINS") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   const infos: PluginInfo[] = [];
-  for (const spec of [...extra, ...specifiers]) {
+  for (const spec of [...pluginsFromEnv(), ...specifiers]) {
     try {
       infos.push(await loadPlugin(spec));
     } catch (error) {

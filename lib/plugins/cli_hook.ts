@@ -10,7 +10,7 @@
  */
 import { addCommand, type CommandSpec, findSubcommand } from "../cli/spec.ts";
 import { lazyImport } from "../lazy_import.ts";
-import { enabledRecords, warnPlugin } from "./enabled.ts";
+import { enabledRecords, pluginsFromEnv, warnPlugin } from "./enabled.ts";
 import { errorMessage, PluginError } from "./errors.ts";
 import type { PluginRecord } from "./record.ts";
 
@@ -20,11 +20,6 @@ const activated = new WeakSet<CommandSpec>();
 /** The plugin runtime (and with it the model registry and every model class), loaded when plugins run. */
 function loadRuntime(): Promise<typeof import("./runtime.ts")> {
   return lazyImport<typeof import("./runtime.ts")>("./runtime.ts", import.meta.url);
-}
-
-/** True when `LLM_PLUGINS` names plugins to import for this run. */
-function pluginsNamedInEnv(): boolean {
-  return (Deno.env.get("LLM_PLUGINS") ?? "").split(",").some((s) => s.trim());
 }
 
 /**
@@ -78,7 +73,7 @@ export async function preparePlugins(root: CommandSpec, args: string[]): Promise
   prepared.add(root);
   const word = commandWord(args);
   const activeNames = new Set<string>();
-  if (pluginsNamedInEnv()) {
+  if (pluginsFromEnv().length) {
     await activatePlugins(root);
     for (const { name, collected } of (await loadRuntime()).activePlugins()) {
       activeNames.add(name);

@@ -1,7 +1,7 @@
 /**
- * Which installed plugins a run uses (plugins.json, narrowed by `LLM_LOAD_PLUGINS`), and the once-per-process
- * plugin warnings. Reading them loads no model or plugin code, so `llm --help` can list plugin commands and
- * `llm --version` can answer without activating plugins.
+ * Which plugins a run uses (the installed ones in plugins.json, narrowed by `LLM_LOAD_PLUGINS`, and those named
+ * in `LLM_PLUGINS`), and the once-per-process plugin warnings. Reading them loads no model or plugin code, so
+ * `llm --help` can list plugin commands and `llm --version` can answer without activating plugins.
  * @module
  */
 import { errorMessage } from "./errors.ts";
@@ -28,6 +28,11 @@ export function warnOnce(message: string): void {
 /** Reports a problem with a plugin once per process. */
 export function warnPlugin(name: string, message: string): void {
   warnOnce(`Plugin ${name}: ${message}`);
+}
+
+/** The plugin specifiers named in `LLM_PLUGINS` (comma-separated), to import for this run. */
+export function pluginsFromEnv(): string[] {
+  return (Deno.env.get("LLM_PLUGINS") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 }
 
 /** The names in `LLM_LOAD_PLUGINS` (undefined when it is not set; empty for none). */
