@@ -17,6 +17,9 @@ import { readPluginRecords } from "../lib/plugins/record.ts";
 import { getPlugins, loadPlugin, unloadPlugin } from "../lib/plugins/runtime.ts";
 import { fragmentLoader } from "../lib/fragments/loaders.ts";
 import { templateLoader } from "../lib/templates/loaders.ts";
+import { main } from "../lib/cli/main.ts";
+import { memoryIo } from "../lib/cli/io.ts";
+import { buildCommandTable } from "../lib/cli/table.ts";
 import { tempUserDir } from "./support/env.ts";
 import { runCli } from "./support/run_cli.ts";
 
@@ -193,4 +196,35 @@ Deno.test("a local plugin that changed is re-recorded when it is next loaded", a
   assert.deepEqual(readPluginRecords()[0].models.map((m) => m.id), ["g1", "g2"]);
   registry.reload();
   assert.equal(getModel("g2").label, "Model: g2");
+});
+
+Deno.test("main() in a process with a plugin activated by loadPlugin() runs that plugin's command", async () => {
+  await using dir = await tempUserDir();
+  // An installed plugin brings the CLI's plugin hook in; the activated one is not installed.
+  assert.equal(
+    (await runCli(["install", fileURLToPath(new URL("../examples/plugins/echo.ts", import.meta.url))])).code,
+    0,
+  );
+  assert.ok(readPluginRecords().length === 1, dir.path);
+  await loadPlugin(definePlugin({
+    name: "llm-in-process",
+    registerCommands(cli) {
+      cli.add({
+        name: "in-process",
+        summary: "Runs in this process",
+        run: (ctx) => {
+          ctx.io.stdout.write("ran\n");
+          return Promise.resolve();
+        },
+      });
+    },
+  }));
+  try {
+    const io = memoryIo();
+    const code = await main(["in-process"], io, { root: buildCommandTable(), dotenv: false });
+    assert.equal(code, 0, `stdout: ${io.stdoutText()} stderr: ${io.stderrText()}`);
+    assert.equal(io.stdoutText(), "ran\n");
+  } finally {
+    unloadPlugin("llm-in-process");
+  }
 });

@@ -10,7 +10,7 @@
  */
 import { addCommand, type CommandSpec, findSubcommand } from "../cli/spec.ts";
 import { lazyImport } from "../lazy_import.ts";
-import { enabledRecords, pluginsFromEnv, warnPlugin } from "./enabled.ts";
+import { activePluginNames, enabledRecords, pluginsFromEnv, warnPlugin } from "./enabled.ts";
 import { errorMessage, PluginError } from "./errors.ts";
 import type { PluginRecord } from "./record.ts";
 
@@ -64,7 +64,8 @@ function tryAdd(root: CommandSpec, command: CommandSpec, plugin: string): void {
 
 /**
  * Adds plugin commands to `root` for one run of the CLI with `args` (once per root). Imports no plugin and
- * no model code unless `LLM_PLUGINS` names plugins or the command being run is a plugin's.
+ * no model code unless plugins are named in `LLM_PLUGINS` or active in this process, or the command being run
+ * is a plugin's.
  *
  * @throws {PluginError} when the command being run belongs to a plugin that cannot be loaded.
  */
@@ -72,16 +73,16 @@ export async function preparePlugins(root: CommandSpec, args: string[]): Promise
   if (prepared.has(root)) return;
   prepared.add(root);
   const word = commandWord(args);
-  const activeNames = new Set<string>();
-  if (pluginsFromEnv().length) {
+  // Plugins named in LLM_PLUGINS, or activated in this process (loadPlugin()), bring their own commands.
+  if (pluginsFromEnv().length || activePluginNames().length) {
     await activatePlugins(root);
     for (const { name, collected } of (await loadRuntime()).activePlugins()) {
-      activeNames.add(name);
       for (const command of collected.commands) tryAdd(root, command, name);
     }
   }
-  for (const record of enabledRecords((name) => activeNames.has(name))) {
-    if (activeNames.has(record.name)) continue;
+  const activeNames = activePluginNames();
+  for (const record of enabledRecords()) {
+    if (activeNames.includes(record.name)) continue;
     for (const { name, summary } of record.commands) {
       if (findSubcommand(root, name)) {
         warnPlugin(record.name, `its command '${name}' has the name of another command and was left out`);

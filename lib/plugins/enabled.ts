@@ -8,21 +8,36 @@ import { errorMessage } from "./errors.ts";
 import { type PluginRecord, readPluginRecords } from "./record.ts";
 
 const warned = new Set<string>();
-let sink: (message: string) => void = (message) => console.warn(`Warning: ${message}`);
+let report: (message: string) => void = (message) => console.warn(`Warning: ${message}`);
+let activeNames: () => string[] = () => [];
+
+/** What the plugin runtime tells this module when it loads. */
+export interface PluginRuntimeLink {
+  /** The names of the plugins active in this process (`LLM_PLUGINS`, `loadPlugin()`). */
+  activeNames: () => string[];
+  /** Where warnings go from then on (the default registry's `onWarning`). */
+  report: (message: string) => void;
+}
 
 /**
- * Where plugin warnings go. The plugin runtime points it at the default registry's `onWarning` when it
- * loads; until then warnings are printed to stderr as the registry prints them.
+ * Called by the plugin runtime when it loads. Until then no plugin is active, and warnings are printed to
+ * stderr as the registry prints them.
  */
-export function setPluginWarningSink(report: (message: string) => void): void {
-  sink = report;
+export function linkPluginRuntime(link: PluginRuntimeLink): void {
+  activeNames = link.activeNames;
+  report = link.report;
+}
+
+/** The names of the plugins active in this process (none until the plugin runtime is loaded). */
+export function activePluginNames(): string[] {
+  return activeNames();
 }
 
 /** Reports `message` (to stderr by default), unless it was reported before in this process. */
 export function warnOnce(message: string): void {
   if (warned.has(message)) return;
   warned.add(message);
-  sink(message);
+  report(message);
 }
 
 /** Reports a problem with a plugin once per process. */
@@ -44,10 +59,10 @@ function loadPluginsFilter(): string[] | undefined {
 
 /**
  * The installed plugins this run uses: every record in plugins.json, or only those named in
- * `LLM_LOAD_PLUGINS` (a name that is neither installed nor `isActive` is reported once). A broken
- * plugins.json is reported and treated as empty.
+ * `LLM_LOAD_PLUGINS` (a name that is neither installed nor active is reported once). A broken plugins.json is
+ * reported and treated as empty.
  */
-export function enabledRecords(isActive: (name: string) => boolean = () => false): PluginRecord[] {
+export function enabledRecords(): PluginRecord[] {
   let records: PluginRecord[];
   try {
     records = readPluginRecords();
@@ -58,7 +73,7 @@ export function enabledRecords(isActive: (name: string) => boolean = () => false
   const filter = loadPluginsFilter();
   if (!filter) return records;
   for (const name of filter) {
-    if (!records.some((r) => r.name === name) && !isActive(name)) {
+    if (!records.some((r) => r.name === name) && !activeNames().includes(name)) {
       warnPlugin(name, "could not be found; run 'llm plugins' to list installed plugins");
     }
   }

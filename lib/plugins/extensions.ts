@@ -12,8 +12,8 @@ import type { EmbeddingModelLike, ToolDefinition } from "./api.ts";
 import type { Collected } from "./collect.ts";
 import { errorMessage } from "./errors.ts";
 import type { PluginRecord } from "./record.ts";
-import { warnPlugin } from "./enabled.ts";
-import { activePlugins, enabledRecords, loadRecordedPlugin } from "./runtime.ts";
+import { enabledRecords, warnPlugin } from "./enabled.ts";
+import { activePlugins, loadRecordedPlugin } from "./runtime.ts";
 
 /** A tool with the plugin that registered it. */
 export interface PluginTool extends ToolDefinition {

@@ -19,7 +19,7 @@ import { errorMessage, PluginError, PluginImportError } from "./errors.ts";
 import { importPlugin, importRecordedPlugin, importUrlOf, type LoadedPlugin } from "./loader.ts";
 import { PluginModel } from "./plugin_model.ts";
 import { type PluginRecord, refreshRegistrations } from "./record.ts";
-import { enabledRecords as enabledRecordsOf, setPluginWarningSink, warnPlugin } from "./enabled.ts";
+import { enabledRecords, linkPluginRuntime, warnPlugin } from "./enabled.ts";
 
 /** A plugin as `llm plugins` lists it. */
 export interface PluginInfo {
@@ -48,16 +48,11 @@ export interface ActivePlugin {
 const active = new Map<string, ActivePlugin>();
 let sourceAdded = false;
 
-// Plugin warnings go through the default registry's onWarning from now on (tests and embedders redirect it).
-setPluginWarningSink((message) => registry.onWarning(message));
-
-/**
- * The installed plugins this run uses: every record in plugins.json, or only those named in
- * `LLM_LOAD_PLUGINS` (unknown names are reported once). Broken plugins.json is reported and treated as empty.
- */
-export function enabledRecords(): PluginRecord[] {
-  return enabledRecordsOf((name) => active.has(name));
-}
+// From now on plugin warnings go through the default registry's onWarning (tests and embedders redirect it).
+linkPluginRuntime({
+  activeNames: () => [...active.keys()],
+  report: (message) => registry.onWarning(message),
+});
 
 /** Registers a loaded plugin's models: this library's models as they are, others wrapped. */
 function registerCollected(name: string, collected: Collected, register: RegisterModel): void {
