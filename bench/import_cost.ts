@@ -9,15 +9,11 @@
  *
  * @module
  */
-const steps: Record<string, number> = {};
+// Modules are imported as the CLI imports them, through lazyImport (a computed specifier): Deno loads the graph
+// of a literal `import("...")` before the program starts, which would hide its cost from these steps.
+import { lazyImport } from "../lib/lazy_import.ts";
 
-/**
- * Imports a module of the repository. The specifier is computed, as the CLI's lazy imports are: Deno loads the
- * graph of a literal `import("...")` before the program starts, which would hide its cost from these steps.
- */
-function load<T>(path: string): Promise<T> {
-  return import(new URL(path, import.meta.url).href) as Promise<T>;
-}
+const steps: Record<string, number> = {};
 let last = performance.now();
 function mark(name: string): void {
   const now = performance.now();
@@ -25,21 +21,30 @@ function mark(name: string): void {
   last = now;
 }
 
-const { commandTable } = await load<typeof import("../lib/cli/main.ts")>("../lib/cli/main.ts");
+const { commandTable } = await lazyImport<typeof import("../lib/cli/main.ts")>(
+  "../lib/cli/main.ts",
+  import.meta.url,
+);
 mark("import lib/cli/main.ts (parser, help, command table)");
 const root = commandTable();
 mark("build the command table");
-await load("../lib/cli/commands/models.ts");
-const { listingRegistry } = await load<typeof import("../lib/model_listing.ts")>("../lib/model_listing.ts");
+await lazyImport("../lib/cli/commands/models.ts", import.meta.url);
+const { listingRegistry } = await lazyImport<typeof import("../lib/model_listing.ts")>(
+  "../lib/model_listing.ts",
+  import.meta.url,
+);
 mark("import the models command (llm models list)");
 listingRegistry().modelsWithAliases();
 mark("list the models from their data");
-const hook = await load<typeof import("../lib/plugins/cli_hook.ts")>("../lib/plugins/cli_hook.ts");
+const hook = await lazyImport<typeof import("../lib/plugins/cli_hook.ts")>(
+  "../lib/plugins/cli_hook.ts",
+  import.meta.url,
+);
 mark("import lib/plugins/cli_hook.ts (plugin commands, before parsing)");
 await hook.preparePlugins(root, ["--version"]);
 mark("preparePlugins() with no plugins installed");
 await hook.activatePlugins(root);
 mark("activatePlugins() (plugin runtime, registry, model classes)");
-await load("../mod.ts");
+await lazyImport("../mod.ts", import.meta.url);
 mark("import mod.ts after the above");
 console.log(JSON.stringify(steps));
