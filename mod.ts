@@ -61,7 +61,10 @@ export {
   type ModelErrorKind,
   NeedsKeyError,
   UnknownModelError,
+  UnsupportedFeatureError,
 } from "./lib/models/errors.ts";
+export { Attachment, AttachmentError } from "./lib/attachments/attachment.ts";
+export type { ServerSideToolInfo, ServerSideToolRequest, ToolSpec } from "./lib/models/tool_spec.ts";
 export {
   defineOptions,
   describeOptions,

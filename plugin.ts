@@ -39,4 +39,16 @@ export type {
 } from "./lib/cli/spec.ts";
 export type { InputStream, Io, OutputStream } from "./lib/cli/io.ts";
 export { userDir, userPath } from "./lib/user/dir.ts";
-export type { Message, Part } from "./lib/models/messages.ts";
+export type {
+  AttachmentData,
+  AttachmentPart,
+  Message,
+  Part,
+  ReasoningPart,
+  TextPart,
+  ToolCallPart,
+  ToolResultPart,
+} from "./lib/models/messages.ts";
+export { Attachment, AttachmentError } from "./lib/attachments/attachment.ts";
+export type { ServerSideToolInfo, ServerSideToolRequest, ToolSpec } from "./lib/models/tool_spec.ts";
+export { UnsupportedFeatureError } from "./lib/models/errors.ts";

@@ -61,7 +61,10 @@ Deno.test("echo: JSON prompts give raw answers, replace the prompt and request t
       tool_calls: [{ name: "example", arguments: { input: "test" } }, { name: "bare" }],
     }));
     assert.equal(JSON.parse(await response.text()).prompt, "instead");
-    assert.deepEqual(await response.toolCalls(), [
+    // Calls without a provider id get one, as Python llm gives them (`tc_` and a lower-case ULID).
+    const calls = await response.toolCalls();
+    for (const call of calls) assert.match(call.toolCallId ?? "", /^tc_[0-9a-z]{26}$/);
+    assert.deepEqual(calls.map(({ name, arguments: args }) => ({ name, arguments: args })), [
       { name: "example", arguments: { input: "test" } },
       { name: "bare", arguments: {} },
     ]);

@@ -6,37 +6,9 @@
  * @module
  */
 
-const MARKER = Symbol.for("@denollm/llm.error");
+import { LlmError } from "../errors.ts";
 
-/** Base class of the library's errors. */
-export class LlmError extends Error {
-  /** Marks errors from any copy of this library. */
-  readonly [MARKER] = true;
-  /** The CLI exit code this error maps to (1 unless a subclass says otherwise). */
-  exitCode = 1;
-  /** Creates the error; `cause` keeps the underlying error. */
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
-
-/**
- * True for an error raised by any copy of this library (no `instanceof`).
- *
- * @example
- * ```ts
- * import { getModel, isLlmError } from "../../mod.ts";
- * try {
- *   getModel("no-such-model");
- * } catch (e) {
- *   if (isLlmError(e)) console.error(`Error: ${e.message}`);
- * }
- * ```
- */
-export function isLlmError(error: unknown): error is LlmError {
-  return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[MARKER] === true;
-}
+export { isLlmError, LlmError } from "../errors.ts";
 
 /** No model has this id or alias. `suggestions` lists close names. */
 export class UnknownModelError extends LlmError {
@@ -115,5 +87,16 @@ export class ConfigError extends LlmError {
   constructor(path: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.path = path;
+  }
+}
+
+/** The prompt asks for something the model cannot do: attachments of a type it refuses, tools it lacks. */
+export class UnsupportedFeatureError extends LlmError {
+  /** The model's id. */
+  readonly model: string;
+  /** Creates the error for `model`. */
+  constructor(model: string, message: string) {
+    super(message);
+    this.model = model;
   }
 }

@@ -7,17 +7,8 @@
  * @module
  */
 
-/** An attachment inside a part: a file path, a URL or base64 content, with its MIME type. */
-export interface AttachmentData {
-  /** MIME type, e.g. `image/png`. */
-  type?: string;
-  /** URL of a remote attachment. */
-  url?: string;
-  /** Absolute path of a local file. */
-  path?: string;
-  /** Base64 of inline content. */
-  content?: string;
-}
+export type { AttachmentData } from "../attachments/data.ts";
+import type { AttachmentData } from "../attachments/data.ts";
 
 /** Opaque provider data that must be sent back on the next request (signatures, encrypted reasoning). */
 export type ProviderMetadata = Record<string, unknown>;

@@ -5,7 +5,9 @@
 import { getKey } from "../user/keys.ts";
 import { Conversation, type ConversationInit } from "./conversation.ts";
 import { NeedsKeyError } from "./errors.ts";
-import type { Message } from "./messages.ts";
+import type { Attachment } from "../attachments/attachment.ts";
+import type { Message, ToolResultPart } from "./messages.ts";
+import type { ServerSideToolInfo, ServerSideToolRequest, ToolSpec } from "./tool_spec.ts";
 import type { OptionsDefinition } from "./options.ts";
 import { Prompt } from "./prompt.ts";
 import { type ExecuteContext, Response } from "./response.ts";
@@ -35,6 +37,14 @@ export interface PromptOptions {
   signal?: AbortSignal;
   /** The conversation the response belongs to (set by `conversation.prompt()`). */
   conversation?: Conversation;
+  /** Files sent with the prompt (models with `attachmentTypes`). */
+  attachments?: Attachment[];
+  /** Function tools the model may call (models with `supportsTools`). */
+  tools?: ToolSpec[];
+  /** Tools the provider runs itself; each must be one the model lists in `serverSideTools`. */
+  serverSideTools?: ServerSideToolRequest[];
+  /** Results of the previous response's tool calls, sent before the text. */
+  toolResults?: ToolResultPart[];
 }
 
 /** Capabilities and settings a model declares; every field is optional. */
@@ -53,6 +63,8 @@ export interface ModelSettings {
   supportsTools?: boolean;
   /** Its options. */
   options?: OptionsDefinition;
+  /** The tools its provider can run itself (web search, code execution). */
+  serverSideTools?: ServerSideToolInfo[];
 }
 
 /**
@@ -87,6 +99,8 @@ export abstract class Model {
   supportsTools: boolean;
   /** Its options, declared with zod (loaded only when they are used). */
   options?: OptionsDefinition;
+  /** The tools its provider can run itself (`-T WebSearch`); empty for most models. */
+  serverSideTools: ServerSideToolInfo[];
   /**
    * Boilerplate that logs.db stores by reference in this model's `response_json` (Python `llm`'s
    * `json_replacements`): only ever append entries, never change one.
@@ -103,6 +117,7 @@ export abstract class Model {
     this.supportsSchema = settings.supportsSchema ?? false;
     this.supportsTools = settings.supportsTools ?? false;
     this.options = settings.options;
+    this.serverSideTools = settings.serverSideTools ?? [];
   }
 
   /**
@@ -157,6 +172,10 @@ export abstract class Model {
       schema: options.schema,
       hideReasoning: options.hideReasoning,
       messages: options.messages,
+      attachments: options.attachments,
+      tools: options.tools,
+      serverSideTools: options.serverSideTools,
+      toolResults: options.toolResults,
     });
     return new Response({
       model: this,

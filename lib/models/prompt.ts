@@ -2,7 +2,10 @@
  * A prompt: what is sent to a model for one response.
  * @module
  */
-import type { Message } from "./messages.ts";
+import type { Attachment } from "../attachments/attachment.ts";
+import type { AttachmentData } from "../attachments/data.ts";
+import type { Message, Part, ToolResultPart } from "./messages.ts";
+import type { ServerSideToolRequest, ToolSpec } from "./tool_spec.ts";
 
 /** The parts of a prompt a caller gives; see {@link Prompt}. */
 export interface PromptInit {
@@ -22,6 +25,14 @@ export interface PromptInit {
   hideReasoning?: boolean;
   /** An explicit message history: the new turn's input is appended to it. */
   messages?: Message[];
+  /** Files sent with the prompt text (images, audio, documents). */
+  attachments?: Attachment[];
+  /** Function tools the model may call. */
+  tools?: ToolSpec[];
+  /** Tools the provider runs itself (web search and the like). */
+  serverSideTools?: ServerSideToolRequest[];
+  /** Results of the tool calls of the previous response, sent before the prompt text. */
+  toolResults?: ToolResultPart[];
 }
 
 /**
@@ -48,6 +59,16 @@ export class Prompt {
   readonly hideReasoning: boolean;
   /** The full message chain sent to the model (history, then this turn). */
   messages: Message[];
+  /** Files sent with the prompt text. */
+  readonly attachments: Attachment[];
+  /** Function tools the model may call. */
+  readonly tools: ToolSpec[];
+  /** Tools the provider runs itself. */
+  readonly serverSideTools: ServerSideToolRequest[];
+  /** Results of earlier tool calls, sent first in this turn (a `tool` message). */
+  readonly toolResults: ToolResultPart[];
+  #attachmentData?: AttachmentData[];
+  #history?: Message[];
 
   /** Creates a prompt; `messages` defaults to this turn alone (system, then the user message). */
   constructor(init: PromptInit = {}) {
@@ -58,7 +79,28 @@ export class Prompt {
     this.options = { ...(init.options ?? {}) };
     this.schema = init.schema;
     this.hideReasoning = init.hideReasoning ?? false;
-    this.messages = init.messages ? [...init.messages, ...this.turnInput()] : this.ownMessages();
+    this.attachments = init.attachments ?? [];
+    this.tools = init.tools ?? [];
+    this.serverSideTools = init.serverSideTools ?? [];
+    this.toolResults = init.toolResults ?? [];
+    this.#history = init.messages;
+    this.messages = this.#initialMessages();
+  }
+
+  #initialMessages(): Message[] {
+    return this.#history ? [...this.#history, ...this.turnInput()] : this.ownMessages();
+  }
+
+  /**
+   * Reads what the attachments need to be put in messages (their types; bytes with no path or URL) and
+   * rebuilds this turn's messages with them. Called once when the response starts to run, before the
+   * conversation's history is added.
+   * @throws {AttachmentError} when an attachment cannot be read or typed.
+   */
+  async prepare(): Promise<void> {
+    if (this.#attachmentData || !this.attachments.length) return;
+    this.#attachmentData = await Promise.all(this.attachments.map((a) => a.toData()));
+    this.messages = this.#initialMessages();
   }
 
   /** The prompt text with fragments, joined with newlines, as it is sent. */
@@ -71,10 +113,19 @@ export class Prompt {
     return [...this.systemFragments, this.systemText ?? ""].map((s) => s.trim()).filter(Boolean).join("\n\n");
   }
 
-  /** The messages this turn adds: the user message (none when there is no text). */
+  /**
+   * The messages this turn adds, as Python `llm` builds them: a `tool` message with the tool results, then
+   * the user message (text with fragments, then attachments); none when the turn has neither.
+   */
   turnInput(): Message[] {
+    const out: Message[] = [];
+    if (this.toolResults.length) out.push({ role: "tool", parts: [...this.toolResults] });
+    const parts: Part[] = [];
     const text = this.prompt;
-    return text ? [{ role: "user", parts: [{ type: "text", text }] }] : [];
+    if (text) parts.push({ type: "text", text });
+    for (const attachment of this.#attachmentData ?? []) parts.push({ type: "attachment", attachment });
+    if (parts.length) out.push({ role: "user", parts });
+    return out;
   }
 
   /** This turn on its own: the system message when there is one, then the user message. */

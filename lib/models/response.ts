@@ -3,8 +3,9 @@
  * @module
  */
 import type { Conversation } from "./conversation.ts";
-import { CancelledError, isLlmError, ModelError } from "./errors.ts";
-import type { Message, Part, ReasoningPart, TextPart } from "./messages.ts";
+import { CancelledError, isLlmError, ModelError, UnsupportedFeatureError } from "./errors.ts";
+import { assembleMessageParts, type IndexedEvent, PartIndexer } from "./assemble.ts";
+import type { Message } from "./messages.ts";
 import type { Model } from "./model.ts";
 import type { Prompt } from "./prompt.ts";
 import type { Chunk, StreamEvent, ToolCall, Usage } from "./stream.ts";
@@ -85,6 +86,8 @@ export class Response implements AsyncIterable<string> {
   #key?: string;
   #status: ResponseStatus = "pending";
   #events: StreamEvent[] = [];
+  #indexed: IndexedEvent[] = [];
+  #indexer = new PartIndexer();
   #textChunks: string[] = [];
   #error: unknown;
   #json: unknown = null;
@@ -139,6 +142,8 @@ export class Response implements AsyncIterable<string> {
     this.#status = "running";
     this.#startMs = nowMs();
     try {
+      await this.prompt.prepare();
+      await checkSupported(this.model, this.prompt);
       if (this.conversation) await this.conversation.prepareChain(this);
       if (Object.keys(this.prompt.options).length) {
         // zod and the option code load only for a prompt that has options.
@@ -177,6 +182,7 @@ export class Response implements AsyncIterable<string> {
   #push(chunk: Chunk): void {
     const event: StreamEvent = typeof chunk === "string" ? { type: "text", chunk } : chunk;
     this.#events.push(event);
+    this.#indexed.push({ event, partIndex: this.#indexer.indexOf(event) });
     if (event.type === "text" && event.chunk) this.#textChunks.push(event.chunk);
     this.#notify();
   }
@@ -316,10 +322,15 @@ export class Response implements AsyncIterable<string> {
     return this.messagesSoFar();
   }
 
-  /** The assistant message assembled from what arrived so far (empty list when nothing did). */
+  /**
+   * The assistant message(s) assembled from what arrived so far (usually one; empty when nothing did).
+   * Providers that run tools themselves may produce several, marked by their events' `messageIndex`.
+   */
   messagesSoFar(): Message[] {
-    const parts = assembleParts(this.#events, this.#toolCalls);
-    return parts.length ? [{ role: "assistant", parts }] : [];
+    return assembleMessageParts(this.#indexed, this.#toolCalls).map((parts) => ({
+      role: "assistant",
+      parts,
+    }));
   }
 
   /** Sets token usage; called by model implementations. */
@@ -339,55 +350,40 @@ export class Response implements AsyncIterable<string> {
 
   /** Records a tool call the model asked for; called by model implementations. */
   addToolCall(call: ToolCall): void {
-    this.#toolCalls.push(call);
+    // As Python llm does, a call without a provider id gets one, so its result can refer to it.
+    this.#toolCalls.push(
+      call.toolCallId === undefined ? { ...call, toolCallId: `tc_${ulid().toLowerCase()}` } : call,
+    );
   }
 }
 
-/** Builds message parts from stream events: consecutive text or reasoning joined, tool calls from `calls`. */
-function assembleParts(events: StreamEvent[], calls: ToolCall[]): Part[] {
-  const parts: Part[] = [];
-  const redacted: Part[] = [];
-  let last: TextPart | ReasoningPart | undefined;
-  for (const event of events) {
-    if (event.type === "reasoning" && event.redacted) {
-      // Each withheld reasoning item keeps its provider data (encrypted reasoning must be sent back); a bare
-      // "reasoning happened" marker is kept once.
-      if (event.providerMetadata) {
-        redacted.push({
-          type: "reasoning",
-          text: "",
-          redacted: true,
-          provider_metadata: { ...event.providerMetadata },
-        });
-      } else if (!redacted.some((p) => !(p as ReasoningPart).provider_metadata)) {
-        redacted.push({ type: "reasoning", text: "", redacted: true });
-      }
-      continue;
+/** Refuses, before any request, attachments of a type the model does not take and tools it cannot use. */
+async function checkSupported(model: Model, prompt: Prompt): Promise<void> {
+  const accepted = model.attachmentTypes;
+  for (const attachment of prompt.attachments) {
+    const type = await attachment.resolveType();
+    if (!accepted.size) {
+      throw new UnsupportedFeatureError(model.id, `Model ${model.id} does not support attachments`);
     }
-    if (event.type !== "text" && event.type !== "reasoning") continue;
-    if (!event.chunk && !event.providerMetadata) continue;
-    let part: TextPart | ReasoningPart;
-    if (last && last.type === event.type) {
-      part = last;
-      part.text += event.chunk;
-    } else {
-      part = { type: event.type, text: event.chunk };
-      parts.push(part);
-      last = part;
-    }
-    if (event.providerMetadata) {
-      part.provider_metadata = { ...part.provider_metadata, ...event.providerMetadata };
+    if (!accepted.has(type)) {
+      throw new UnsupportedFeatureError(
+        model.id,
+        `Model ${model.id} does not support attachments of type '${type}', only ${[...accepted].join(", ")}`,
+      );
     }
   }
-  for (const call of calls) {
-    parts.push({
-      type: "tool_call",
-      name: call.name,
-      arguments: call.arguments,
-      ...(call.toolCallId !== undefined ? { tool_call_id: call.toolCallId } : {}),
-    });
+  if (prompt.tools.length && !model.supportsTools) {
+    throw new UnsupportedFeatureError(model.id, `Model ${model.id} does not support tools`);
   }
-  return [...redacted, ...parts];
+  const offered = new Set(model.serverSideTools.map((t) => t.className));
+  for (const tool of prompt.serverSideTools) {
+    if (!offered.has(tool.className)) {
+      throw new UnsupportedFeatureError(
+        model.id,
+        `Model '${model.id}' does not support server-side tool '${tool.className}'`,
+      );
+    }
+  }
 }
 
 function toTyped(error: unknown): unknown {

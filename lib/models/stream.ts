@@ -23,6 +23,16 @@ export interface StreamEvent {
   redacted?: boolean;
   /** Opaque provider data to send back on the next request. */
   providerMetadata?: ProviderMetadata;
+  /**
+   * The part this event belongs to. Leave it out and the response assigns one: consecutive text or reasoning
+   * events join, tool-call events group by `toolCallId`, each tool result is a part of its own.
+   */
+  partIndex?: number;
+  /**
+   * Which assistant message of the response it belongs to (default 0), for providers that return several in
+   * one response (server-side tools interleaving messages with tool calls).
+   */
+  messageIndex?: number;
 }
 
 /** One item yielded by `Model.execute()`: a text chunk or a stream event. */
@@ -46,6 +56,8 @@ export interface ToolCall {
   arguments: Record<string, unknown>;
   /** The provider's id for the call. */
   toolCallId?: string;
+  /** True when the provider ran the tool itself (never run locally). */
+  serverExecuted?: boolean;
 }
 
 /** Drops zero (and false), null and empty-object values from usage details, recursively, as Python `llm` does. */
