@@ -3,7 +3,7 @@
  * logs.db under the SHA-256 of its content.
  * @module
  */
-import { sha256Hex } from "../hash/sha256.ts";
+import { sha256Hex } from "../compat/sha256.ts";
 
 /** A fragment's text and where it came from (a URL, an absolute path, `-`, or what a loader says). */
 export interface Fragment {

@@ -8,7 +8,7 @@
 
 import type { DatabaseSync } from "node:sqlite";
 import type { AttachmentData, Message, Part, Role } from "../models/messages.ts";
-import { parsePythonJson } from "./hash.ts";
+import { parsePythonJson } from "../compat/python_json.ts";
 
 /** One turn of a loaded conversation. */
 export interface LoadedTurn {

@@ -19,8 +19,8 @@ import { describeOptions } from "../models/options.ts";
 import type { Response } from "../models/response.ts";
 import { ulid } from "../models/ulid.ts";
 import { logsDbPath, openLogsDb } from "./db.ts";
-import { pyFloat } from "./hash.ts";
 import { logTurn, type TurnRecord } from "./store.ts";
+import { pyFloat } from "../compat/python_json.ts";
 
 const fallbackConversations = new WeakMap<Response, string>();
 

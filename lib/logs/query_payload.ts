@@ -10,7 +10,7 @@
  * @module
  */
 
-import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "./query_json.ts";
+import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "../compat/json_value.ts";
 
 /** A stored payload refers to something that cannot be resolved. */
 export class UncondenseError extends Error {

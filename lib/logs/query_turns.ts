@@ -11,7 +11,7 @@
  */
 
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { isJsonObject, type JsonObject, type JsonValue, parseJson } from "./query_json.ts";
+import { isJsonObject, type JsonObject, type JsonValue, parseJson } from "../compat/json_value.ts";
 import { uncondense, UncondenseError } from "./query_payload.ts";
 import { payloadReplacements } from "./condense.ts";
 import type { Message } from "../models/messages.ts";

@@ -5,7 +5,7 @@
  */
 
 import type { DatabaseSync } from "node:sqlite";
-import { parseJson } from "./query_json.ts";
+import { parseJson } from "../compat/json_value.ts";
 import { allIn } from "./query_sql.ts";
 import type { LogFragment, LogTool, LogToolInstance } from "./query_types.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { pythonIndent, pythonSplitLines } from "./render_json_python.ts";
+import { pythonIndent, pythonSplitLines } from "../compat/python_text.ts";
 
 // A fence of three or more backticks at the start of a line, an optional language word, the code, and the
 // same fence closing it at the start of a later line (trailing spaces allowed). `^` is written as a

@@ -4,11 +4,12 @@
  * @module
  */
 
-import { type JsonObject, type JsonValue, parseJson } from "./query_json.ts";
+import { type JsonObject, type JsonValue, parseJson } from "../compat/json_value.ts";
 import type { LogRow } from "./query_types.ts";
 import { type AnnotateOptions, annotateRows } from "./render_json.ts";
-import { pythonJsonDumps, truncateString } from "./render_json_python.ts";
-import { dumpYaml } from "./render_short_yaml.ts";
+import { truncateString } from "../compat/python_text.ts";
+import { dumpYaml } from "../compat/pyyaml_dump.ts";
+import { pythonJsonDumps } from "../compat/python_json.ts";
 
 /** Options of {@linkcode renderLogsShort}. */
 export interface ShortOptions extends AnnotateOptions {

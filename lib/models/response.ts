@@ -11,6 +11,7 @@ import type { Prompt } from "./prompt.ts";
 import type { Chunk, StreamEvent, ToolCall, Usage } from "./stream.ts";
 import { ulid } from "./ulid.ts";
 import { lazyImport } from "../lazy_import.ts";
+import { pythonIsoformat } from "../compat/isoformat.ts";
 
 /** Where a response is in its life. */
 export type ResponseStatus = "pending" | "running" | "done" | "failed" | "cancelled";
@@ -43,14 +44,6 @@ export interface ExecuteContext {
   key?: string;
   /** Aborted when the response is cancelled; pass it to `fetch`. */
   signal: AbortSignal;
-}
-
-/** An ISO 8601 UTC timestamp with microseconds, as Python's `datetime.isoformat()` writes it. */
-function isoMicros(epochMs: number): string {
-  const whole = Math.floor(epochMs);
-  const micros = Math.floor((epochMs - whole) * 1000);
-  const base = new Date(whole).toISOString(); // 2026-01-01T00:00:00.123Z
-  return `${base.slice(0, 23)}${String(micros).padStart(3, "0")}+00:00`;
 }
 
 function nowMs(): number {
@@ -307,7 +300,7 @@ export class Response implements AsyncIterable<string> {
 
   /** When it started; the current time before it starts. */
   datetimeUtcSoFar(): string {
-    return isoMicros(this.#startMs || nowMs());
+    return pythonIsoformat(this.#startMs || nowMs());
   }
 
   /** Tool calls the model asked for. */

@@ -8,7 +8,7 @@ import type { Message } from "../models/messages.ts";
 import type { Prompt } from "../models/prompt.ts";
 import type { ExecuteContext } from "../models/response.ts";
 import { type Chunk, simplifyUsageDetails } from "../models/stream.ts";
-import { pythonJsonDumps } from "../python_json.ts";
+import { pythonJsonDumps } from "../compat/python_json.ts";
 import { apiOptions, loadHttpClient, type OpenAIBaseModel, withoutNulls } from "./openai_client.ts";
 
 type WireMessage = Record<string, unknown>;

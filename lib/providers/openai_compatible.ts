@@ -10,7 +10,7 @@
  */
 import { ConfigError } from "../models/errors.ts";
 import { userPath } from "../user/dir.ts";
-import { parseSimpleYaml } from "../user/simple_yaml.ts";
+import { parseSimpleYaml } from "../compat/pyyaml_load.ts";
 import type { OpenAIModelSpec } from "./openai_catalog.ts";
 import type { OpenAIModelConfig } from "./openai_client.ts";
 

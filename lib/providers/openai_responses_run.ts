@@ -9,7 +9,7 @@ import type { Message } from "../models/messages.ts";
 import type { Prompt } from "../models/prompt.ts";
 import type { ExecuteContext } from "../models/response.ts";
 import type { Chunk } from "../models/stream.ts";
-import { pythonJsonDumps } from "../python_json.ts";
+import { pythonJsonDumps } from "../compat/python_json.ts";
 import { loadHttpClient, type OpenAIBaseModel, withoutNulls } from "./openai_client.ts";
 
 type Item = Record<string, unknown>;

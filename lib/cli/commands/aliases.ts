@@ -9,7 +9,7 @@ import { LlmError } from "../../models/errors.ts";
 import { aliasesPath as aliasesFile } from "../../user/aliases.ts";
 import type { CommandContext } from "../spec.ts";
 import { modelMatchesQueries } from "../../models/registry.ts";
-import { pythonJsonDumps } from "../../python_json.ts";
+import { pythonJsonDumps } from "../../compat/python_json.ts";
 
 /** `llm aliases set ALIAS` was given neither a model id nor a `-q` query. */
 export class MissingAliasTargetError extends LlmError {

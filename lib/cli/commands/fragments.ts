@@ -4,12 +4,12 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import { truncateString } from "../../logs/render_json_python.ts";
-import { pythonJsonDumps } from "../../logs/render_json_python.ts";
+import { truncateString } from "../../compat/python_text.ts";
 import { fragmentLoaders } from "../../fragments/loaders.ts";
 import { readStdinText } from "../io.ts";
 import { type CommandContext, UsageError } from "../spec.ts";
 import { loaderDescription } from "./templates.ts";
+import { pythonJsonDumps } from "../../compat/python_json.ts";
 
 async function withDb<T>(work: (db: DatabaseSync) => Promise<T> | T): Promise<T> {
   const { logsDbPath, openLogsDb } = await import("../../logs/db.ts");

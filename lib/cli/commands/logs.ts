@@ -5,7 +5,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { LlmError, UnknownModelError } from "../../models/errors.ts";
 import { getModel, registry } from "../../registry.ts";
-import type { JsonObject } from "../../logs/query_json.ts";
+import type { JsonObject } from "../../compat/json_value.ts";
 import { userPath } from "../../user/dir.ts";
 import type { CommandContext } from "../spec.ts";
 

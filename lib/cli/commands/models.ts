@@ -153,8 +153,11 @@ async function sortedTypes(model: Model): Promise<string[]> {
 }
 
 /** Python's json.dumps and string order, loaded only for --json and --options. */
-function loadPythonJson(): Promise<typeof import("../../python_json.ts")> {
-  return lazyImport<typeof import("../../python_json.ts")>("../../python_json.ts", import.meta.url);
+function loadPythonJson(): Promise<typeof import("../../compat/python_json.ts")> {
+  return lazyImport<typeof import("../../compat/python_json.ts")>(
+    "../../compat/python_json.ts",
+    import.meta.url,
+  );
 }
 
 /** One model as `llm models list --json` gives it; `withOptions` adds each option's JSON Schema. */

@@ -47,7 +47,7 @@ interface SchemaRow {
  * logged by 0.32 (and by this tool) as well.
  */
 export async function schemasList(ctx: CommandContext): Promise<void> {
-  const { pythonJsonDumps } = await import("../../logs/render_json_python.ts");
+  const { pythonJsonDumps } = await import("../../compat/python_json.ts");
   const db = await openExisting(ctx);
   try {
     const queries = (ctx.values.query as string[] | undefined) ?? [];
@@ -93,7 +93,7 @@ export async function schemasList(ctx: CommandContext): Promise<void> {
 
 /** `llm schemas show ID`. */
 export async function schemasShow(ctx: CommandContext): Promise<void> {
-  const { pythonJsonDumps } = await import("../../logs/render_json_python.ts");
+  const { pythonJsonDumps } = await import("../../compat/python_json.ts");
   const db = await openExisting(ctx);
   try {
     const row = db.prepare("select content from schemas where id = ?").get(ctx.args.schema_id as string) as
@@ -111,7 +111,7 @@ export async function schemasShow(ctx: CommandContext): Promise<void> {
 /** `llm schemas dsl INPUT [--multi]`: the JSON schema the DSL describes. */
 export async function schemasDsl(ctx: CommandContext): Promise<void> {
   const { schemaDsl } = await import("./_schema_input.ts");
-  const { pythonJsonDumps } = await import("../../logs/render_json_python.ts");
+  const { pythonJsonDumps } = await import("../../compat/python_json.ts");
   const schema = schemaDsl(ctx.args.input as string, Boolean(ctx.values.multi));
   ctx.io.stdout.write(pythonJsonDumps(schema, { indent: 2 }) + "\n");
 }

@@ -4,8 +4,8 @@
  * @module
  */
 import { LlmError } from "../../models/errors.ts";
-import { dumpYaml } from "../../logs/render_short_yaml.ts";
-import type { JsonValue } from "../../logs/query_json.ts";
+import { dumpYaml } from "../../compat/pyyaml_dump.ts";
+import type { JsonValue } from "../../compat/json_value.ts";
 import { loadTemplate, NoSuchTemplateError, templatesDir } from "../../templates/load.ts";
 import { templateLoaders } from "../../templates/loaders.ts";
 import type { Template } from "../../templates/template.ts";
@@ -87,7 +87,7 @@ export async function templatesShow(ctx: CommandContext): Promise<void> {
     // A file that exists but is broken gets its own message, naming the file and the problem.
     throw error instanceof NoSuchTemplateError ? new TemplateNotFoundError(name) : error;
   }
-  ctx.io.stdout.write(dumpYaml(sortedKeys(template.toJSON())) + "\n");
+  ctx.io.stdout.write(dumpYaml(sortedKeys(template.toJSON()), { indent: 4 }) + "\n");
 }
 
 /** The editor command: `$VISUAL`, `$EDITOR`, else `vi` (`notepad` on Windows), as click picks it. */

@@ -31,7 +31,7 @@ export async function toolsList(ctx: CommandContext): Promise<void> {
   const { getPluginTools } = await import("../../plugins/extensions.ts");
   const tools = [...(await getPluginTools()).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (ctx.values.json) {
-    const { pythonJsonDumps } = await import("../../logs/render_json_python.ts");
+    const { pythonJsonDumps } = await import("../../compat/python_json.ts");
     const json = {
       tools: tools.map(([name, tool]) => ({
         name,

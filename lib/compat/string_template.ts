@@ -4,15 +4,15 @@
  *
  * @example
  * ```ts
- * import { substitute, templateVariables } from "./substitute.ts";
+ * import { substitute, templateVariables } from "./string_template.ts";
  * templateVariables("Say $greeting to ${name}, costs $$5"); // ["greeting", "name"]
  * substitute("Say $greeting", { greeting: "hi" }); // "Say hi"
  * ```
  * @module
  */
 import { LlmError } from "../models/errors.ts";
-import { pythonStr } from "../logs/render_json_python.ts";
-import type { JsonValue } from "../logs/query_json.ts";
+import { pythonStr } from "./python_text.ts";
+import type { JsonValue } from "./json_value.ts";
 
 // Python's default pattern: delimiter "$", identifiers [_a-z][_a-z0-9]* (ASCII, case-insensitive).
 const PLACEHOLDER = /\$(?:(\$)|([_a-z][_a-z0-9]*)|\{([_a-z][_a-z0-9]*)\}|())/gi;

@@ -1,15 +1,25 @@
 /**
- * A YAML writer that prints block-style documents exactly as PyYAML's `yaml.dump(data, sort_keys=False)`
- * does (its defaults: 80-column folding, 2-space indent, indentless sequences inside mappings, ASCII-only
- * output), for the shapes `llm logs --short` needs: mappings, sequences, strings, numbers, booleans, null.
+ * The one YAML writer: block-style documents exactly as PyYAML's `yaml.dump(data, sort_keys=False)` prints
+ * them (by default 80-column folding, 2-space indent, indentless sequences inside mappings, ASCII-only
+ * output), for mappings, sequences, strings, numbers, booleans and null. Options give the other settings
+ * Python `llm` uses: `width=sys.maxsize`, `indent=4`, and a representer that writes multi-line strings in the
+ * literal style (`|`), as `llm fragments list` does.
  *
  * @module
  */
 
-import { isRawJsonNumber, type JsonValue } from "./query_json.ts";
-import { pythonFloatRepr } from "./query_json.ts";
+import type { JsonValue } from "./json_value.ts";
+import { isRawJsonNumber, pythonFloatRepr } from "./python_json.ts";
 
-const WIDTH = 80;
+/** How {@link dumpYaml} writes, as PyYAML's arguments of the same names. */
+export interface DumpYamlOptions {
+  /** Fold long scalars past this column (`width=`; default 80, `Infinity` for `sys.maxsize`). */
+  width?: number;
+  /** Spaces per nesting level (`indent=`, 2 to 9; default 2). */
+  indent?: number;
+  /** Write strings that hold a line break in the literal style `|` where PyYAML allows it. */
+  literalMultiline?: boolean;
+}
 const BREAKS = "\n\x85\u2028\u2029";
 const WHITESPACE = "\0 \t\r\n\x85\u2028\u2029";
 
@@ -38,10 +48,19 @@ interface Analysis {
   multiline: boolean;
   allowBlockPlain: boolean;
   allowSingleQuoted: boolean;
+  allowBlock: boolean;
 }
 
 function analyze(scalar: string): Analysis {
-  if (!scalar) return { empty: true, multiline: false, allowBlockPlain: true, allowSingleQuoted: true };
+  if (!scalar) {
+    return {
+      empty: true,
+      multiline: false,
+      allowBlockPlain: true,
+      allowSingleQuoted: true,
+      allowBlock: false,
+    };
+  }
   const chars = Array.from(scalar);
   let block = scalar.startsWith("---") || scalar.startsWith("...");
   let lineBreaks = false, special = false;
@@ -80,12 +99,13 @@ function analyze(scalar: string): Analysis {
     precededByWhitespace = WHITESPACE.includes(ch);
     followedByWhitespace = index + 2 >= chars.length || WHITESPACE.includes(chars[index + 2]);
   });
-  let allowBlockPlain = true, allowSingleQuoted = true;
+  let allowBlockPlain = true, allowSingleQuoted = true, allowBlock = true;
   if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) allowBlockPlain = false;
+  if (trailingSpace) allowBlock = false;
   if (breakSpace) allowBlockPlain = allowSingleQuoted = false;
-  if (spaceBreak || special) allowBlockPlain = allowSingleQuoted = false;
+  if (spaceBreak || special) allowBlockPlain = allowSingleQuoted = allowBlock = false;
   if (lineBreaks || block) allowBlockPlain = false;
-  return { empty: false, multiline: lineBreaks, allowBlockPlain, allowSingleQuoted };
+  return { empty: false, multiline: lineBreaks, allowBlockPlain, allowSingleQuoted, allowBlock };
 }
 
 const ESCAPES: Record<string, string> = {
@@ -112,6 +132,18 @@ class Writer {
   whitespace = true;
   indention = true;
   indent = 0;
+  /** Set by a literal block that keeps its final line breaks: the document then needs an end marker. */
+  openEnded = false;
+  readonly width: number;
+  readonly best: number;
+  readonly literalMultiline: boolean;
+
+  constructor(options: DumpYamlOptions = {}) {
+    this.best = options.indent && options.indent > 1 && options.indent < 10 ? options.indent : 2;
+    const width = options.width ?? 80;
+    this.width = width > this.best * 2 ? width : 80;
+    this.literalMultiline = options.literalMultiline ?? false;
+  }
 
   write(data: string): void {
     this.out += data;
@@ -139,9 +171,12 @@ class Writer {
     this.write(this.whitespace || !needWhitespace ? text : " " + text);
     this.whitespace = whitespace;
     this.indention = this.indention && indention;
+    this.openEnded = false;
   }
 
   plain(text: string, split: boolean): void {
+    // A plain scalar as the whole document leaves it open-ended (PyYAML then writes `...`).
+    if (this.indent === this.best && this.out === "") this.openEnded = true;
     if (!text) return;
     if (!this.whitespace) this.write(" ");
     this.whitespace = false;
@@ -152,7 +187,7 @@ class Writer {
       const ch = end < chars.length ? chars[end] : null;
       if (spaces) {
         if (ch !== " ") {
-          if (start + 1 === end && this.column > WIDTH && split) {
+          if (start + 1 === end && this.column > this.width && split) {
             this.writeIndent();
             this.whitespace = false;
             this.indention = false;
@@ -175,7 +210,7 @@ class Writer {
       const ch = end < chars.length ? chars[end] : null;
       if (spaces) {
         if (ch === null || ch !== " ") {
-          if (start + 1 === end && this.column > WIDTH && split && start !== 0 && end !== chars.length) {
+          if (start + 1 === end && this.column > this.width && split && start !== 0 && end !== chars.length) {
             this.writeIndent();
           } else this.write(chars.slice(start, end).join(""));
           start = end;
@@ -233,7 +268,7 @@ class Writer {
       }
       if (
         end > 0 && end < chars.length - 1 && (ch === " " || start >= end) &&
-        this.column + (end - start) > WIDTH && split
+        this.column + (end - start) > this.width && split
       ) {
         const data = chars.slice(start, end).join("") + "\\";
         if (start < end) start = end;
@@ -247,13 +282,46 @@ class Writer {
     this.indicator('"', false);
   }
 
+  /** A literal block (PyYAML's `write_literal`): `|` with its hints, then each line at the indent. */
+  literal(text: string): void {
+    const chars = Array.from(text);
+    let hints = "";
+    if (BREAKS.includes(chars[0]) || chars[0] === " ") hints += String(this.best);
+    if (!BREAKS.includes(chars.at(-1)!)) hints += "-";
+    else if (chars.length === 1 || BREAKS.includes(chars.at(-2)!)) hints += "+";
+    this.indicator("|" + hints, true);
+    if (hints.endsWith("+")) this.openEnded = true;
+    this.lineBreak();
+    let breaks = true, start = 0;
+    for (let end = 0; end <= chars.length; end++) {
+      const ch = end < chars.length ? chars[end] : null;
+      if (breaks) {
+        if (ch === null || !BREAKS.includes(ch)) {
+          for (const br of chars.slice(start, end)) this.lineBreak(br);
+          if (ch !== null) this.writeIndent();
+          start = end;
+        }
+      } else if (ch === null || BREAKS.includes(ch)) {
+        this.write(chars.slice(start, end).join(""));
+        if (ch === null) this.lineBreak();
+        start = end;
+      }
+      if (ch !== null) breaks = BREAKS.includes(ch);
+    }
+  }
+
   scalar(value: JsonValue, simpleKey: boolean): void {
     const saved = this.indent;
-    this.indent += 2;
+    this.indent = saved < 0 ? this.best : saved + this.best;
     if (typeof value === "string") {
       const analysis = analyze(value);
       const split = !simpleKey;
-      if (
+      const literal = this.literalMultiline && value.includes("\n");
+      if (literal) {
+        // The representer asks for `|`: PyYAML honours it where a block is allowed, else double-quotes.
+        if (!simpleKey && analysis.allowBlock) this.literal(value);
+        else this.doubleQuoted(value, split);
+      } else if (
         resolvesToString(value) && !(simpleKey && (analysis.empty || analysis.multiline)) &&
         analysis.allowBlockPlain
       ) this.plain(value, split);
@@ -292,7 +360,7 @@ function emit(w: Writer, value: JsonValue, inMapping: boolean): void {
   }
   if (Array.isArray(value)) {
     const saved = w.indent;
-    if (!(inMapping && !w.indention)) w.indent = saved === -2 ? 0 : saved + 2;
+    if (!(inMapping && !w.indention)) w.indent = saved < 0 ? 0 : saved + w.best;
     for (const item of value) {
       w.writeIndent();
       w.indicator("-", true, false, true);
@@ -303,7 +371,7 @@ function emit(w: Writer, value: JsonValue, inMapping: boolean): void {
   }
   if (typeof value === "object" && value !== null && !isRawJsonNumber(value)) {
     const saved = w.indent;
-    w.indent = saved === -2 ? 0 : saved + 2;
+    w.indent = saved < 0 ? 0 : saved + w.best;
     for (const [key, item] of Object.entries(value)) {
       w.writeIndent();
       const analysis = analyze(key);
@@ -326,19 +394,36 @@ function emit(w: Writer, value: JsonValue, inMapping: boolean): void {
 }
 
 /**
- * `yaml.dump(value, sort_keys=False)` as PyYAML prints it.
+ * `yaml.dump(value, sort_keys=False)` as PyYAML prints it (with `options`, PyYAML's `width=`, `indent=`
+ * and a literal-style representer for multi-line strings).
  *
  * @example
  * ```ts
- * import { dumpYaml } from "./render_short_yaml.ts";
+ * import { dumpYaml } from "./pyyaml_dump.ts";
  * dumpYaml([{ model: "gpt-4o-mini", datetime: "2026-11-26T01:41:35" }]);
  * // "- model: gpt-4o-mini\n  datetime: '2026-11-26T01:41:35'\n"
  * ```
  */
-export function dumpYaml(value: JsonValue): string {
-  const w = new Writer();
-  w.indent = -2;
+export function dumpYaml(value: JsonValue, options: DumpYamlOptions = {}): string {
+  const w = new Writer(options);
+  w.indent = -1;
   emit(w, value, false);
   if (!w.out.endsWith("\n")) w.lineBreak();
+  // A document whose last block keeps its line breaks gets PyYAML's end marker.
+  if (w.openEnded) w.out += "...\n";
+  return w.out;
+}
+
+/**
+ * One string (or `null`) as PyYAML writes it as a value at `indent` with `width=sys.maxsize` and the
+ * literal representer (`llm fragments list`); a literal block ends with its line break.
+ */
+export function pyyamlScalar(value: string | null, indent: number): string {
+  const w = new Writer({ width: Infinity, literalMultiline: true });
+  w.indent = indent - w.best;
+  w.column = indent;
+  w.whitespace = true;
+  w.indention = false;
+  w.scalar(value, false);
   return w.out;
 }

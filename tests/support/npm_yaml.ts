@@ -1,5 +1,6 @@
 /**
- * The one place that loads the `yaml` package, lazily: templates and other YAML files need it.
+ * The `yaml` npm package, for tests only: a second opinion that the project's own PyYAML-style reader and
+ * writer (lib/compat/) agree with a well-kept parser wherever YAML 1.1 and 1.2 agree.
  * @module
  */
 

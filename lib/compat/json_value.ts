@@ -9,10 +9,7 @@
  * @module
  */
 
-import { isRawJsonNumber, parsePythonJson, pythonFloatRepr, type RawJsonNumber } from "./hash.ts";
-
-export type { RawJsonNumber };
-export { isRawJsonNumber, pythonFloatRepr };
+import { isRawJsonNumber, parsePythonJson, type RawJsonNumber } from "./python_json.ts";
 
 /** Any JSON value as read from the logs database. */
 export type JsonValue =
@@ -38,7 +35,7 @@ export function isJsonObject(value: unknown): value is JsonObject {
  *
  * @example
  * ```ts
- * import { parseJson } from "./query_json.ts";
+ * import { parseJson } from "./json_value.ts";
  * JSON.stringify(parseJson('{"t": 1.0, "n": 2}')); // '{"t":1.0,"n":2}'
  * ```
  */

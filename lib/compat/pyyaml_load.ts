@@ -7,19 +7,22 @@
  *
  * @example
  * ```ts
- * import { parseSimpleYaml } from "./simple_yaml.ts";
+ * import { parseSimpleYaml } from "./pyyaml_load.ts";
  * const models = parseSimpleYaml('- model_id: local\n  api_base: "http://localhost:8080"\n');
  * console.log(models); // [ { model_id: "local", api_base: "http://localhost:8080" } ]
  * ```
  * @module
  */
+import { LlmError } from "../errors.ts";
 
 /** A YAML text this reader cannot read, with the 1-based line and column of the problem. */
-export class SimpleYamlError extends Error {
+export class SimpleYamlError extends LlmError {
+  /** What is wrong, and what to write instead. */
+  readonly reason: string;
   /** Builds the message `<source> line <line>: <reason>` from the file name or label and 1-based position. */
   constructor(readonly source: string, readonly line: number, readonly column: number, reason: string) {
     super(`${source} line ${line}: ${reason}`);
-    this.name = "SimpleYamlError";
+    this.reason = reason;
   }
 }
 

@@ -1,19 +1,18 @@
 /**
- * Python's text forms of JSON values, for output that must match Python `llm` byte for byte:
- * `json.dumps` (with its default `ensure_ascii=True`), `str()` and `repr()`, `format(n, ",")`, and the
- * string helpers `textwrap.indent`, `str.splitlines` and `llm.utils.truncate_string`.
+ * Python's text forms of JSON values, for output that must match Python `llm` byte for byte: `str()` and
+ * `repr()`, and the string helpers `textwrap.indent`, `str.splitlines` and `llm.utils.truncate_string`.
  *
  * @module
  */
 
-import { pythonJsonDumps as flatDumps } from "../python_json.ts";
-export { thousands } from "../python_json.ts";
-import { isRawJsonNumber, type JsonValue } from "./query_json.ts";
+import { isRawJsonNumber, pythonJsonDumps as flatDumps } from "./python_json.ts";
+export { thousands } from "./python_json.ts";
+import type { JsonValue } from "./json_value.ts";
 
 /** Options for {@linkcode pythonJsonDumps}: `indent`, `compact` and the rest of Python's arguments. */
-export type { PythonJsonOptions as PythonJsonDumpsOptions } from "../python_json.ts";
+export type { PythonJsonOptions as PythonJsonDumpsOptions } from "./python_json.ts";
 /** Python's `json.dumps`, `indent=` included (the one implementation, in lib/python_json.ts). */
-export { pythonJsonDumps } from "../python_json.ts";
+export { pythonJsonDumps } from "./python_json.ts";
 
 /** Python's `repr()` of a string: single quotes unless the text holds `'` and no `"`. */
 export function pythonStringRepr(text: string): string {
