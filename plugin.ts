@@ -27,7 +27,7 @@ export {
   type TemplateLoader,
   type ToolDefinition,
 } from "./lib/plugins/api.ts";
-export type { CommandContext, CommandSpec } from "./lib/cli/spec.ts";
+export type { CommandContext, CommandSpec } from "./lib/commands/spec.ts";
 export type {
   ArgSpec,
   ArgValues,
@@ -36,8 +36,8 @@ export type {
   OptionType,
   OptionValues,
   RunCommand,
-} from "./lib/cli/spec.ts";
-export type { InputStream, Io, OutputStream } from "./lib/cli/io.ts";
+} from "./lib/commands/spec.ts";
+export type { InputStream, Io, OutputStream } from "./lib/commands/io.ts";
 export { userDir, userPath } from "./lib/user/dir.ts";
 export type {
   AttachmentData,

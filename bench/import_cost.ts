@@ -36,8 +36,8 @@ const { listingRegistry } = await lazyImport<typeof import("../lib/model_listing
 mark("import the models command (llm models list)");
 listingRegistry().modelsWithAliases();
 mark("list the models from their data");
-const hook = await lazyImport<typeof import("../lib/plugins/cli_hook.ts")>(
-  "../lib/plugins/cli_hook.ts",
+const hook = await lazyImport<typeof import("../lib/cli/plugin_hook.ts")>(
+  "../lib/cli/plugin_hook.ts",
   import.meta.url,
 );
 mark("import lib/plugins/cli_hook.ts (plugin commands, before parsing)");

@@ -4,7 +4,7 @@ import { loadParseArgs, parseCommandLine } from "../lib/cli/args.ts";
 import { loadDotenv } from "../lib/cli/dotenv.ts";
 import { memoryIo, paint, readStdinText, startSpinner } from "../lib/cli/io.ts";
 import { main } from "../lib/cli/main.ts";
-import { addCommand, type CommandSpec, isUsageError, UsageError } from "../lib/cli/spec.ts";
+import { addCommand, type CommandSpec, isUsageError, UsageError } from "../lib/commands/spec.ts";
 import { buildCommandTable, lazyRun } from "../lib/cli/table.ts";
 
 // Command lines with options are parsed by node:util parseArgs, which main() loads on demand.

@@ -3,7 +3,7 @@ import { loadParseArgs, parseCommandLine } from "../lib/cli/args.ts";
 import { renderHelp } from "../lib/cli/help.ts";
 import { memoryIo } from "../lib/cli/io.ts";
 import { main } from "../lib/cli/main.ts";
-import { type CommandSpec, findCommand } from "../lib/cli/spec.ts";
+import { type CommandSpec, findCommand } from "../lib/commands/spec.ts";
 import { buildCommandTable } from "../lib/cli/table.ts";
 import { VERSION } from "../lib/version.ts";
 import { staticImportGraph } from "./support/static_graph.ts";

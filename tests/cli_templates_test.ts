@@ -3,12 +3,12 @@
  * loader is registered in this process) against the loopback OpenAI server.
  */
 import assert from "node:assert/strict";
+import { templateLoaderRegistry } from "../lib/loaders/registries.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { main } from "../lib/cli/main.ts";
 import { memoryIo } from "../lib/cli/io.ts";
 import { loadYaml } from "./support/npm_yaml.ts";
-import { registerTemplateLoader, unregisterTemplateLoader } from "../lib/templates/loaders.ts";
 import { tempUserDir } from "./support/env.ts";
 import { startOpenAIServer } from "./support/openai_server.ts";
 import { runCli } from "./support/run_cli.ts";
@@ -253,7 +253,7 @@ Deno.test("-t URL (loopback) and -t prefix:rest through a registered loader; llm
   const none = memoryIo();
   await main(["templates", "loaders"], none);
   assert.equal(none.stdoutText(), "No template loaders found\n");
-  registerTemplateLoader(
+  templateLoaderRegistry.register(
     "shout",
     (rest) => ({ prompt: `${rest.toUpperCase()} $input`, model: "gpt-4o" }),
     `
@@ -261,7 +261,7 @@ Deno.test("-t URL (loopback) and -t prefix:rest through a registered loader; llm
 
     Use shout:word`,
   );
-  registerTemplateLoader("shout", () => ({ prompt: "second" }));
+  templateLoaderRegistry.register("shout", () => ({ prompt: "second" }));
   try {
     const io = memoryIo();
     await main(["templates", "loaders"], io);
@@ -275,8 +275,8 @@ Deno.test("-t URL (loopback) and -t prefix:rest through a registered loader; llm
     assert.equal(body.model, "gpt-4o");
     assert.deepEqual(sent(body), [["user", "HEY you"]]);
   } finally {
-    unregisterTemplateLoader("shout");
-    unregisterTemplateLoader("shout_1");
+    templateLoaderRegistry.unregister("shout");
+    templateLoaderRegistry.unregister("shout_1");
   }
 });
 

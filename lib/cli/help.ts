@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { CommandSpec, OptionSpec } from "./spec.ts";
+import type { CommandSpec, OptionSpec } from "../commands/spec.ts";
 import { VERSION } from "../version.ts";
 
 /** The widest help is 78 columns (80 minus a margin), the narrowest 50, as in click. */

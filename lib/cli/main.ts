@@ -12,13 +12,15 @@
  *
  * @module
  */
+import { LlmError } from "../errors.ts";
 import { parseCommand } from "./args.ts";
 import { loadDotenv } from "./dotenv.ts";
-import { denoIo, type Io } from "./io.ts";
-import { type CommandSpec, findCommand, isUsageError } from "./spec.ts";
+import { denoIo } from "./io.ts";
+import { type CommandSpec, findCommand, isUsageError } from "../commands/spec.ts";
 import { buildCommandTable } from "./table.ts";
 import { userPath } from "../user/dir.ts";
 import { lazyImport } from "../lazy_import.ts";
+import type { Io } from "../commands/io.ts";
 
 /** Options for {@link main}. */
 export interface MainOptions {
@@ -49,7 +51,7 @@ export async function main(args: string[], io: Io = denoIo(), options: MainOptio
     // their models and loaders are activated before a command runs. With no plugin installed or named in
     // LLM_PLUGINS, the plugin machinery is not even imported.
     const pluginHook = pluginsMayBeInUse()
-      ? await lazyImport<typeof import("../plugins/cli_hook.ts")>("../plugins/cli_hook.ts", import.meta.url)
+      ? await lazyImport<typeof import("./plugin_hook.ts")>("./plugin_hook.ts", import.meta.url)
       : undefined;
     await pluginHook?.preparePlugins(root, args);
     if (UNSUPPORTED_COMMANDS.has(args[0]) && !findCommand(root, [args[0]])) {
@@ -93,13 +95,10 @@ const UNSUPPORTED_COMMANDS = new Set([
 ]);
 
 /** A Python `llm` command that is not available here yet. */
-export class UnsupportedCommandError extends Error {
-  /** Exit code 1. */
-  readonly exitCode = 1;
+export class UnsupportedCommandError extends LlmError {
   /** Creates the error for `llm <name>`. */
   constructor(name: string) {
     super(`'llm ${name}' is not supported yet by llm for Deno; run 'llm --help' for the commands it has`);
-    this.name = "UnsupportedCommandError";
   }
 }
 

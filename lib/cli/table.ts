@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { LlmError } from "../errors.ts";
 import type {
   CommandContext,
   CommandResult,
@@ -13,17 +14,14 @@ import type {
   OptionSpec,
   OptionType,
   RunCommand,
-} from "./spec.ts";
+} from "../commands/spec.ts";
 import { lazyImport } from "../lazy_import.ts";
 
 /** A command whose implementation module or export does not exist yet. */
-export class NotImplementedError extends Error {
-  /** Always 1. */
-  readonly exitCode = 1;
+export class NotImplementedError extends LlmError {
   /** Creates the error for the command `llm <path>`. */
   constructor(path: string[]) {
     super(`'llm ${path.join(" ")}' is not implemented yet`);
-    this.name = "NotImplementedError";
   }
 }
 

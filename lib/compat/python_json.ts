@@ -4,6 +4,7 @@
  * Python `llm` sends them.
  * @module
  */
+import { LlmError } from "../errors.ts";
 
 /**
  * A number kept as the exact text Python prints for it (`1.0`, `1e-05`, a 20-digit integer), made with
@@ -44,11 +45,10 @@ export interface PythonJsonOptions {
 }
 
 /** Thrown when a value has no JSON form in Python (a function, a symbol, a cycle). */
-export class PythonJsonError extends TypeError {
+export class PythonJsonError extends LlmError {
   /** Creates the error. */
   constructor(message: string) {
     super(message);
-    this.name = "PythonJsonError";
   }
 }
 

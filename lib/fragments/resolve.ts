@@ -13,11 +13,11 @@
 import type { DatabaseSync } from "node:sqlite";
 import { resolve } from "node:path";
 import { LlmError } from "../models/errors.ts";
-import type { AttachmentLoad } from "../plugins/api.ts";
-import { pluginReference } from "../templates/prefix_registry.ts";
-import { fetchText, isHttpUrl } from "./fetch_text.ts";
+import type { AttachmentLoad } from "../loaders/types.ts";
+import { pluginReference } from "../loaders/prefix_registry.ts";
+import { fetchText, isHttpUrl } from "../loaders/fetch_text.ts";
 import type { Fragment } from "./fragment.ts";
-import { fragmentLoader } from "./loaders.ts";
+import { fragmentLoaderRegistry } from "../loaders/registries.ts";
 import { findFragment } from "./store.ts";
 
 /** A fragment value that names nothing: no URL, loader, alias, hash or file. */
@@ -65,7 +65,7 @@ async function fromLoader(
   options: ResolveFragmentsOptions,
   out: ResolvedFragments,
 ) {
-  const entry = await fragmentLoader(prefix);
+  const entry = await fragmentLoaderRegistry.get(prefix);
   if (!entry) {
     throw new FragmentNotFoundError(
       value,
@@ -113,7 +113,7 @@ function fromFile(value: string): Fragment {
 /**
  * Resolves `-f`/`--sf` values to fragments.
  * @throws {FragmentNotFoundError} for a value that names nothing, an unknown prefix or a failing loader.
- * @throws {import("./fetch_text.ts").FetchTextError} when a URL cannot be fetched.
+ * @throws {import("../loaders/fetch_text.ts").FetchTextError} when a URL cannot be fetched.
  */
 export async function resolveFragments(
   values: string[],

@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { LlmError } from "../errors.ts";
 
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { buildLegacyRows, LEGACY_COLUMNS } from "./query_legacy.ts";
@@ -27,7 +28,7 @@ export type * from "./query_types.ts";
 const FTS5_DOCS = "https://sqlite.org/fts5.html#full_text_query_syntax";
 
 /** A `-q` search the FTS5 engine could not parse (unbalanced quotes, stray operators, unknown columns). */
-export class InvalidSearchQueryError extends Error {
+export class InvalidSearchQueryError extends LlmError {
   /** The search text as given. */
   readonly query: string;
   /** SQLite's own description of the problem. */
@@ -36,18 +37,16 @@ export class InvalidSearchQueryError extends Error {
   /** Creates the error for `query`, which SQLite rejected with `sqliteMessage`. */
   constructor(query: string, sqliteMessage: string) {
     super(`Invalid search query: ${sqliteMessage} - see the FTS5 query syntax documentation at ${FTS5_DOCS}`);
-    this.name = "InvalidSearchQueryError";
     this.query = query;
     this.sqliteMessage = sqliteMessage;
   }
 }
 
 /** `current: true` was asked for, but the database holds no conversations yet. */
-export class NoConversationsError extends Error {
+export class NoConversationsError extends LlmError {
   /** Creates the error. */
   constructor() {
     super("No conversations found");
-    this.name = "NoConversationsError";
   }
 }
 

@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { LlmError } from "../errors.ts";
 
 import type { LogRow } from "./query_types.ts";
 import { annotateRows, renderLogsData, renderLogsJson } from "./render_json.ts";
@@ -54,11 +55,10 @@ export interface RenderLogsOptions {
 }
 
 /** Flags that cannot be combined, such as `--short` with `--json`. */
-export class LogsOptionsError extends Error {
+export class LogsOptionsError extends LlmError {
   /** Creates the error. */
   constructor(message: string) {
     super(message);
-    this.name = "LogsOptionsError";
   }
 }
 

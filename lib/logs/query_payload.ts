@@ -9,15 +9,15 @@
  *
  * @module
  */
+import { LlmError } from "../errors.ts";
 
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "../compat/json_value.ts";
 
 /** A stored payload refers to something that cannot be resolved. */
-export class UncondenseError extends Error {
+export class UncondenseError extends LlmError {
   /** Creates the error. */
   constructor(message: string) {
     super(message);
-    this.name = "UncondenseError";
   }
 }
 

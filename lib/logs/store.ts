@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { LlmError } from "../errors.ts";
 
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import type { Message, Part } from "../models/messages.ts";
@@ -60,11 +61,10 @@ export interface TurnRecord {
 }
 
 /** Thrown when the database stayed locked by other writers for longer than the retry budget. */
-export class LogsBusyError extends Error {
+export class LogsBusyError extends LlmError {
   /** Creates the error. */
   constructor(readonly waitedMs: number) {
     super(`The logs database stayed locked by another process for ${waitedMs} ms; try again when it is free`);
-    this.name = "LogsBusyError";
   }
 }
 

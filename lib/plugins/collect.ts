@@ -4,7 +4,7 @@
  * may carry its own copy of this library.
  * @module
  */
-import type { CommandSpec } from "../cli/spec.ts";
+import type { CommandSpec } from "../commands/spec.ts";
 import { describeOptions } from "../models/options.ts";
 import type { OptionsDefinition } from "../models/options.ts";
 import type { Chunk } from "../models/stream.ts";

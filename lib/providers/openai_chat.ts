@@ -4,6 +4,7 @@
  * @module
  */
 import { lazyImport } from "../lazy_import.ts";
+import { UnsupportedFeatureError } from "../models/errors.ts";
 import type { Prompt } from "../models/prompt.ts";
 import type { ExecuteContext } from "../models/response.ts";
 import type { Chunk } from "../models/stream.ts";
@@ -32,7 +33,7 @@ export class OpenAIChat extends OpenAIBaseModel {
   /** Sends the request and yields the text (and tool call and reasoning events) as it arrives. */
   override async *execute(prompt: Prompt, context: ExecuteContext): AsyncGenerator<Chunk> {
     if (prompt.system && this.config.allowsSystemPrompt === false) {
-      throw new Error(`Model ${this.id} does not support system prompts`);
+      throw new UnsupportedFeatureError(this.id, `Model ${this.id} does not support system prompts`);
     }
     const { runChat } = await loadChatRunner();
     yield* runChat(this, prompt, context);

@@ -4,6 +4,7 @@
  * @module
  */
 import { lazyImport } from "../lazy_import.ts";
+import { UnsupportedFeatureError } from "../models/errors.ts";
 import type { Prompt } from "../models/prompt.ts";
 import type { ExecuteContext } from "../models/response.ts";
 import type { Chunk } from "../models/stream.ts";
@@ -26,7 +27,12 @@ export class OpenAICompletion extends OpenAIBaseModel {
 
   /** Sends the request and yields the text as it arrives. */
   override async *execute(prompt: Prompt, context: ExecuteContext): AsyncGenerator<Chunk> {
-    if (prompt.system) throw new Error("System prompts are not supported for OpenAI completion models");
+    if (prompt.system) {
+      throw new UnsupportedFeatureError(
+        this.id,
+        "System prompts are not supported for OpenAI completion models",
+      );
+    }
     const { runCompletion } = await lazyImport<typeof import("./openai_completion_run.ts")>(
       "./openai_completion_run.ts",
       import.meta.url,

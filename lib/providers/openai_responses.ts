@@ -4,6 +4,7 @@
  * @module
  */
 import { lazyImport } from "../lazy_import.ts";
+import { UnsupportedFeatureError } from "../models/errors.ts";
 import type { Prompt } from "../models/prompt.ts";
 import type { ExecuteContext } from "../models/response.ts";
 import type { Chunk } from "../models/stream.ts";
@@ -33,7 +34,7 @@ export class OpenAIResponses extends OpenAIBaseModel {
       return;
     }
     if (prompt.system && this.config.allowsSystemPrompt === false) {
-      throw new Error(`Model ${this.id} does not support system prompts`);
+      throw new UnsupportedFeatureError(this.id, `Model ${this.id} does not support system prompts`);
     }
     const { runResponses } = await lazyImport<typeof import("./openai_responses_run.ts")>(
       "./openai_responses_run.ts",

@@ -11,12 +11,12 @@
  * @module
  */
 import { join } from "node:path";
-import { fetchText, FetchTextError, isHttpUrl } from "../fragments/fetch_text.ts";
+import { fetchText, FetchTextError, isHttpUrl } from "../loaders/fetch_text.ts";
 import { parseSimpleYaml, SimpleYamlError } from "../compat/pyyaml_load.ts";
 import { LlmError } from "../models/errors.ts";
 import { userPath } from "../user/dir.ts";
-import { templateLoader } from "./loaders.ts";
-import { pluginReference } from "./prefix_registry.ts";
+import { templateLoaderRegistry } from "../loaders/registries.ts";
+import { pluginReference } from "../loaders/prefix_registry.ts";
 import { Template } from "./template.ts";
 
 /** A template that could not be found or read: no such name, a bad URL, a failing loader, broken YAML. */
@@ -87,7 +87,7 @@ async function fromLoader(
   name: string,
   { prefix, rest }: { prefix: string; rest: string },
 ): Promise<Template> {
-  const entry = await templateLoader(prefix);
+  const entry = await templateLoaderRegistry.get(prefix);
   if (!entry) {
     throw new TemplateLoadError(
       name,

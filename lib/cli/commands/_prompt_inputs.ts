@@ -11,7 +11,7 @@ import type { Response } from "../../models/response.ts";
 import type { Fragment } from "../../fragments/fragment.ts";
 import type { Template } from "../../templates/template.ts";
 import { readStdinText } from "../io.ts";
-import type { CommandContext } from "../spec.ts";
+import type { CommandContext } from "../../commands/spec.ts";
 
 /** A flag this version does not support yet. */
 export class UnsupportedFlagError extends LlmError {

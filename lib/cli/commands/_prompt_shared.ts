@@ -11,8 +11,8 @@ import { tokenUsageString } from "../../models/token_usage.ts";
 import { getModel, getModelsWithAliases } from "../../registry.ts";
 import { modelMatchesQueries } from "../../models/registry.ts";
 import { loadModelOptions } from "../../user/settings.ts";
-import type { Io } from "../io.ts";
 import { paint, startSpinner } from "../io.ts";
+import type { Io } from "../../commands/io.ts";
 
 /** No model matched every `-q` term. */
 export class NoModelMatchError extends LlmError {

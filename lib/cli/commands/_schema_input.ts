@@ -6,7 +6,7 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import { LlmError } from "../../models/errors.ts";
-import { UsageError } from "../spec.ts";
+import { UsageError } from "../../commands/spec.ts";
 
 /** A JSON schema object. */
 export type JsonSchema = Record<string, unknown>;

@@ -7,7 +7,7 @@
 import { getModelsWithAliases, removeAlias, setAlias } from "../../registry.ts";
 import { LlmError } from "../../models/errors.ts";
 import { aliasesPath as aliasesFile } from "../../user/aliases.ts";
-import type { CommandContext } from "../spec.ts";
+import type { CommandContext } from "../../commands/spec.ts";
 import { modelMatchesQueries } from "../../models/registry.ts";
 import { pythonJsonDumps } from "../../compat/python_json.ts";
 

@@ -6,8 +6,7 @@ import { ModelError } from "../../models/errors.ts";
 import { validateOptions } from "../../models/options.ts";
 import type { Response } from "../../models/response.ts";
 import { LineReader } from "../line_reader.ts";
-import type { Io } from "../io.ts";
-import type { CommandContext } from "../spec.ts";
+import type { CommandContext } from "../../commands/spec.ts";
 import * as extras from "./_prompt_inputs.ts";
 import {
   chooseModel,
@@ -17,6 +16,7 @@ import {
   type ResumedConversation,
   streamResponse,
 } from "./_prompt_shared.ts";
+import type { Io } from "../../commands/io.ts";
 
 /** Opens `$EDITOR` (or `vi`) on a temporary file and returns what was saved, or `null` if nothing was. */
 async function editText(initial = ""): Promise<string | null> {

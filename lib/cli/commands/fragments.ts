@@ -4,10 +4,10 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
+import { fragmentLoaderRegistry } from "../../loaders/registries.ts";
 import { truncateString } from "../../compat/python_text.ts";
-import { fragmentLoaders } from "../../fragments/loaders.ts";
 import { readStdinText } from "../io.ts";
-import { type CommandContext, UsageError } from "../spec.ts";
+import { type CommandContext, UsageError } from "../../commands/spec.ts";
 import { loaderDescription } from "./templates.ts";
 import { pythonJsonDumps } from "../../compat/python_json.ts";
 
@@ -84,7 +84,7 @@ export async function fragmentsRemove(ctx: CommandContext): Promise<void> {
 
 /** `llm fragments loaders`: each plugin prefix and what it loads, with a blank line between them. */
 export async function fragmentsLoaders(ctx: CommandContext): Promise<void> {
-  const entries = await fragmentLoaders();
+  const entries = await fragmentLoaderRegistry.entries();
   if (!entries.length) {
     ctx.io.stdout.write("No fragment loaders found\n");
     return;

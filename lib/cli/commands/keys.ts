@@ -7,8 +7,9 @@
  */
 import { CancelledError, LlmError } from "../../models/errors.ts";
 import { keysPath as keysFile, loadKeys, setKey } from "../../user/keys.ts";
-import { type Io, readStdinText } from "../io.ts";
-import type { CommandContext } from "../spec.ts";
+import { readStdinText } from "../io.ts";
+import type { CommandContext } from "../../commands/spec.ts";
+import type { Io } from "../../commands/io.ts";
 
 /** `llm keys get` found no keys.json, or no key with the name asked for. */
 export class KeyNotFoundError extends LlmError {

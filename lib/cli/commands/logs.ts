@@ -7,7 +7,7 @@ import { LlmError, UnknownModelError } from "../../models/errors.ts";
 import { getModel, registry } from "../../registry.ts";
 import type { JsonObject } from "../../compat/json_value.ts";
 import { userPath } from "../../user/dir.ts";
-import type { CommandContext } from "../spec.ts";
+import type { CommandContext } from "../../commands/spec.ts";
 
 /** `Error: ...` for the `llm logs` commands. */
 export class LogsCommandError extends LlmError {}

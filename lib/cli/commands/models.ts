@@ -26,7 +26,7 @@ import {
   setModelOption,
   writeDefaultModel,
 } from "../../user/settings.ts";
-import type { CommandContext } from "../spec.ts";
+import type { CommandContext } from "../../commands/spec.ts";
 import { lazyImport } from "../../lazy_import.ts";
 
 /** What `llm models list` is asked for, as its flags. */

@@ -6,7 +6,7 @@ import { CancelledError, LlmError } from "../../models/errors.ts";
 import { validateOptions } from "../../models/options.ts";
 import type { Response } from "../../models/response.ts";
 import { readStdinText } from "../io.ts";
-import type { CommandContext } from "../spec.ts";
+import type { CommandContext } from "../../commands/spec.ts";
 import * as extras from "./_prompt_inputs.ts";
 import { UnsupportedFlagError } from "./_prompt_inputs.ts";
 import {

@@ -3,7 +3,7 @@
  * @module
  */
 import { LlmError } from "../../models/errors.ts";
-import type { CommandContext } from "../spec.ts";
+import type { CommandContext } from "../../commands/spec.ts";
 
 /** `Error: ...` for the `llm schemas` commands. */
 export class SchemasCommandError extends LlmError {}

@@ -4,12 +4,12 @@
  * @module
  */
 import { LlmError } from "../../models/errors.ts";
+import { templateLoaderRegistry } from "../../loaders/registries.ts";
 import { dumpYaml } from "../../compat/pyyaml_dump.ts";
 import type { JsonValue } from "../../compat/json_value.ts";
 import { loadTemplate, NoSuchTemplateError, templatesDir } from "../../templates/load.ts";
-import { templateLoaders } from "../../templates/loaders.ts";
 import type { Template } from "../../templates/template.ts";
-import type { CommandContext } from "../spec.ts";
+import type { CommandContext } from "../../commands/spec.ts";
 
 /** `llm templates show` was given a template that does not exist. */
 export class TemplateNotFoundError extends LlmError {
@@ -139,7 +139,7 @@ export function loaderDescription(description: string): string {
 
 /** `llm templates loaders`: each plugin prefix and what it loads. */
 export async function templatesLoaders(ctx: CommandContext): Promise<void> {
-  const entries = await templateLoaders();
+  const entries = await templateLoaderRegistry.entries();
   if (!entries.length) {
     ctx.io.stdout.write("No template loaders found\n");
     return;

@@ -3,7 +3,7 @@
  * @module
  */
 import { getModel } from "../../registry.ts";
-import type { CommandContext } from "../spec.ts";
+import type { CommandContext } from "../../commands/spec.ts";
 import { UnsupportedFlagError } from "./_prompt_inputs.ts";
 
 const TYPE_NAMES: Record<string, string> = {

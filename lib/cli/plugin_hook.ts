@@ -8,18 +8,18 @@
  * every model class.
  * @module
  */
-import { addCommand, type CommandSpec, findSubcommand } from "../cli/spec.ts";
+import { addCommand, type CommandSpec, findSubcommand } from "../commands/spec.ts";
 import { lazyImport } from "../lazy_import.ts";
-import { activePluginNames, enabledRecords, pluginsFromEnv, warnPlugin } from "./enabled.ts";
-import { errorMessage, PluginError } from "./errors.ts";
-import type { PluginRecord } from "./record.ts";
+import { activePluginNames, enabledRecords, pluginsFromEnv, warnPlugin } from "../plugins/enabled.ts";
+import { errorMessage, PluginError } from "../plugins/errors.ts";
+import type { PluginRecord } from "../plugins/record.ts";
 
 const prepared = new WeakSet<CommandSpec>();
 const activated = new WeakSet<CommandSpec>();
 
 /** The plugin runtime (and with it the model registry and every model class), loaded when plugins run. */
-function loadRuntime(): Promise<typeof import("./runtime.ts")> {
-  return lazyImport<typeof import("./runtime.ts")>("./runtime.ts", import.meta.url);
+function loadRuntime(): Promise<typeof import("../plugins/runtime.ts")> {
+  return lazyImport<typeof import("../plugins/runtime.ts")>("../plugins/runtime.ts", import.meta.url);
 }
 
 /**
@@ -29,7 +29,10 @@ function loadRuntime(): Promise<typeof import("./runtime.ts")> {
 export async function activatePlugins(root: CommandSpec): Promise<void> {
   if (activated.has(root)) return;
   activated.add(root);
-  const { loadPlugins } = await lazyImport<typeof import("./activate.ts")>("./activate.ts", import.meta.url);
+  const { loadPlugins } = await lazyImport<typeof import("../plugins/activate.ts")>(
+    "../plugins/activate.ts",
+    import.meta.url,
+  );
   await loadPlugins();
 }
 

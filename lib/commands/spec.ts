@@ -1,3 +1,4 @@
+import type { Io } from "./io.ts";
 /**
  * The declarative shape of the command line: commands, their options and arguments, and the context a
  * command's `run` receives. The table in `table.ts` is built from these types; plugins add commands with
@@ -5,7 +6,7 @@
  *
  * @module
  */
-import type { Io } from "./io.ts";
+import { LlmError } from "../errors.ts";
 
 /** How an option's value is read from the command line. */
 export type OptionType = "string" | "boolean" | "integer" | "pair";
@@ -103,17 +104,16 @@ const USAGE_MARKER = Symbol.for("@denollm/llm.usage-error");
  * the command's usage line, a hint to run `--help`, and `Error: <message>`, then exits with code 2.
  * Commands throw it for bad parameters that parsing cannot catch.
  */
-export class UsageError extends Error {
+export class UsageError extends LlmError {
   /** Marks this as a usage error for {@link isUsageError}. */
   readonly [USAGE_MARKER] = true;
   /** The exit code: 2, as click uses for usage errors. */
-  readonly exitCode = 2;
+  override exitCode = 2;
   /** Command names from the root, when known; the CLI fills it in for errors thrown by commands. */
   path?: string[];
   /** Creates the error; `path` names the command whose usage to show. */
   constructor(message: string, path?: string[]) {
     super(message);
-    this.name = "UsageError";
     this.path = path;
   }
 }
@@ -125,11 +125,10 @@ export function isUsageError(error: unknown): error is UsageError {
 }
 
 /** A command name that is already taken in its group. */
-export class DuplicateCommandError extends Error {
+export class DuplicateCommandError extends LlmError {
   /** Creates the error for `name` under `parent`. */
   constructor(parent: string, name: string) {
     super(`Command '${name}' already exists in '${parent}'. Choose another name for the plugin command`);
-    this.name = "DuplicateCommandError";
   }
 }
 
