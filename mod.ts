@@ -31,7 +31,7 @@ export {
   removeAlias,
   setAlias,
   setDefaultModel,
-} from "./lib/registry.ts";
+} from "./lib/default_registry.ts";
 export { Model, type ModelSettings, type PromptOptions } from "./lib/models/model.ts";
 export { Prompt, type PromptInit } from "./lib/models/prompt.ts";
 export {
@@ -50,10 +50,9 @@ export {
   type ModelWithAliases,
   type RegisterModel,
   type RegisterOptions,
-} from "./lib/models/registry.ts";
+} from "./lib/models/model_registry.ts";
 export {
   CancelledError,
-  ConfigError,
   InvalidOptionError,
   isLlmError,
   LlmError,
@@ -63,6 +62,7 @@ export {
   UnknownModelError,
   UnsupportedFeatureError,
 } from "./lib/models/errors.ts";
+export { ConfigError } from "./lib/user/config_error.ts";
 export { Attachment, AttachmentError } from "./lib/attachments/attachment.ts";
 export type { ServerSideToolInfo, ServerSideToolRequest, ToolSpec } from "./lib/models/tool_spec.ts";
 export {
@@ -100,10 +100,10 @@ export { getKey, type KeyLookup, keysPath, loadKeys, setKey } from "./lib/user/k
 export { userDir, userPath } from "./lib/user/dir.ts";
 export { UnknownAliasError } from "./lib/user/aliases.ts";
 export { DEFAULT_MODEL } from "./lib/user/settings.ts";
-export { OpenAIChat } from "./lib/providers/openai_chat.ts";
-export { OpenAIResponses } from "./lib/providers/openai_responses.ts";
-export { OpenAICompletion } from "./lib/providers/openai_completion.ts";
-export { OpenAIBaseModel, type OpenAIModelConfig } from "./lib/providers/openai_client.ts";
+export { OpenAIChat } from "./lib/providers/openai/chat/model.ts";
+export { OpenAIResponses } from "./lib/providers/openai/responses/model.ts";
+export { OpenAICompletion } from "./lib/providers/openai/completion/model.ts";
+export { OpenAIBaseModel, type OpenAIModelConfig } from "./lib/providers/openai/base_model.ts";
 export type { Zod } from "./lib/deps/zod.ts";
 
 export {
@@ -181,4 +181,4 @@ export {
   type Registrations,
 } from "./lib/plugins/record.ts";
 export type { ModelLike } from "./lib/plugins/collect.ts";
-export type { OpenAIConnection } from "./lib/providers/openai_http.ts";
+export type { OpenAIConnection } from "./lib/providers/openai/http.ts";

@@ -29,8 +29,8 @@ mark("import lib/cli/main.ts (parser, help, command table)");
 const root = commandTable();
 mark("build the command table");
 await lazyImport("../lib/cli/commands/models.ts", import.meta.url);
-const { listingRegistry } = await lazyImport<typeof import("../lib/model_listing.ts")>(
-  "../lib/model_listing.ts",
+const { listingRegistry } = await lazyImport<typeof import("../lib/default_registry_listing.ts")>(
+  "../lib/default_registry_listing.ts",
   import.meta.url,
 );
 mark("import the models command (llm models list)");

@@ -101,7 +101,7 @@ console.log(JSON.stringify({ text: chunks.join(""), chunks: chunks.length, usage
   assert.equal(openai.requests.length, 1);
   assert.equal(openai.requests[0].headers.authorization, "Bearer sk-remote");
   assert.equal(openai.requests[0].body.model, "gpt-4o-mini");
-  assert.ok(repo.paths.includes("/lib/providers/openai_chat.ts"), repo.paths.join(" "));
+  assert.ok(repo.paths.includes("/lib/providers/openai/chat/model.ts"), repo.paths.join(" "));
 });
 
 Deno.test("deno run http://.../cli.ts runs a prompt, logs it and reads the log back", async () => {
@@ -228,7 +228,7 @@ Deno.test("JSR: deno doc --lint is clean on every entry point; publish --dry-run
   const packed = [...output.matchAll(/file:\/\/\S+/g)].map((m) =>
     m[0].slice(repoDir.length + "file://".length)
   );
-  for (const entry of ["mod.ts", "cli.ts", "plugin.ts", "lib/model_listing.ts", "README.md"]) {
+  for (const entry of ["mod.ts", "cli.ts", "plugin.ts", "lib/default_registry_listing.ts", "README.md"]) {
     assert.ok(packed.includes(entry), `${entry} is in the package: ${packed.join(", ")}`);
   }
   const unwanted = packed.filter((p) => /^(tests|bench|dist|\.ci)\//.test(p));

@@ -1,11 +1,11 @@
 import { strictEqual as assertStrictEquals } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath as fromFileUrl } from "node:url";
-import { queryLogs, type QueryLogsOptions } from "../lib/logs/query.ts";
-import { renderLogs, type RenderLogsOptions } from "../lib/logs/query_output.ts";
+import { queryLogs, type QueryLogsOptions } from "../lib/logs/query/query_logs.ts";
+import { renderLogs, type RenderLogsOptions } from "../lib/cli/logs_render/output.ts";
 import { parseJson } from "../lib/compat/json_value.ts";
 import { truncateString } from "../lib/compat/python_text.ts";
-import { extractCodeBlock, maybeFencedCode } from "../lib/logs/render_markdown_code.ts";
+import { extractCodeBlock, maybeFencedCode } from "../lib/cli/logs_render/code_blocks.ts";
 import { dumpYaml } from "../lib/compat/pyyaml_dump.ts";
 import { pythonJsonDumps } from "../lib/compat/python_json.ts";
 

@@ -195,7 +195,7 @@ Deno.test("before a command runs, the plugin hook reaches no model code: --versi
   const reached = await staticRepoImports(new URL("../lib/cli/plugin_hook.ts", import.meta.url));
   assert.ok(reached.includes("lib/plugins/enabled.ts"), reached.join(", "));
   const heavy = [
-    "lib/registry.ts",
+    "lib/default_registry.ts",
     "lib/models/model.ts",
     "lib/plugins/runtime.ts",
     "lib/plugins/activate.ts",

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ollamaPlugin, { ollamaBaseUrl, OllamaModel } from "../examples/plugins/ollama/mod.ts";
-import { getModel, getModels } from "../lib/registry.ts";
+import { getModel, getModels } from "../lib/default_registry.ts";
 import { getPluginEmbeddingModels } from "../lib/plugins/extensions.ts";
 import { loadPlugin, unloadPlugin } from "../lib/plugins/runtime.ts";
 import { runCli } from "./support/run_cli.ts";

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Model } from "../lib/models/model.ts";
 import type { Prompt } from "../lib/models/prompt.ts";
-import { getModel, registry } from "../lib/registry.ts";
+import { getModel, registry } from "../lib/default_registry.ts";
 import { definePlugin } from "../lib/plugins/api.ts";
 import { loadPlugins } from "../lib/plugins/activate.ts";
 import { getPluginTools } from "../lib/plugins/extensions.ts";

@@ -16,7 +16,7 @@ import {
   UnknownAliasError,
   UnknownModelError,
 } from "../mod.ts";
-import { registry } from "../lib/registry.ts";
+import { registry } from "../lib/default_registry.ts";
 import { tempUserDir } from "./support/env.ts";
 
 function caught(fn: () => unknown): unknown {
@@ -220,7 +220,7 @@ Deno.test("a broken extra-openai-models.yaml is reported with file and line; bui
 
 Deno.test("extra models: entries without model_id are a ConfigError naming the entry", async () => {
   await using dir = await tempUserDir();
-  const { readExtraOpenAIModelSpecs } = await import("../lib/providers/openai_compatible.ts");
+  const { readExtraOpenAIModelSpecs } = await import("../lib/providers/openai/compatible.ts");
   const path = join(dir.path, "extra.yaml");
   await Deno.writeTextFile(path, "- model_name: x\n");
   assert.throws(

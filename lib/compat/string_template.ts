@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import { LlmError } from "../models/errors.ts";
+import { LlmError } from "../errors.ts";
 import { pythonStr } from "./python_text.ts";
 import type { JsonValue } from "./json_value.ts";
 

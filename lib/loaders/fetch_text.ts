@@ -3,7 +3,7 @@
  * header, at most 3 redirects, and an error for any status other than 2xx.
  * @module
  */
-import { LlmError } from "../models/errors.ts";
+import { LlmError } from "../errors.ts";
 import { VERSION } from "../version.ts";
 
 /** The User-Agent sent when fetching fragments and templates. */

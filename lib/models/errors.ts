@@ -79,17 +79,6 @@ export class CancelledError extends ModelError {
   }
 }
 
-/** A file in the user directory could not be read: broken JSON or YAML, a missing required field. */
-export class ConfigError extends LlmError {
-  /** The file's path. */
-  readonly path: string;
-  /** Creates the error for `path`. */
-  constructor(path: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.path = path;
-  }
-}
-
 /** The prompt asks for something the model cannot do: attachments of a type it refuses, tools it lacks. */
 export class UnsupportedFeatureError extends LlmError {
   /** The model's id. */

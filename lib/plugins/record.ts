@@ -7,8 +7,8 @@
  */
 import { userPath } from "../user/dir.ts";
 import { readJsonObject, writeJsonFile } from "../user/json_file.ts";
-import { ConfigError } from "../models/errors.ts";
 import type { OptionInfo } from "../models/options.ts";
+import { ConfigError } from "../user/config_error.ts";
 
 /** How a plugin was installed. */
 export type PluginSourceKind = "path" | "url" | "jsr" | "npm";

@@ -5,8 +5,8 @@
  * @module
  */
 import { Model } from "../models/model.ts";
-import type { RegisterModel } from "../models/registry.ts";
-import { addModelSource, registry } from "../registry.ts";
+import type { RegisterModel } from "../models/model_registry.ts";
+import { addModelSource, registry } from "../default_registry.ts";
 import type { Plugin } from "./api.ts";
 import {
   type Collected,

@@ -2,7 +2,7 @@
  * User-defined model aliases in `aliases.json`, shared with Python `llm` (`{"alias": "model_id"}`, indent 4).
  * @module
  */
-import { LlmError } from "../models/errors.ts";
+import { LlmError } from "../errors.ts";
 import { userPath } from "./dir.ts";
 import { readJsonObject, writeJsonFile } from "./json_file.ts";
 

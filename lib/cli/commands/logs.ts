@@ -4,7 +4,7 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import { LlmError, UnknownModelError } from "../../models/errors.ts";
-import { getModel, registry } from "../../registry.ts";
+import { getModel, registry } from "../../default_registry.ts";
 import type { JsonObject } from "../../compat/json_value.ts";
 import { userPath } from "../../user/dir.ts";
 import type { CommandContext } from "../../commands/spec.ts";
@@ -115,9 +115,9 @@ export async function logsList(ctx: CommandContext): Promise<void> {
   const v = ctx.values as Record<string, unknown>;
   const { logsDbPath } = await import("../../logs/db.ts");
   const { InvalidSearchQueryError, queryLogs, conversationOfLatestTurn } = await import(
-    "../../logs/query.ts"
+    "../../logs/query/query_logs.ts"
   );
-  const { checkRenderOptions, renderLogs } = await import("../../logs/query_output.ts");
+  const { checkRenderOptions, renderLogs } = await import("../logs_render/output.ts");
   const path = (v.database as string | undefined) ?? (v.path as string | undefined) ?? logsDbPath();
   const db = await openExistingLogs(path);
   const render = {

@@ -10,14 +10,14 @@
  *
  * @module
  */
-import { listingRegistry } from "../../model_listing.ts";
+import { listingRegistry } from "../../default_registry_listing.ts";
 import type { Model } from "../../models/model.ts";
 import {
   type ModelListing,
   modelMatchesQueries,
   type ModelRegistry,
   type ModelWithAliases,
-} from "../../models/registry.ts";
+} from "../../models/model_registry.ts";
 import {
   clearModelOptions,
   loadAllModelOptions,
@@ -47,7 +47,10 @@ export interface ModelsListFlags {
 
 /** The default registry (and with it every model class), for what needs whole models: options, --json. */
 async function loadRegistry(): Promise<ModelRegistry> {
-  return (await lazyImport<typeof import("../../registry.ts")>("../../registry.ts", import.meta.url))
+  return (await lazyImport<typeof import("../../default_registry.ts")>(
+    "../../default_registry.ts",
+    import.meta.url,
+  ))
     .registry;
 }
 
@@ -211,7 +214,7 @@ export async function modelsList(ctx: CommandContext): Promise<void> {
       text += await renderModel(entry, { options: true, columns, shownClasses }) + "\n";
     }
   } else {
-    // Names only: listed from the models' data unless the default registry is loaded (see model_listing.ts).
+    // Names only: listed from the models' data unless the default registry is loaded (see default_registry_listing.ts).
     for (const entry of selectModels(flags, listingRegistry())) text += listingLine(entry) + "\n";
   }
   if (!flags.query?.length && !flags.options && !flags.schemas && !flags.model?.length) {

@@ -64,7 +64,7 @@ export async function promptCommand(ctx: CommandContext): Promise<number> {
 
   if (v.options) {
     const { renderModel } = await import("./models.ts");
-    const { getModelsWithAliases } = await import("../../registry.ts");
+    const { getModelsWithAliases } = await import("../../default_registry.ts");
     const entry = getModelsWithAliases().find((m) => m.model.id === model.id) ?? { model, aliases: [] };
     ctx.io.stdout.write(await renderModel(entry, { options: true, shownClasses: new Set() }) + "\n");
     return 0;
@@ -115,7 +115,7 @@ export async function promptCommand(ctx: CommandContext): Promise<number> {
   if (!stream) {
     let output = outcome.text;
     if (extract) {
-      const { extractCodeBlock } = await import("../../logs/render_markdown_code.ts");
+      const { extractCodeBlock } = await import("../logs_render/code_blocks.ts");
       output = extractCodeBlock(output, Boolean(v.extractLast || template?.extractLast)) ?? output;
     }
     // The JSON rows end with their own newline, as `llm logs --json` prints them.
@@ -150,8 +150,8 @@ async function logTo(
 /** The `llm logs --json` rows of this response: from the log when it was logged, else from a memory db. */
 async function jsonRows(response: Response, database: string | undefined): Promise<string> {
   const { openLogsDb } = await import("../../logs/db.ts");
-  const { queryLogs } = await import("../../logs/query.ts");
-  const { renderLogsJson } = await import("../../logs/render_json.ts");
+  const { queryLogs } = await import("../../logs/query/query_logs.ts");
+  const { renderLogsJson } = await import("../logs_render/json.ts");
   const { logResponse } = await import("../../logs/log_response.ts");
   const db = database ? openLogsDb(database) : await memoryLogs(openLogsDb);
   try {

@@ -2,7 +2,7 @@
  * `llm tools list`: the tools plugins register. (Running tools from a prompt, `-T`, is not supported yet.)
  * @module
  */
-import { getModel } from "../../registry.ts";
+import { getModel } from "../../default_registry.ts";
 import type { CommandContext } from "../../commands/spec.ts";
 import { UnsupportedFlagError } from "./_prompt_inputs.ts";
 

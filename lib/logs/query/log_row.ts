@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { JsonObject, JsonValue } from "../compat/json_value.ts";
+import type { JsonObject, JsonValue } from "../../compat/json_value.ts";
 
 /** A fragment a prompt or system prompt used. */
 export interface LogFragment {

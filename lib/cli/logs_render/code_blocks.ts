@@ -5,7 +5,7 @@
  * @module
  */
 
-import { pythonIndent, pythonSplitLines } from "../compat/python_text.ts";
+import { pythonIndent, pythonSplitLines } from "../../compat/python_text.ts";
 
 // A fence of three or more backticks at the start of a line, an optional language word, the code, and the
 // same fence closing it at the start of a later line (trailing spaces allowed). `^` is written as a
@@ -19,7 +19,7 @@ const FENCED = /(?<=^|\n)(`{3,})[\p{L}\p{N}_]*\n([\s\S]*?)(?<=^|\n)\1 *(?=\n|$)/
  *
  * @example
  * ```ts
- * import { extractCodeBlock } from "./render_markdown_code.ts";
+ * import { extractCodeBlock } from "./code_blocks.ts";
  * const fence = "`".repeat(3);
  * extractCodeBlock(`Try:\n${fence}python\nprint(1)\n${fence}\n`); // "print(1)\n"
  * ```

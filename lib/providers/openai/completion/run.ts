@@ -1,14 +1,15 @@
 /**
  * The requests of the legacy completion model (`POST /completions`). Loaded the first time it runs
- * (`openai_completion.ts` defines the model).
+ * (`model.ts` defines the model).
  * @module
  */
-import { messageText } from "../models/messages.ts";
-import type { Prompt } from "../models/prompt.ts";
-import type { ExecuteContext } from "../models/response.ts";
-import type { Chunk } from "../models/stream.ts";
-import { ChunkCombiner, setChatUsage } from "./openai_chat_run.ts";
-import { apiOptions, loadHttpClient, type OpenAIBaseModel, withoutNulls } from "./openai_client.ts";
+import { messageText } from "../../../models/messages.ts";
+import type { Prompt } from "../../../models/prompt.ts";
+import type { ExecuteContext } from "../../../models/response.ts";
+import type { Chunk } from "../../../models/stream.ts";
+import { apiOptions, type OpenAIBaseModel, withoutNulls } from "../base_model.ts";
+import { runExchange } from "../exchange.ts";
+import { ChunkCombiner, setChatUsage } from "../chat/chunks.ts";
 
 /** The request body (without `stream`). */
 export function completionRequestBody(
@@ -33,38 +34,29 @@ export function completionRequestBody(
 }
 
 /** Sends a completion request and yields the text as it arrives. */
-export async function* runCompletion(
+export function runCompletion(
   model: OpenAIBaseModel,
   prompt: Prompt,
   context: ExecuteContext,
 ): AsyncGenerator<Chunk> {
-  const { response, signal, stream } = context;
-  const connection = model.connection(context.key, signal);
-  const { postJson, postStream } = await loadHttpClient();
-  const body = completionRequestBody(model, prompt, stream);
-  let received = 0;
-  try {
-    if (stream) {
-      const completion = postStream(connection, "/completions", { ...body, stream: true });
+  return runExchange(model, context, {
+    path: "/completions",
+    body: completionRequestBody(model, prompt, context.stream),
+    async *readStream(events, context) {
       const combined = new ChunkCombiner();
-      for await (const raw of completion) {
+      for await (const raw of events) {
         combined.add(raw);
         const text = (raw.choices as Record<string, unknown>[] | undefined)?.[0]?.text;
-        if (typeof text === "string" && text) {
-          received += text.length;
-          yield text;
-        }
+        if (typeof text === "string" && text) yield text;
       }
-      response.setResponseJson(withoutNulls(combined.result()));
+      context.response.setResponseJson(withoutNulls(combined.result()));
       setChatUsage(context, combined.usage);
-    } else {
-      const raw = await postJson(connection, "/completions", { ...body, stream: false });
-      response.setResponseJson(withoutNulls(raw));
+    },
+    *readJson(raw, context) {
+      context.response.setResponseJson(withoutNulls(raw));
       const text = (raw.choices as Record<string, unknown>[] | undefined)?.[0]?.text;
       if (typeof text === "string") yield text;
       setChatUsage(context, raw.usage as Record<string, unknown> | undefined);
-    }
-  } catch (error) {
-    throw model.toModelError(error, received, signal);
-  }
+    },
+  });
 }

@@ -9,9 +9,9 @@
  *
  * @module
  */
-import { LlmError } from "../errors.ts";
+import { LlmError } from "../../errors.ts";
 
-import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "../compat/json_value.ts";
+import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "../../compat/json_value.ts";
 
 /** A stored payload refers to something that cannot be resolved. */
 export class UncondenseError extends LlmError {

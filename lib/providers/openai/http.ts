@@ -7,8 +7,8 @@
  * peer-dependency copy of itself.
  * @module
  */
-import { VERSION } from "../version.ts";
-import { readServerSentEvents } from "./sse.ts";
+import { VERSION } from "../../version.ts";
+import { readServerSentEvents } from "../sse.ts";
 
 /** Where and how to send requests. */
 export interface OpenAIConnection {

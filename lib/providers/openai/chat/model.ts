@@ -1,20 +1,20 @@
 /**
  * OpenAI Chat Completions models (`POST /chat/completions`). This module only defines them, so that listing
- * models stays cheap; their requests are in `openai_chat_run.ts`, loaded when one first runs.
+ * models stays cheap; their requests are in `run.ts`, loaded when one first runs.
  * @module
  */
-import { lazyImport } from "../lazy_import.ts";
-import { UnsupportedFeatureError } from "../models/errors.ts";
-import type { Prompt } from "../models/prompt.ts";
-import type { ExecuteContext } from "../models/response.ts";
-import type { Chunk } from "../models/stream.ts";
-import { openAILabel } from "./openai_catalog.ts";
-import { OpenAIBaseModel, type OpenAIModelConfig } from "./openai_client.ts";
-import { CHAT_JSON_REPLACEMENTS } from "./openai_json_replacements.ts";
+import { lazyImport } from "../../../lazy_import.ts";
+import { UnsupportedFeatureError } from "../../../models/errors.ts";
+import type { Prompt } from "../../../models/prompt.ts";
+import type { ExecuteContext } from "../../../models/response.ts";
+import type { Chunk } from "../../../models/stream.ts";
+import { openAILabel } from "../catalog.ts";
+import { OpenAIBaseModel, type OpenAIModelConfig } from "../base_model.ts";
+import { CHAT_JSON_REPLACEMENTS } from "../json_replacements.ts";
 
 /** The request code of the Chat Completions models, loaded on first use. */
-export function loadChatRunner(): Promise<typeof import("./openai_chat_run.ts")> {
-  return lazyImport<typeof import("./openai_chat_run.ts")>("./openai_chat_run.ts", import.meta.url);
+export function loadChatRunner(): Promise<typeof import("./run.ts")> {
+  return lazyImport<typeof import("./run.ts")>("./run.ts", import.meta.url);
 }
 
 /** A model served through the Chat Completions API: `OpenAI Chat: <id>`. */

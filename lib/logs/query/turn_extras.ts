@@ -5,9 +5,9 @@
  */
 
 import type { DatabaseSync } from "node:sqlite";
-import { parseJson } from "../compat/json_value.ts";
-import { allIn } from "./query_sql.ts";
-import type { LogFragment, LogTool, LogToolInstance } from "./query_types.ts";
+import { parseJson } from "../../compat/json_value.ts";
+import { allIn } from "./sql.ts";
+import type { LogFragment, LogTool, LogToolInstance } from "./log_row.ts";
 
 /** Tools, fragments and toolbox instances of one turn. */
 export interface TurnExtras {

@@ -11,12 +11,12 @@
  */
 
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { isJsonObject, type JsonObject, type JsonValue, parseJson } from "../compat/json_value.ts";
-import { uncondense, UncondenseError } from "./query_payload.ts";
-import { payloadReplacements } from "./condense.ts";
-import type { Message } from "../models/messages.ts";
-import { loadExtras } from "./query_turns_extras.ts";
-import { allIn } from "./query_sql.ts";
+import { isJsonObject, type JsonObject, type JsonValue, parseJson } from "../../compat/json_value.ts";
+import { uncondense, UncondenseError } from "./payload.ts";
+import { payloadReplacements } from "../condense.ts";
+import type { Message } from "../../models/messages.ts";
+import { loadExtras } from "./turn_extras.ts";
+import { allIn } from "./sql.ts";
 import type {
   LogAttachment,
   LogRow,
@@ -24,7 +24,7 @@ import type {
   LogToolCall,
   LogToolResult,
   QueryLogsOptions,
-} from "./query_types.ts";
+} from "./log_row.ts";
 
 /** The columns the turn query selects. */
 export interface TurnSqlRow {

@@ -1,16 +1,16 @@
 /**
  * The legacy completion model (`POST /completions`), `gpt-3.5-turbo-instruct`. This module only defines it; its
- * requests are in `openai_completion_run.ts`, loaded when it first runs.
+ * requests are in `run.ts`, loaded when it first runs.
  * @module
  */
-import { lazyImport } from "../lazy_import.ts";
-import { UnsupportedFeatureError } from "../models/errors.ts";
-import type { Prompt } from "../models/prompt.ts";
-import type { ExecuteContext } from "../models/response.ts";
-import type { Chunk } from "../models/stream.ts";
-import { openAILabel } from "./openai_catalog.ts";
-import { OpenAIBaseModel, type OpenAIModelConfig } from "./openai_client.ts";
-import { CHAT_JSON_REPLACEMENTS } from "./openai_json_replacements.ts";
+import { lazyImport } from "../../../lazy_import.ts";
+import { UnsupportedFeatureError } from "../../../models/errors.ts";
+import type { Prompt } from "../../../models/prompt.ts";
+import type { ExecuteContext } from "../../../models/response.ts";
+import type { Chunk } from "../../../models/stream.ts";
+import { openAILabel } from "../catalog.ts";
+import { OpenAIBaseModel, type OpenAIModelConfig } from "../base_model.ts";
+import { CHAT_JSON_REPLACEMENTS } from "../json_replacements.ts";
 
 /** A completion model: `OpenAI Completion: <id>`. It takes no system prompt; history is joined with newlines. */
 export class OpenAICompletion extends OpenAIBaseModel {
@@ -33,8 +33,8 @@ export class OpenAICompletion extends OpenAIBaseModel {
         "System prompts are not supported for OpenAI completion models",
       );
     }
-    const { runCompletion } = await lazyImport<typeof import("./openai_completion_run.ts")>(
-      "./openai_completion_run.ts",
+    const { runCompletion } = await lazyImport<typeof import("./run.ts")>(
+      "./run.ts",
       import.meta.url,
     );
     yield* runCompletion(this, prompt, context);

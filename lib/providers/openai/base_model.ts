@@ -2,12 +2,12 @@
  * What the OpenAI models share: their settings, where requests go, and turning HTTP errors into `ModelError`s.
  * @module
  */
-import type { OpenAIConnection, OpenAIHttpError } from "./openai_http.ts";
-import { lazyImport } from "../lazy_import.ts";
-import { CancelledError, isLlmError, ModelError } from "../models/errors.ts";
-import { Model } from "../models/model.ts";
-import type { OpenAIOptionFlags } from "./openai_options.ts";
-import type { OptionsDefinition } from "../models/options.ts";
+import type { OpenAIConnection, OpenAIHttpError } from "./http.ts";
+import { lazyImport } from "../../lazy_import.ts";
+import { CancelledError, isLlmError, ModelError } from "../../models/errors.ts";
+import { Model } from "../../models/model.ts";
+import type { OpenAIOptionFlags } from "./options.ts";
+import type { OptionsDefinition } from "../../models/options.ts";
 
 /** MIME types the vision models accept. */
 export const VISION_TYPES = ["application/pdf", "image/gif", "image/jpeg", "image/png", "image/webp"];
@@ -151,8 +151,8 @@ export abstract class OpenAIBaseModel extends Model {
  */
 function lazyOpenAIOptions(flags: OpenAIOptionFlags): OptionsDefinition {
   return async (z) => {
-    const { openAIOptions } = await lazyImport<typeof import("./openai_options.ts")>(
-      "./openai_options.ts",
+    const { openAIOptions } = await lazyImport<typeof import("./options.ts")>(
+      "./options.ts",
       import.meta.url,
     );
     return await openAIOptions(flags)(z);
@@ -160,10 +160,10 @@ function lazyOpenAIOptions(flags: OpenAIOptionFlags): OptionsDefinition {
 }
 
 /**
- * The HTTP client (`openai_http.ts`), imported the first time a model runs: listing models never loads it.
+ * The HTTP client (`http.ts`), imported the first time a model runs: listing models never loads it.
  */
-export function loadHttpClient(): Promise<typeof import("./openai_http.ts")> {
-  return lazyImport<typeof import("./openai_http.ts")>("./openai_http.ts", import.meta.url);
+export function loadHttpClient(): Promise<typeof import("./http.ts")> {
+  return lazyImport<typeof import("./http.ts")>("./http.ts", import.meta.url);
 }
 
 function apiMessage(error: OpenAIHttpError): string {

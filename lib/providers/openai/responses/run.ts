@@ -1,16 +1,17 @@
 /**
  * The requests of the OpenAI Responses API models (`POST /responses`): the input items and body as Python
  * `llm` 0.32 builds them, the event stream, reasoning, tool calls and usage. Loaded the first time such a
- * model runs (`openai_responses.ts` defines the models).
+ * model runs (`model.ts` defines the models).
  * @module
  */
-import { ModelError } from "../models/errors.ts";
-import type { Message } from "../models/messages.ts";
-import type { Prompt } from "../models/prompt.ts";
-import type { ExecuteContext } from "../models/response.ts";
-import type { Chunk } from "../models/stream.ts";
-import { pythonJsonDumps } from "../compat/python_json.ts";
-import { loadHttpClient, type OpenAIBaseModel, withoutNulls } from "./openai_client.ts";
+import { ModelError } from "../../../models/errors.ts";
+import type { Message } from "../../../models/messages.ts";
+import type { Prompt } from "../../../models/prompt.ts";
+import type { ExecuteContext } from "../../../models/response.ts";
+import type { Chunk } from "../../../models/stream.ts";
+import { pythonJsonDumps } from "../../../compat/python_json.ts";
+import { type OpenAIBaseModel, withoutNulls } from "../base_model.ts";
+import { runExchange } from "../exchange.ts";
 
 type Item = Record<string, unknown>;
 
@@ -119,108 +120,108 @@ export function responsesRequestBody(model: OpenAIBaseModel, prompt: Prompt): Re
 }
 
 /** Sends a Responses API request and yields the text, reasoning and tool call events as they arrive. */
-export async function* runResponses(
+export function runResponses(
   model: OpenAIBaseModel,
   prompt: Prompt,
   context: ExecuteContext,
 ): AsyncGenerator<Chunk> {
-  const { response, signal, stream } = context;
-  const connection = model.connection(context.key, signal);
-  const { postJson, postStream } = await loadHttpClient();
-  const body = responsesRequestBody(model, prompt);
-  let received = 0;
-  let usage: Record<string, unknown> | undefined;
+  return runExchange(model, context, {
+    path: "/responses",
+    body: responsesRequestBody(model, prompt),
+    readStream: readResponsesStream,
+    readJson: readResponsesJson,
+  });
+}
+
+async function* readResponsesStream(
+  events: AsyncIterable<Record<string, unknown>>,
+  context: ExecuteContext,
+): AsyncGenerator<Chunk> {
+  const { response } = context;
+  const calls = new Map<string, { callId?: string; name: string }>();
+  const streamedReasoning = new Set<string>();
+  let usage: Item | undefined;
   let hadReasoning = false;
-  try {
-    if (stream) {
-      const events = postStream(connection, "/responses", { ...body, stream: true });
-      const calls = new Map<string, { callId?: string; name: string }>();
-      const streamedReasoning = new Set<string>();
-      for await (const event of events) {
-        const type = event.type as string;
-        if (type === "response.output_text.delta") {
-          const delta = String(event.delta ?? "");
-          received += delta.length;
-          if (delta) yield delta;
-        } else if (type === "response.output_item.added") {
-          const item = event.item as Item;
-          if (item.type === "function_call") {
-            calls.set(String(item.id), { callId: item.call_id as string, name: String(item.name ?? "") });
-            yield {
-              type: "tool_call_name",
-              chunk: String(item.name ?? ""),
-              toolCallId: item.call_id as string,
-            };
-          }
-        } else if (type === "response.function_call_arguments.delta") {
-          const call = calls.get(String(event.item_id));
-          yield { type: "tool_call_args", chunk: String(event.delta ?? ""), toolCallId: call?.callId };
-        } else if (
-          type === "response.reasoning_summary_text.delta" || type === "response.reasoning_text.delta"
-        ) {
-          if (event.item_id) streamedReasoning.add(String(event.item_id));
-          yield { type: "reasoning", chunk: String(event.delta ?? "") };
-        } else if (type === "response.output_item.done") {
-          const item = event.item as Item;
-          if (item.type === "reasoning") {
-            hadReasoning = true;
-            yield reasoningEvent(item, !streamedReasoning.has(String(item.id)));
-          } else if (item.type === "function_call") response.addToolCall(functionCall(item));
-        } else if (type === "response.completed") {
-          const final = withoutNulls(event.response) as Item;
-          response.setResponseJson(final);
-          usage = final.usage as Item | undefined;
-        } else if (type === "response.failed" || type === "error") {
-          const error = ((event.response as Item | undefined)?.error ?? event) as Item;
-          const reason = String(error.message ?? "no reason given").replace(/\.$/, "");
-          throw new ModelError(`The API reported that the response failed: ${reason}. Try again`, {
-            kind: "other",
-          });
-        }
+  for await (const event of events) {
+    const type = event.type as string;
+    if (type === "response.output_text.delta") {
+      const delta = String(event.delta ?? "");
+      if (delta) yield delta;
+    } else if (type === "response.output_item.added") {
+      const item = event.item as Item;
+      if (item.type === "function_call") {
+        calls.set(String(item.id), { callId: item.call_id as string, name: String(item.name ?? "") });
+        yield { type: "tool_call_name", chunk: String(item.name ?? ""), toolCallId: item.call_id as string };
       }
-    } else {
-      const raw = await postJson(connection, "/responses", { ...body, stream: false });
-      const final = withoutNulls(raw) as Item;
+    } else if (type === "response.function_call_arguments.delta") {
+      const call = calls.get(String(event.item_id));
+      yield { type: "tool_call_args", chunk: String(event.delta ?? ""), toolCallId: call?.callId };
+    } else if (type === "response.reasoning_summary_text.delta" || type === "response.reasoning_text.delta") {
+      if (event.item_id) streamedReasoning.add(String(event.item_id));
+      yield { type: "reasoning", chunk: String(event.delta ?? "") };
+    } else if (type === "response.output_item.done") {
+      const item = event.item as Item;
+      if (item.type === "reasoning") {
+        hadReasoning = true;
+        yield reasoningEvent(item, !streamedReasoning.has(String(item.id)));
+      } else if (item.type === "function_call") response.addToolCall(functionCall(item));
+    } else if (type === "response.completed") {
+      const final = withoutNulls(event.response) as Item;
       response.setResponseJson(final);
       usage = final.usage as Item | undefined;
-      for (const item of (final.output as Item[] | undefined) ?? []) {
-        if (item.type === "reasoning") {
-          hadReasoning = true;
-          yield reasoningEvent(item, true);
-        } else if (item.type === "function_call") {
-          const call = functionCall(item);
-          response.addToolCall(call);
-          yield { type: "tool_call_name", chunk: call.name, toolCallId: call.toolCallId };
-          yield {
-            type: "tool_call_args",
-            chunk: String(item.arguments ?? ""),
-            toolCallId: call.toolCallId,
-          };
-        } else if (item.type === "message") {
-          for (const content of (item.content as Item[] | undefined) ?? []) {
-            if (content.type === "output_text" && content.text) yield String(content.text);
-          }
-        }
+    } else if (type === "response.failed" || type === "error") {
+      const error = ((event.response as Item | undefined)?.error ?? event) as Item;
+      const reason = String(error.message ?? "no reason given").replace(/\.$/, "");
+      throw new ModelError(`The API reported that the response failed: ${reason}. Try again`, {
+        kind: "other",
+      });
+    }
+  }
+  yield* usageChunks(context, usage, hadReasoning);
+}
+
+function* readResponsesJson(raw: Record<string, unknown>, context: ExecuteContext): Generator<Chunk> {
+  const final = withoutNulls(raw) as Item;
+  context.response.setResponseJson(final);
+  let hadReasoning = false;
+  for (const item of (final.output as Item[] | undefined) ?? []) {
+    if (item.type === "reasoning") {
+      hadReasoning = true;
+      yield reasoningEvent(item, true);
+    } else if (item.type === "function_call") {
+      const call = functionCall(item);
+      context.response.addToolCall(call);
+      yield { type: "tool_call_name", chunk: call.name, toolCallId: call.toolCallId };
+      yield { type: "tool_call_args", chunk: String(item.arguments ?? ""), toolCallId: call.toolCallId };
+    } else if (item.type === "message") {
+      for (const content of (item.content as Item[] | undefined) ?? []) {
+        if (content.type === "output_text" && content.text) yield String(content.text);
       }
     }
-  } catch (error) {
-    throw model.toModelError(error, received, signal);
   }
-  if (usage) {
-    const details: Record<string, unknown> = {};
-    for (const key of ["input_tokens_details", "output_tokens_details"]) {
-      const value = usage[key];
-      if (value && typeof value === "object" && Object.keys(value).length) details[key] = value;
-    }
-    response.setUsage({
-      input: Number(usage.input_tokens ?? 0),
-      output: Number(usage.output_tokens ?? 0),
-      details: Object.keys(details).length ? details : null,
-    });
-    const reasoningTokens = (usage.output_tokens_details as Item | undefined)?.reasoning_tokens;
-    if (!hadReasoning && typeof reasoningTokens === "number" && reasoningTokens > 0) {
-      yield { type: "reasoning", chunk: "", redacted: true };
-    }
+  yield* usageChunks(context, final.usage as Item | undefined, hadReasoning);
+}
+
+/** Sets the usage; reasoning counted but not returned is marked as redacted reasoning, as Python llm does. */
+function* usageChunks(
+  context: ExecuteContext,
+  usage: Item | undefined,
+  hadReasoning: boolean,
+): Generator<Chunk> {
+  if (!usage) return;
+  const details: Record<string, unknown> = {};
+  for (const key of ["input_tokens_details", "output_tokens_details"]) {
+    const value = usage[key];
+    if (value && typeof value === "object" && Object.keys(value).length) details[key] = value;
+  }
+  context.response.setUsage({
+    input: Number(usage.input_tokens ?? 0),
+    output: Number(usage.output_tokens ?? 0),
+    details: Object.keys(details).length ? details : null,
+  });
+  const reasoningTokens = (usage.output_tokens_details as Item | undefined)?.reasoning_tokens;
+  if (!hadReasoning && typeof reasoningTokens === "number" && reasoningTokens > 0) {
+    yield { type: "reasoning", chunk: "", redacted: true };
   }
 }
 

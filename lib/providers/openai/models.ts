@@ -1,21 +1,16 @@
 /**
  * The OpenAI model objects: the built-in models and the user's extra-openai-models.yaml ones, made from their
- * data in `openai_catalog.ts` and `openai_compatible.ts`. Making them loads no npm package and none of their
+ * data in `catalog.ts` and `compatible.ts`. Making them loads no npm package and none of their
  * request code, which loads when one of them runs.
  * @module
  */
-import type { Model } from "../models/model.ts";
-import type { ModelSource } from "../models/registry.ts";
-import {
-  builtinOpenAIModelSpecs,
-  OPENAI_SOURCE_NAMES,
-  type OpenAIModelSpec,
-  specSource,
-} from "./openai_catalog.ts";
-import { OpenAIChat } from "./openai_chat.ts";
-import { readExtraOpenAIModelSpecs } from "./openai_compatible.ts";
-import { OpenAICompletion } from "./openai_completion.ts";
-import { OpenAIResponses } from "./openai_responses.ts";
+import type { Model } from "../../models/model.ts";
+import type { ModelSource } from "../../models/model_registry.ts";
+import { builtinOpenAIModelSpecs, OPENAI_SOURCE_NAMES, type OpenAIModelSpec, specSource } from "./catalog.ts";
+import { OpenAIChat } from "./chat/model.ts";
+import { readExtraOpenAIModelSpecs } from "./compatible.ts";
+import { OpenAICompletion } from "./completion/model.ts";
+import { OpenAIResponses } from "./responses/model.ts";
 
 /** The model object of a spec: an {@link OpenAIChat}, {@link OpenAIResponses} or {@link OpenAICompletion}. */
 export function createOpenAIModel(spec: OpenAIModelSpec): Model {

@@ -3,16 +3,16 @@
  * llama.cpp, vLLM, LM Studio and hosted compatible services. Same file and keys as Python `llm`.
  *
  * The file is read with a small synchronous YAML reader, so `llm models` and `getModel()` stay fast and load
- * no npm package. This module reads the file into {@link OpenAIModelSpec}s; `openai_models.ts` makes the
+ * no npm package. This module reads the file into {@link OpenAIModelSpec}s; `models.ts` makes the
  * models.
  *
  * @module
  */
-import { ConfigError } from "../models/errors.ts";
-import { userPath } from "../user/dir.ts";
-import { parseSimpleYaml } from "../compat/pyyaml_load.ts";
-import type { OpenAIModelSpec } from "./openai_catalog.ts";
-import type { OpenAIModelConfig } from "./openai_client.ts";
+import { userPath } from "../../user/dir.ts";
+import { parseSimpleYaml } from "../../compat/pyyaml_load.ts";
+import type { OpenAIModelSpec } from "./catalog.ts";
+import type { OpenAIModelConfig } from "./base_model.ts";
+import { ConfigError } from "../../user/config_error.ts";
 
 /** The path of extra-openai-models.yaml. */
 export function extraModelsPath(): string {

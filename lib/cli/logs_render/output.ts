@@ -5,8 +5,8 @@
  * @example
  * ```ts ignore
  * import { DatabaseSync } from "node:sqlite";
- * import { queryLogs } from "./query.ts";
- * import { renderLogs } from "./query_output.ts";
+ * import { queryLogs } from "../../logs/query/query_logs.ts";
+ * import { renderLogs } from "./output.ts";
  * const db = new DatabaseSync("logs.db");
  * const rows = queryLogs(db, { count: 3 });
  * Deno.stdout.writeSync(new TextEncoder().encode(renderLogs(rows, { usage: true })));
@@ -14,13 +14,13 @@
  *
  * @module
  */
-import { LlmError } from "../errors.ts";
+import { LlmError } from "../../errors.ts";
 
-import type { LogRow } from "./query_types.ts";
-import { annotateRows, renderLogsData, renderLogsJson } from "./render_json.ts";
-import { renderLogsMarkdown } from "./render_markdown.ts";
-import { extractCodeBlock } from "./render_markdown_code.ts";
-import { renderLogsShort } from "./render_short.ts";
+import type { LogRow } from "../../logs/query/log_row.ts";
+import { annotateRows, renderLogsData, renderLogsJson } from "./json.ts";
+import { renderLogsMarkdown } from "./markdown.ts";
+import { extractCodeBlock } from "./code_blocks.ts";
+import { renderLogsShort } from "./short_yaml.ts";
 
 /** Output flags of `llm logs list`. */
 export interface RenderLogsOptions {

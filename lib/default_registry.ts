@@ -9,9 +9,9 @@ import {
   type ModelSource,
   type ModelWithAliases,
   type RegisterOptions,
-} from "./models/registry.ts";
-import { listFromDefaultRegistry } from "./model_listing.ts";
-import { extraOpenAIModelSource, openAIModelSource } from "./providers/openai_models.ts";
+} from "./models/model_registry.ts";
+import { listFromDefaultRegistry } from "./default_registry_listing.ts";
+import { extraOpenAIModelSource, openAIModelSource } from "./providers/openai/models.ts";
 import { deleteUserAlias, loadUserAliases, writeUserAlias } from "./user/aliases.ts";
 import { readDefaultModel, writeDefaultModel } from "./user/settings.ts";
 

@@ -8,21 +8,21 @@
  * @example
  * ```ts ignore
  * import { DatabaseSync } from "node:sqlite";
- * import { queryLogs } from "./query.ts";
+ * import { queryLogs } from "./query_logs.ts";
  * const db = new DatabaseSync("logs.db");
  * for (const row of queryLogs(db, { count: 5, query: "pelican" })) console.log(row.id, row.prompt);
  * ```
  *
  * @module
  */
-import { LlmError } from "../errors.ts";
+import { LlmError } from "../../errors.ts";
 
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import { buildLegacyRows, LEGACY_COLUMNS } from "./query_legacy.ts";
-import { buildTurnRows, type TurnSqlRow } from "./query_turns.ts";
-import type { LogRow, QueryLogsOptions } from "./query_types.ts";
+import { buildLegacyRows, LEGACY_COLUMNS } from "./legacy_rows.ts";
+import { buildTurnRows, type TurnSqlRow } from "./turn_rows.ts";
+import type { LogRow, QueryLogsOptions } from "./log_row.ts";
 
-export type * from "./query_types.ts";
+export type * from "./log_row.ts";
 
 /** Where Python `llm` points people who wrote an invalid search. */
 const FTS5_DOCS = "https://sqlite.org/fts5.html#full_text_query_syntax";

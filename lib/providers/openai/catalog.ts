@@ -1,13 +1,13 @@
 /**
- * The OpenAI models as data: which API each uses, its settings and its aliases. `openai_models.ts` makes model
+ * The OpenAI models as data: which API each uses, its settings and its aliases. `models.ts` makes model
  * objects from this; `llm models list` lists it as it is, loading none of the model classes.
  *
  * The built-in models are those Python `llm` 0.32 registers by default, with the same ids, aliases and
  * capabilities.
  * @module
  */
-import type { ModelListing, ModelSource } from "../models/registry.ts";
-import type { OpenAIModelConfig } from "./openai_client.ts";
+import type { ModelListing, ModelSource } from "../../models/model_registry.ts";
+import type { OpenAIModelConfig } from "./base_model.ts";
 
 /** The OpenAI API a model is served through. */
 export type OpenAIApi = "chat" | "responses" | "completion";

@@ -4,12 +4,12 @@
  * @module
  */
 
-import { isJsonObject, type JsonValue, parseJson, pythonTruthy } from "../compat/json_value.ts";
-import type { LogAttachment, LogFragment, LogRow, LogTool } from "./query_types.ts";
-import { type AnnotateOptions, annotateRows, type DisplayRow } from "./render_json.ts";
-import { pythonIndent, pythonStr } from "../compat/python_text.ts";
-import { fencedBlock, inlineCode, maybeFencedCode } from "./render_markdown_code.ts";
-import { pythonJsonDumps, thousands } from "../compat/python_json.ts";
+import { isJsonObject, type JsonValue, parseJson, pythonTruthy } from "../../compat/json_value.ts";
+import type { LogAttachment, LogFragment, LogRow, LogTool } from "../../logs/query/log_row.ts";
+import { type AnnotateOptions, annotateRows, type DisplayRow } from "./json.ts";
+import { pythonIndent, pythonStr } from "../../compat/python_text.ts";
+import { fencedBlock, inlineCode, maybeFencedCode } from "./code_blocks.ts";
+import { pythonJsonDumps, thousands } from "../../compat/python_json.ts";
 
 /** Options of {@linkcode renderLogsMarkdown}. */
 export interface MarkdownOptions extends AnnotateOptions {

@@ -7,16 +7,9 @@
  */
 
 import type { DatabaseSync } from "node:sqlite";
-import { parseJson } from "../compat/json_value.ts";
-import { allIn } from "./query_sql.ts";
-import type {
-  LogAttachment,
-  LogFragment,
-  LogRow,
-  LogTool,
-  LogToolCall,
-  LogToolResult,
-} from "./query_types.ts";
+import { parseJson } from "../../compat/json_value.ts";
+import { allIn } from "./sql.ts";
+import type { LogAttachment, LogFragment, LogRow, LogTool, LogToolCall, LogToolResult } from "./log_row.ts";
 
 /** The columns the legacy query selects, in the order Python prints them. */
 export const LEGACY_COLUMNS = `responses.id, responses.model, responses.resolved_model, responses.prompt,

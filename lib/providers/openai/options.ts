@@ -2,8 +2,8 @@
  * The options of the OpenAI models, with the same names, ranges and help text as Python `llm` 0.32.
  * @module
  */
-import type { Zod } from "../deps/zod.ts";
-import { defineOptions, type OptionsDefinition, type OptionsShape } from "../models/options.ts";
+import type { Zod } from "../../deps/zod.ts";
+import { defineOptions, type OptionsDefinition, type OptionsShape } from "../../models/options.ts";
 
 /** Which optional options a model has. */
 export interface OpenAIOptionFlags {

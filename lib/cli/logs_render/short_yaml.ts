@@ -4,12 +4,12 @@
  * @module
  */
 
-import { type JsonObject, type JsonValue, parseJson } from "../compat/json_value.ts";
-import type { LogRow } from "./query_types.ts";
-import { type AnnotateOptions, annotateRows } from "./render_json.ts";
-import { truncateString } from "../compat/python_text.ts";
-import { dumpYaml } from "../compat/pyyaml_dump.ts";
-import { pythonJsonDumps } from "../compat/python_json.ts";
+import { type JsonObject, type JsonValue, parseJson } from "../../compat/json_value.ts";
+import type { LogRow } from "../../logs/query/log_row.ts";
+import { type AnnotateOptions, annotateRows } from "./json.ts";
+import { truncateString } from "../../compat/python_text.ts";
+import { dumpYaml } from "../../compat/pyyaml_dump.ts";
+import { pythonJsonDumps } from "../../compat/python_json.ts";
 
 /** Options of {@linkcode renderLogsShort}. */
 export interface ShortOptions extends AnnotateOptions {

@@ -1,17 +1,17 @@
 /**
  * OpenAI Responses API models (`POST /responses`): the reasoning models and the gpt-5 family. This module only
- * defines them; their requests are in `openai_responses_run.ts`, loaded when one first runs.
+ * defines them; their requests are in `run.ts`, loaded when one first runs.
  * @module
  */
-import { lazyImport } from "../lazy_import.ts";
-import { UnsupportedFeatureError } from "../models/errors.ts";
-import type { Prompt } from "../models/prompt.ts";
-import type { ExecuteContext } from "../models/response.ts";
-import type { Chunk } from "../models/stream.ts";
-import { loadChatRunner } from "./openai_chat.ts";
-import { openAILabel } from "./openai_catalog.ts";
-import { OpenAIBaseModel, type OpenAIModelConfig } from "./openai_client.ts";
-import { RESPONSES_JSON_REPLACEMENTS } from "./openai_json_replacements.ts";
+import { lazyImport } from "../../../lazy_import.ts";
+import { UnsupportedFeatureError } from "../../../models/errors.ts";
+import type { Prompt } from "../../../models/prompt.ts";
+import type { ExecuteContext } from "../../../models/response.ts";
+import type { Chunk } from "../../../models/stream.ts";
+import { loadChatRunner } from "../chat/model.ts";
+import { openAILabel } from "../catalog.ts";
+import { OpenAIBaseModel, type OpenAIModelConfig } from "../base_model.ts";
+import { RESPONSES_JSON_REPLACEMENTS } from "../json_replacements.ts";
 
 /** A model served through the Responses API: `OpenAI Responses: <id>`. */
 export class OpenAIResponses extends OpenAIBaseModel {
@@ -36,8 +36,8 @@ export class OpenAIResponses extends OpenAIBaseModel {
     if (prompt.system && this.config.allowsSystemPrompt === false) {
       throw new UnsupportedFeatureError(this.id, `Model ${this.id} does not support system prompts`);
     }
-    const { runResponses } = await lazyImport<typeof import("./openai_responses_run.ts")>(
-      "./openai_responses_run.ts",
+    const { runResponses } = await lazyImport<typeof import("./run.ts")>(
+      "./run.ts",
       import.meta.url,
     );
     yield* runResponses(this, prompt, context);

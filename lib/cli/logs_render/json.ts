@@ -4,10 +4,10 @@
  * @module
  */
 
-import { isJsonObject, type JsonValue, parseJson } from "../compat/json_value.ts";
-import type { LogRow } from "./query_types.ts";
-import { truncateString } from "../compat/python_text.ts";
-import { pythonJsonDumps } from "../compat/python_json.ts";
+import { isJsonObject, type JsonValue, parseJson } from "../../compat/json_value.ts";
+import type { LogRow } from "../../logs/query/log_row.ts";
+import { truncateString } from "../../compat/python_text.ts";
+import { pythonJsonDumps } from "../../compat/python_json.ts";
 
 /** How rows are shaped before display (`-t/--truncate`, `-e/--expand`). */
 export interface AnnotateOptions {
