@@ -28,7 +28,7 @@ const { commandTable } = await lazyImport<typeof import("../lib/cli/main.ts")>(
 mark("import lib/cli/main.ts (parser, help, command table)");
 const root = commandTable();
 mark("build the command table");
-await lazyImport("../lib/cli/commands/models.ts", import.meta.url);
+await lazyImport("../lib/cli/commands/models/run.ts", import.meta.url);
 const { listingRegistry } = await lazyImport<typeof import("../lib/default_registry_listing.ts")>(
   "../lib/default_registry_listing.ts",
   import.meta.url,

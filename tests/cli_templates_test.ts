@@ -281,7 +281,7 @@ Deno.test("-t URL (loopback) and -t prefix:rest through a registered loader; llm
 });
 
 Deno.test("--schema: DSL, JSON, --schema-multi, t:TEMPLATE, stored id, file; errors; saved as schema_object", async () => {
-  const { schemaDsl } = await import("../lib/cli/commands/_schema_input.ts");
+  const { schemaDsl } = await import("../lib/schemas/schema_input.ts");
   assert.deepEqual(schemaDsl("name, age int: their age, ok bool"), {
     type: "object",
     properties: {

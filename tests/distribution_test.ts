@@ -120,7 +120,7 @@ Deno.test("deno run http://.../cli.ts runs a prompt, logs it and reads the log b
   assert.equal(prompt.code, 0, prompt.stderr);
   assert.equal(prompt.stdout, "Echo: hi\n");
   assert.ok(existsSync(join(user, "logs.db")), "the prompt should be logged to logs.db");
-  assert.ok(repo.paths.includes("/lib/cli/commands/prompt.ts"), repo.paths.join(" "));
+  assert.ok(repo.paths.includes("/lib/cli/commands/prompt/run.ts"), repo.paths.join(" "));
 
   const logs = await deno(["run", "-A", cli, "logs", "-n", "1", "--json"], work.path, env);
   assert.equal(logs.code, 0, logs.stderr);

@@ -122,7 +122,7 @@ Deno.test("llm models list in a fresh process (data listing) prints what the def
 });
 
 Deno.test("llm models list loads no model class: the models command's static imports reach none", async () => {
-  const reached = await staticRepoImports(new URL("../lib/cli/commands/models.ts", import.meta.url));
+  const reached = await staticRepoImports(new URL("../lib/cli/commands/models/run.ts", import.meta.url));
   assert.ok(reached.includes("lib/default_registry_listing.ts"), reached.join(", "));
   const heavy = [
     "lib/default_registry.ts",

@@ -3,16 +3,16 @@
  * options, streaming a response to stdout with a spinner and Ctrl-C handling, and logging it.
  * @module
  */
-import { LlmError, UnknownModelError } from "../../models/errors.ts";
-import type { Conversation } from "../../models/conversation.ts";
-import type { Model } from "../../models/model.ts";
-import type { Response } from "../../models/response.ts";
-import { tokenUsageString } from "../../models/token_usage.ts";
-import { getModel, getModelsWithAliases } from "../../default_registry.ts";
-import { modelMatchesQueries } from "../../models/model_registry.ts";
-import { loadModelOptions } from "../../user/settings.ts";
-import { paint, startSpinner } from "../io.ts";
-import type { Io } from "../../commands/io.ts";
+import { LlmError, UnknownModelError } from "../../../models/errors.ts";
+import type { Conversation } from "../../../models/conversation.ts";
+import type { Model } from "../../../models/model.ts";
+import type { Response } from "../../../models/response.ts";
+import { tokenUsageString } from "../../../models/token_usage.ts";
+import { getModel, getModelsWithAliases } from "../../../default_registry.ts";
+import { modelMatchesQueries } from "../../../models/model_registry.ts";
+import { loadModelOptions } from "../../../user/settings.ts";
+import { paint, startSpinner } from "../../io.ts";
+import type { Io } from "../../../commands/io.ts";
 
 /** No model matched every `-q` term. */
 export class NoModelMatchError extends LlmError {
@@ -153,7 +153,7 @@ export interface ResumedConversation {
   /** The model it used. */
   model: string;
   /** The exact message chain to send before the next prompt. */
-  messages: import("../../models/messages.ts").Message[];
+  messages: import("../../../models/messages.ts").Message[];
 }
 
 /**
@@ -164,8 +164,8 @@ export async function resumeConversation(
   databasePath: string,
   id: string | undefined,
 ): Promise<ResumedConversation> {
-  const { openLogsDb } = await import("../../logs/db.ts");
-  const { newestConversationId, loadConversation } = await import("../../logs/history.ts");
+  const { openLogsDb } = await import("../../../logs/db.ts");
+  const { newestConversationId, loadConversation } = await import("../../../logs/history.ts");
   const db = openLogsDb(databasePath);
   try {
     const wanted = id ?? newestConversationId(db) ?? undefined;

@@ -4,15 +4,15 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import { fragmentLoaderRegistry } from "../../loaders/registries.ts";
-import { truncateString } from "../../compat/python_text.ts";
-import { readStdinText } from "../io.ts";
-import { type CommandContext, UsageError } from "../../commands/spec.ts";
-import { loaderDescription } from "./templates.ts";
-import { pythonJsonDumps } from "../../compat/python_json.ts";
+import { fragmentLoaderRegistry } from "../../../loaders/registries.ts";
+import { truncateString } from "../../../compat/python_text.ts";
+import { readStdinText } from "../../io.ts";
+import { type CommandContext, UsageError } from "../../../commands/spec.ts";
+import { loaderDescription } from "../templates/run.ts";
+import { pythonJsonDumps } from "../../../compat/python_json.ts";
 
 async function withDb<T>(work: (db: DatabaseSync) => Promise<T> | T): Promise<T> {
-  const { logsDbPath, openLogsDb } = await import("../../logs/db.ts");
+  const { logsDbPath, openLogsDb } = await import("../../../logs/db.ts");
   const db = openLogsDb(logsDbPath());
   try {
     return await work(db);
@@ -34,7 +34,7 @@ function checkAlias(ctx: CommandContext, alias: string): void {
 /** `llm fragments list [-q X]... [--aliases] [--json]`: stored fragments, oldest first. */
 export async function fragmentsList(ctx: CommandContext): Promise<void> {
   const v = ctx.values as Record<string, unknown>;
-  const { listFragments } = await import("../../fragments/store.ts");
+  const { listFragments } = await import("../../../fragments/store.ts");
   const rows = await withDb((db) =>
     listFragments(db, { queries: (v.query as string[]) ?? [], aliasesOnly: Boolean(v.aliases) })
   );
@@ -42,7 +42,7 @@ export async function fragmentsList(ctx: CommandContext): Promise<void> {
     ctx.io.stdout.write(pythonJsonDumps(rows, { indent: 4 }) + "\n");
     return;
   }
-  const { fragmentRowYaml } = await import("../../fragments/list_yaml.ts");
+  const { fragmentRowYaml } = await import("../../../fragments/list_yaml.ts");
   for (const row of rows) {
     const content = row.content === null ? null : truncateString(row.content);
     ctx.io.stdout.write(fragmentRowYaml({ ...row, content }) + "\n");
@@ -53,9 +53,9 @@ export async function fragmentsList(ctx: CommandContext): Promise<void> {
 export async function fragmentsSet(ctx: CommandContext): Promise<void> {
   const alias = ctx.args.alias as string;
   checkAlias(ctx, alias);
-  const { resolveFragments } = await import("../../fragments/resolve.ts");
-  const { ensureFragment, setFragmentAlias } = await import("../../fragments/store.ts");
-  const { writeTransaction } = await import("../../logs/store.ts");
+  const { resolveFragments } = await import("../../../fragments/resolve.ts");
+  const { ensureFragment, setFragmentAlias } = await import("../../../fragments/store.ts");
+  const { writeTransaction } = await import("../../../logs/store.ts");
   await withDb(async (db) => {
     const { fragments } = await resolveFragments([ctx.args.fragment as string], {
       db,
@@ -67,7 +67,7 @@ export async function fragmentsSet(ctx: CommandContext): Promise<void> {
 
 /** `llm fragments show ALIAS_OR_HASH`: the fragment's text. */
 export async function fragmentsShow(ctx: CommandContext): Promise<void> {
-  const { resolveFragments } = await import("../../fragments/resolve.ts");
+  const { resolveFragments } = await import("../../../fragments/resolve.ts");
   const { fragments } = await withDb((db) =>
     resolveFragments([ctx.args.alias_or_hash as string], { db, readStdin: () => readStdinText(ctx.io) })
   );
@@ -78,7 +78,7 @@ export async function fragmentsShow(ctx: CommandContext): Promise<void> {
 export async function fragmentsRemove(ctx: CommandContext): Promise<void> {
   const alias = ctx.args.alias as string;
   checkAlias(ctx, alias);
-  const { removeFragmentAlias } = await import("../../fragments/store.ts");
+  const { removeFragmentAlias } = await import("../../../fragments/store.ts");
   await withDb((db) => removeFragmentAlias(db, alias));
 }
 

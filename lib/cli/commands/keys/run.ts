@@ -5,11 +5,11 @@
  *
  * @module
  */
-import { CancelledError, LlmError } from "../../models/errors.ts";
-import { keysPath as keysFile, loadKeys, setKey } from "../../user/keys.ts";
-import { readStdinText } from "../io.ts";
-import type { CommandContext } from "../../commands/spec.ts";
-import type { Io } from "../../commands/io.ts";
+import { CancelledError, LlmError } from "../../../models/errors.ts";
+import { keysPath as keysFile, loadKeys, setKey } from "../../../user/keys.ts";
+import { readStdinText } from "../../io.ts";
+import type { CommandContext } from "../../../commands/spec.ts";
+import type { Io } from "../../../commands/io.ts";
 
 /** `llm keys get` found no keys.json, or no key with the name asked for. */
 export class KeyNotFoundError extends LlmError {

@@ -2,8 +2,8 @@
  * `llm schemas`: the JSON schemas stored in logs.db, and the schema DSL.
  * @module
  */
-import { LlmError } from "../../models/errors.ts";
-import type { CommandContext } from "../../commands/spec.ts";
+import { LlmError } from "../../../models/errors.ts";
+import type { CommandContext } from "../../../commands/spec.ts";
 
 /** `Error: ...` for the `llm schemas` commands. */
 export class SchemasCommandError extends LlmError {}
@@ -28,8 +28,8 @@ export function schemaSummary(schema: unknown): string {
 }
 
 async function openExisting(ctx: CommandContext) {
-  const { logsDbPath } = await import("../../logs/db.ts");
-  const { openExistingLogs } = await import("./logs.ts");
+  const { logsDbPath } = await import("../../../logs/db.ts");
+  const { openExistingLogs } = await import("../logs/run.ts");
   const path = (ctx.values.database as string | undefined) ?? (ctx.values.path as string | undefined) ??
     logsDbPath();
   return await openExistingLogs(path);
@@ -47,7 +47,7 @@ interface SchemaRow {
  * logged by 0.32 (and by this tool) as well.
  */
 export async function schemasList(ctx: CommandContext): Promise<void> {
-  const { pythonJsonDumps } = await import("../../compat/python_json.ts");
+  const { pythonJsonDumps } = await import("../../../compat/python_json.ts");
   const db = await openExisting(ctx);
   try {
     const queries = (ctx.values.query as string[] | undefined) ?? [];
@@ -93,7 +93,7 @@ export async function schemasList(ctx: CommandContext): Promise<void> {
 
 /** `llm schemas show ID`. */
 export async function schemasShow(ctx: CommandContext): Promise<void> {
-  const { pythonJsonDumps } = await import("../../compat/python_json.ts");
+  const { pythonJsonDumps } = await import("../../../compat/python_json.ts");
   const db = await openExisting(ctx);
   try {
     const row = db.prepare("select content from schemas where id = ?").get(ctx.args.schema_id as string) as
@@ -110,8 +110,8 @@ export async function schemasShow(ctx: CommandContext): Promise<void> {
 
 /** `llm schemas dsl INPUT [--multi]`: the JSON schema the DSL describes. */
 export async function schemasDsl(ctx: CommandContext): Promise<void> {
-  const { schemaDsl } = await import("./_schema_input.ts");
-  const { pythonJsonDumps } = await import("../../compat/python_json.ts");
+  const { schemaDsl } = await import("../../../schemas/schema_input.ts");
+  const { pythonJsonDumps } = await import("../../../compat/python_json.ts");
   const schema = schemaDsl(ctx.args.input as string, Boolean(ctx.values.multi));
   ctx.io.stdout.write(pythonJsonDumps(schema, { indent: 2 }) + "\n");
 }

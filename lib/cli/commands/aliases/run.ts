@@ -4,12 +4,12 @@
  *
  * @module
  */
-import { getModelsWithAliases, removeAlias, setAlias } from "../../default_registry.ts";
-import { LlmError } from "../../models/errors.ts";
-import { aliasesPath as aliasesFile } from "../../user/aliases.ts";
-import type { CommandContext } from "../../commands/spec.ts";
-import { modelMatchesQueries } from "../../models/model_registry.ts";
-import { pythonJsonDumps } from "../../compat/python_json.ts";
+import { getModelsWithAliases, removeAlias, setAlias } from "../../../default_registry.ts";
+import { LlmError } from "../../../models/errors.ts";
+import { aliasesPath as aliasesFile } from "../../../user/aliases.ts";
+import type { CommandContext } from "../../../commands/spec.ts";
+import { modelMatchesQueries } from "../../../models/model_registry.ts";
+import { pythonJsonDumps } from "../../../compat/python_json.ts";
 
 /** `llm aliases set ALIAS` was given neither a model id nor a `-q` query. */
 export class MissingAliasTargetError extends LlmError {

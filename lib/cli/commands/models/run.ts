@@ -10,14 +10,14 @@
  *
  * @module
  */
-import { listingRegistry } from "../../default_registry_listing.ts";
-import type { Model } from "../../models/model.ts";
+import { listingRegistry } from "../../../default_registry_listing.ts";
+import type { Model } from "../../../models/model.ts";
 import {
   type ModelListing,
   modelMatchesQueries,
   type ModelRegistry,
   type ModelWithAliases,
-} from "../../models/model_registry.ts";
+} from "../../../models/model_registry.ts";
 import {
   clearModelOptions,
   loadAllModelOptions,
@@ -25,9 +25,9 @@ import {
   readDefaultModel,
   setModelOption,
   writeDefaultModel,
-} from "../../user/settings.ts";
-import type { CommandContext } from "../../commands/spec.ts";
-import { lazyImport } from "../../lazy_import.ts";
+} from "../../../user/settings.ts";
+import type { CommandContext } from "../../../commands/spec.ts";
+import { lazyImport } from "../../../lazy_import.ts";
 
 /** What `llm models list` is asked for, as its flags. */
 export interface ModelsListFlags {
@@ -47,8 +47,8 @@ export interface ModelsListFlags {
 
 /** The default registry (and with it every model class), for what needs whole models: options, --json. */
 async function loadRegistry(): Promise<ModelRegistry> {
-  return (await lazyImport<typeof import("../../default_registry.ts")>(
-    "../../default_registry.ts",
+  return (await lazyImport<typeof import("../../../default_registry.ts")>(
+    "../../../default_registry.ts",
     import.meta.url,
   ))
     .registry;
@@ -94,8 +94,11 @@ function fillIndented(
 }
 
 /** The option helpers (and through them zod), loaded only when options are shown or checked. */
-function loadOptions(): Promise<typeof import("../../models/options.ts")> {
-  return lazyImport<typeof import("../../models/options.ts")>("../../models/options.ts", import.meta.url);
+function loadOptions(): Promise<typeof import("../../../models/options.ts")> {
+  return lazyImport<typeof import("../../../models/options.ts")>(
+    "../../../models/options.ts",
+    import.meta.url,
+  );
 }
 
 /** One model's line in `llm models list`: `label (aliases: a, b)`. */
@@ -115,7 +118,7 @@ export async function renderModel(
   let out = listingLine({ model, aliases });
   if (!options.options) return out;
   // The help module's wrapping, loaded only for --options (a plain listing stays as small as it can be).
-  const { wrapText } = await lazyImport<typeof import("../help.ts")>("../help.ts", import.meta.url);
+  const { wrapText } = await lazyImport<typeof import("../../help.ts")>("../../help.ts", import.meta.url);
   const shown = options.shownClasses;
   const { describeOptions } = await loadOptions();
   const described = await describeOptions(model.options);
@@ -156,9 +159,9 @@ async function sortedTypes(model: Model): Promise<string[]> {
 }
 
 /** Python's json.dumps and string order, loaded only for --json and --options. */
-function loadPythonJson(): Promise<typeof import("../../compat/python_json.ts")> {
-  return lazyImport<typeof import("../../compat/python_json.ts")>(
-    "../../compat/python_json.ts",
+function loadPythonJson(): Promise<typeof import("../../../compat/python_json.ts")> {
+  return lazyImport<typeof import("../../../compat/python_json.ts")>(
+    "../../../compat/python_json.ts",
     import.meta.url,
   );
 }

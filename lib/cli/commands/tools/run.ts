@@ -2,9 +2,9 @@
  * `llm tools list`: the tools plugins register. (Running tools from a prompt, `-T`, is not supported yet.)
  * @module
  */
-import { getModel } from "../../default_registry.ts";
-import type { CommandContext } from "../../commands/spec.ts";
-import { UnsupportedFlagError } from "./_prompt_inputs.ts";
+import { getModel } from "../../../default_registry.ts";
+import type { CommandContext } from "../../../commands/spec.ts";
+import { UnsupportedFlagError } from "../prompt/_inputs.ts";
 
 const TYPE_NAMES: Record<string, string> = {
   string: "str",
@@ -28,10 +28,10 @@ export async function toolsList(ctx: CommandContext): Promise<void> {
   if (defs?.length) throw new UnsupportedFlagError("Toolbox specs (llm tools list SPEC)");
   if ((ctx.values.functions as string[] | undefined)?.length) throw new UnsupportedFlagError("--functions");
   if (ctx.values.model) getModel(ctx.values.model as string); // an unknown model is an error, as in Python llm
-  const { getPluginTools } = await import("../../plugins/extensions.ts");
+  const { getPluginTools } = await import("../../../plugins/extensions.ts");
   const tools = [...(await getPluginTools()).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (ctx.values.json) {
-    const { pythonJsonDumps } = await import("../../compat/python_json.ts");
+    const { pythonJsonDumps } = await import("../../../compat/python_json.ts");
     const json = {
       tools: tools.map(([name, tool]) => ({
         name,

@@ -2,12 +2,12 @@
  * `llm chat`: an interactive conversation with one model.
  * @module
  */
-import { ModelError } from "../../models/errors.ts";
-import { validateOptions } from "../../models/options.ts";
-import type { Response } from "../../models/response.ts";
-import { LineReader } from "../line_reader.ts";
-import type { CommandContext } from "../../commands/spec.ts";
-import * as extras from "./_prompt_inputs.ts";
+import { ModelError } from "../../../models/errors.ts";
+import { validateOptions } from "../../../models/options.ts";
+import type { Response } from "../../../models/response.ts";
+import { LineReader } from "../../line_reader.ts";
+import type { CommandContext } from "../../../commands/spec.ts";
+import * as extras from "../prompt/_inputs.ts";
 import {
   chooseModel,
   conversationFor,
@@ -15,8 +15,8 @@ import {
   resumeConversation,
   type ResumedConversation,
   streamResponse,
-} from "./_prompt_shared.ts";
-import type { Io } from "../../commands/io.ts";
+} from "../prompt/_shared.ts";
+import type { Io } from "../../../commands/io.ts";
 
 /** Opens `$EDITOR` (or `vi`) on a temporary file and returns what was saved, or `null` if nothing was. */
 async function editText(initial = ""): Promise<string | null> {
@@ -62,7 +62,7 @@ export async function chatCommand(ctx: CommandContext): Promise<number> {
     const value = v[key];
     if (Array.isArray(value) ? value.length : value) throw new extras.UnsupportedFlagError(flag);
   }
-  const { logsDbPath } = await import("../../logs/db.ts");
+  const { logsDbPath } = await import("../../../logs/db.ts");
   const database = (v.database as string | undefined) ?? logsDbPath();
   // The template first: its checks (e.g. --save with --cid) come before reading the conversation.
   const template = await extras.loadTemplateFor(ctx);
@@ -80,7 +80,7 @@ export async function chatCommand(ctx: CommandContext): Promise<number> {
   );
   const inputs = await extras.resolveInputs(ctx, model);
   const conversation = conversationFor(model, resumed);
-  const { LogStore } = await import("../../logs/log_response.ts");
+  const { LogStore } = await import("../../../logs/log_response.ts");
 
   banner(ctx.io, model.id);
   const lines = new LineReader(ctx.io.stdin.readable);
@@ -183,7 +183,7 @@ export async function chatCommand(ctx: CommandContext): Promise<number> {
 
 /** `llm chat` logs every response as soon as it ends, whatever `llm logs off` says (as Python llm does). */
 async function logChatResponse(
-  store: typeof import("../../logs/log_response.ts").LogStore,
+  store: typeof import("../../../logs/log_response.ts").LogStore,
   database: string,
   response: Response,
   error: unknown,

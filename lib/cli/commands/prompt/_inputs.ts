@@ -5,13 +5,13 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import { LlmError } from "../../models/errors.ts";
-import type { Model } from "../../models/model.ts";
-import type { Response } from "../../models/response.ts";
-import type { Fragment } from "../../fragments/fragment.ts";
-import type { Template } from "../../templates/template.ts";
-import { readStdinText } from "../io.ts";
-import type { CommandContext } from "../../commands/spec.ts";
+import { LlmError } from "../../../models/errors.ts";
+import type { Model } from "../../../models/model.ts";
+import type { Response } from "../../../models/response.ts";
+import type { Fragment } from "../../../fragments/fragment.ts";
+import type { Template } from "../../../templates/template.ts";
+import { readStdinText } from "../../io.ts";
+import type { CommandContext } from "../../../commands/spec.ts";
 
 /** A flag this version does not support yet. */
 export class UnsupportedFlagError extends LlmError {
@@ -99,7 +99,7 @@ export async function loadTemplateFor(ctx: CommandContext): Promise<AppliedTempl
   checkSave(v);
   const name = v.template as string | undefined;
   if (!name) return undefined;
-  const { loadTemplate } = await import("../../templates/load.ts");
+  const { loadTemplate } = await import("../../../templates/load.ts");
   const template = await loadTemplate(name);
   checkSupported(template);
   templates.set(ctx, template);
@@ -116,7 +116,7 @@ export async function loadTemplateFor(ctx: CommandContext): Promise<AppliedTempl
 }
 
 function openDb(v: Values): Promise<DatabaseSync> {
-  return import("../../logs/db.ts").then(({ logsDbPath, openLogsDb }) =>
+  return import("../../../logs/db.ts").then(({ logsDbPath, openLogsDb }) =>
     openLogsDb((v.database as string | undefined) ?? logsDbPath())
   );
 }
@@ -128,7 +128,7 @@ async function resolveTexts(
   allowAttachments: boolean,
 ): Promise<string[]> {
   if (!values.length) return [];
-  const { resolveFragments } = await import("../../fragments/resolve.ts");
+  const { resolveFragments } = await import("../../../fragments/resolve.ts");
   const db = await openDb(ctx.values as Values);
   try {
     const resolved = await resolveFragments(values, {
@@ -152,7 +152,7 @@ async function resolveTexts(
 async function recordFragments(db: DatabaseSync, response: Response): Promise<void> {
   const { fragments, systemFragments } = response.prompt;
   if (!fragments.length && !systemFragments.length) return;
-  const { recordTurnFragments } = await import("../../fragments/record.ts");
+  const { recordTurnFragments } = await import("../../../fragments/record.ts");
   const withSource = (content: string): Fragment => ({ content, source: sources.get(content) ?? "" });
   await recordTurnFragments(db, response.id, {
     prompt: fragments.map(withSource),
@@ -168,7 +168,7 @@ async function schemaFor(
   if (template?.data.schema_object) return template.data.schema_object;
   const input = (v.schemaMulti ?? v.schema) as string | undefined;
   if (!input) return undefined;
-  const { multiSchema, resolveSchemaInput } = await import("./_schema_input.ts");
+  const { multiSchema, resolveSchemaInput } = await import("../../../schemas/schema_input.ts");
   const db = await openDb(v);
   try {
     const schema = await resolveSchemaInput(input, db);
@@ -236,8 +236,8 @@ export async function saveTemplate(
   settings: { prompt?: string; system?: string; options: [string, string][] },
 ): Promise<void> {
   const v = ctx.values as Values;
-  const { saveTemplateFile } = await import("../../templates/save.ts");
-  const data: import("../../templates/template.ts").TemplateData = {};
+  const { saveTemplateFile } = await import("../../../templates/save.ts");
+  const data: import("../../../templates/template.ts").TemplateData = {};
   if (v.model || list(v.query).length) data.model = model.id;
   if (settings.prompt) data.prompt = settings.prompt;
   if (settings.system) data.system = settings.system;
@@ -248,7 +248,7 @@ export async function saveTemplate(
   if (list(v.fragment).length) data.fragments = list(v.fragment);
   if (list(v.systemFragment).length) data.system_fragments = list(v.systemFragment);
   if (settings.options.length) {
-    const { validateOptions } = await import("../../models/options.ts");
+    const { validateOptions } = await import("../../../models/options.ts");
     const typed = await validateOptions(model.options, Object.fromEntries(settings.options), model.id);
     if (Object.keys(typed).length) data.options = typed;
   }

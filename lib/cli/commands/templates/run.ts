@@ -3,13 +3,13 @@
  * template loaders plugins provide, as Python `llm` 0.32 does.
  * @module
  */
-import { LlmError } from "../../models/errors.ts";
-import { templateLoaderRegistry } from "../../loaders/registries.ts";
-import { dumpYaml } from "../../compat/pyyaml_dump.ts";
-import type { JsonValue } from "../../compat/json_value.ts";
-import { loadTemplate, NoSuchTemplateError, templatesDir } from "../../templates/load.ts";
-import type { Template } from "../../templates/template.ts";
-import type { CommandContext } from "../../commands/spec.ts";
+import { LlmError } from "../../../models/errors.ts";
+import { templateLoaderRegistry } from "../../../loaders/registries.ts";
+import { dumpYaml } from "../../../compat/pyyaml_dump.ts";
+import type { JsonValue } from "../../../compat/json_value.ts";
+import { loadTemplate, NoSuchTemplateError, templatesDir } from "../../../templates/load.ts";
+import type { Template } from "../../../templates/template.ts";
+import type { CommandContext } from "../../../commands/spec.ts";
 
 /** `llm templates show` was given a template that does not exist. */
 export class TemplateNotFoundError extends LlmError {
@@ -111,7 +111,7 @@ async function runEditor(path: string): Promise<void> {
 /** `llm templates edit NAME`: creates the file with `prompt: ` if needed, opens `$EDITOR`, then checks it. */
 export async function templatesEdit(ctx: CommandContext): Promise<void> {
   const name = ctx.args.name as string;
-  const { templateFile } = await import("../../templates/load.ts");
+  const { templateFile } = await import("../../../templates/load.ts");
   const path = templateFile(name);
   try {
     await Deno.writeTextFile(path, "prompt: ", { createNew: true });

@@ -3,11 +3,11 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import { LlmError, UnknownModelError } from "../../models/errors.ts";
-import { getModel, registry } from "../../default_registry.ts";
-import type { JsonObject } from "../../compat/json_value.ts";
-import { userPath } from "../../user/dir.ts";
-import type { CommandContext } from "../../commands/spec.ts";
+import { LlmError, UnknownModelError } from "../../../models/errors.ts";
+import { getModel, registry } from "../../../default_registry.ts";
+import type { JsonObject } from "../../../compat/json_value.ts";
+import { userPath } from "../../../user/dir.ts";
+import type { CommandContext } from "../../../commands/spec.ts";
 
 /** `Error: ...` for the `llm logs` commands. */
 export class LogsCommandError extends LlmError {}
@@ -30,8 +30,8 @@ export function humanSize(bytes: number): string {
  * message when there is none.
  */
 export async function openExistingLogs(path: string): Promise<DatabaseSync> {
-  const { openLogsDb } = await import("../../logs/db.ts");
-  const { MissingLogsDatabaseError } = await import("../../logs/errors.ts");
+  const { openLogsDb } = await import("../../../logs/db.ts");
+  const { MissingLogsDatabaseError } = await import("../../../logs/errors.ts");
   try {
     return openLogsDb(path, { create: false });
   } catch (error) {
@@ -44,7 +44,7 @@ export async function openExistingLogs(path: string): Promise<DatabaseSync> {
 
 /** `llm logs path`. */
 export async function logsPath(ctx: CommandContext): Promise<void> {
-  const { logsDbPath } = await import("../../logs/db.ts");
+  const { logsDbPath } = await import("../../../logs/db.ts");
   ctx.io.stdout.write(logsDbPath() + "\n");
 }
 
@@ -65,7 +65,7 @@ export async function logsOff(_ctx: CommandContext): Promise<void> {
 
 /** `llm logs status`. */
 export async function logsStatus(ctx: CommandContext): Promise<void> {
-  const { logsAreOn, logsDbPath } = await import("../../logs/db.ts");
+  const { logsAreOn, logsDbPath } = await import("../../../logs/db.ts");
   const path = logsDbPath();
   const out = (line: string) => ctx.io.stdout.write(line + "\n");
   let db: DatabaseSync;
@@ -97,7 +97,7 @@ export async function logsStatus(ctx: CommandContext): Promise<void> {
 
 /** `llm logs backup PATH`: a consistent copy made with `VACUUM INTO`. */
 export async function logsBackup(ctx: CommandContext): Promise<void> {
-  const { logsDbPath } = await import("../../logs/db.ts");
+  const { logsDbPath } = await import("../../../logs/db.ts");
   const target = ctx.args.path as string;
   const db = await openExistingLogs(logsDbPath());
   try {
@@ -113,11 +113,11 @@ export async function logsBackup(ctx: CommandContext): Promise<void> {
 /** `llm logs list` (the default). */
 export async function logsList(ctx: CommandContext): Promise<void> {
   const v = ctx.values as Record<string, unknown>;
-  const { logsDbPath } = await import("../../logs/db.ts");
+  const { logsDbPath } = await import("../../../logs/db.ts");
   const { InvalidSearchQueryError, queryLogs, conversationOfLatestTurn } = await import(
-    "../../logs/query/query_logs.ts"
+    "../../../logs/query/query_logs.ts"
   );
-  const { checkRenderOptions, renderLogs } = await import("../logs_render/output.ts");
+  const { checkRenderOptions, renderLogs } = await import("../../logs_render/output.ts");
   const path = (v.database as string | undefined) ?? (v.path as string | undefined) ?? logsDbPath();
   const db = await openExistingLogs(path);
   const render = {
@@ -191,8 +191,8 @@ async function schemaFilter(
 ): Promise<string | undefined> {
   const input = multi ?? schema;
   if (!input) return undefined;
-  const { multiSchema, resolveSchemaInput } = await import("./_schema_input.ts");
-  const { schemaId } = await import("../../logs/hash.ts");
+  const { multiSchema, resolveSchemaInput } = await import("../../../schemas/schema_input.ts");
+  const { schemaId } = await import("../../../logs/hash.ts");
   const resolved = await resolveSchemaInput(input, db);
   return await schemaId(multi ? multiSchema(resolved) : resolved);
 }
@@ -204,9 +204,9 @@ async function fragmentHashes(
   ctx: CommandContext,
 ): Promise<string[]> {
   if (!values.length) return [];
-  const { resolveFragments } = await import("../../fragments/resolve.ts");
-  const { fragmentHash } = await import("../../fragments/fragment.ts");
-  const { readStdinText } = await import("../io.ts");
+  const { resolveFragments } = await import("../../../fragments/resolve.ts");
+  const { fragmentHash } = await import("../../../fragments/fragment.ts");
+  const { readStdinText } = await import("../../io.ts");
   const { fragments } = await resolveFragments(values, { db, readStdin: () => readStdinText(ctx.io) });
   return fragments.map((f) => fragmentHash(f.content));
 }

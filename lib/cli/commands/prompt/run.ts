@@ -2,13 +2,13 @@
  * `llm prompt` (the default command): run a prompt, stream the answer, log it.
  * @module
  */
-import { CancelledError, LlmError } from "../../models/errors.ts";
-import { validateOptions } from "../../models/options.ts";
-import type { Response } from "../../models/response.ts";
-import { readStdinText } from "../io.ts";
-import type { CommandContext } from "../../commands/spec.ts";
-import * as extras from "./_prompt_inputs.ts";
-import { UnsupportedFlagError } from "./_prompt_inputs.ts";
+import { CancelledError, LlmError } from "../../../models/errors.ts";
+import { validateOptions } from "../../../models/options.ts";
+import type { Response } from "../../../models/response.ts";
+import { readStdinText } from "../../io.ts";
+import type { CommandContext } from "../../../commands/spec.ts";
+import * as extras from "./_inputs.ts";
+import { UnsupportedFlagError } from "./_inputs.ts";
 import {
   chooseModel,
   conversationFor,
@@ -17,7 +17,7 @@ import {
   type ResumedConversation,
   streamResponse,
   writeUsage,
-} from "./_prompt_shared.ts";
+} from "./_shared.ts";
 
 const NOT_YET: [string, string][] = [
   ["attachment", "-a/--attachment"],
@@ -47,7 +47,7 @@ export async function promptCommand(ctx: CommandContext): Promise<number> {
     if (Array.isArray(value) ? value.length : value) throw new UnsupportedFlagError(flag);
   }
   if (v.log && v.noLog) throw new LlmError("--log and --no-log are mutually exclusive");
-  const { logsAreOn, logsDbPath, openLogsDb } = await import("../../logs/db.ts");
+  const { logsAreOn, logsDbPath, openLogsDb } = await import("../../../logs/db.ts");
   const database = (v.database as string | undefined) ?? logsDbPath();
 
   // The template first: its checks (e.g. --save with --cid) come before reading the conversation.
@@ -63,8 +63,8 @@ export async function promptCommand(ctx: CommandContext): Promise<number> {
   );
 
   if (v.options) {
-    const { renderModel } = await import("./models.ts");
-    const { getModelsWithAliases } = await import("../../default_registry.ts");
+    const { renderModel } = await import("../models/run.ts");
+    const { getModelsWithAliases } = await import("../../../default_registry.ts");
     const entry = getModelsWithAliases().find((m) => m.model.id === model.id) ?? { model, aliases: [] };
     ctx.io.stdout.write(await renderModel(entry, { options: true, shownClasses: new Set() }) + "\n");
     return 0;
@@ -115,7 +115,7 @@ export async function promptCommand(ctx: CommandContext): Promise<number> {
   if (!stream) {
     let output = outcome.text;
     if (extract) {
-      const { extractCodeBlock } = await import("../logs_render/code_blocks.ts");
+      const { extractCodeBlock } = await import("../../logs_render/code_blocks.ts");
       output = extractCodeBlock(output, Boolean(v.extractLast || template?.extractLast)) ?? output;
     }
     // The JSON rows end with their own newline, as `llm logs --json` prints them.
@@ -132,7 +132,7 @@ async function logTo(
   error: unknown,
   afterLog?: (db: import("node:sqlite").DatabaseSync, response: Response) => Promise<void>,
 ): Promise<void> {
-  const { LogStore } = await import("../../logs/log_response.ts");
+  const { LogStore } = await import("../../../logs/log_response.ts");
   const store = LogStore.open(database);
   try {
     const interrupted = error === undefined ? undefined : {
@@ -149,10 +149,10 @@ async function logTo(
 
 /** The `llm logs --json` rows of this response: from the log when it was logged, else from a memory db. */
 async function jsonRows(response: Response, database: string | undefined): Promise<string> {
-  const { openLogsDb } = await import("../../logs/db.ts");
-  const { queryLogs } = await import("../../logs/query/query_logs.ts");
-  const { renderLogsJson } = await import("../logs_render/json.ts");
-  const { logResponse } = await import("../../logs/log_response.ts");
+  const { openLogsDb } = await import("../../../logs/db.ts");
+  const { queryLogs } = await import("../../../logs/query/query_logs.ts");
+  const { renderLogsJson } = await import("../../logs_render/json.ts");
+  const { logResponse } = await import("../../../logs/log_response.ts");
   const db = database ? openLogsDb(database) : await memoryLogs(openLogsDb);
   try {
     if (!database) await logResponse(db, response);

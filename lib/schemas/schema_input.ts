@@ -5,8 +5,8 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import { LlmError } from "../../models/errors.ts";
-import { UsageError } from "../../commands/spec.ts";
+import { LlmError } from "../models/errors.ts";
+import { UsageError } from "../commands/spec.ts";
 
 /** A JSON schema object. */
 export type JsonSchema = Record<string, unknown>;
@@ -62,7 +62,7 @@ export async function resolveSchemaInput(input: string, db: DatabaseSync): Promi
   const trimmed = input.trim();
   if (trimmed.startsWith("t:")) {
     const name = trimmed.slice(2);
-    const { loadTemplate } = await import("../../templates/load.ts");
+    const { loadTemplate } = await import("../templates/load.ts");
     let schema: JsonSchema | undefined;
     try {
       schema = (await loadTemplate(name)).data.schema_object;

@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { installPlugin } from "../../plugins/install.ts";
-import { uninstallPlugin } from "../../plugins/install.ts";
-import { getPlugins } from "../../plugins/runtime.ts";
-import { type CommandContext, UsageError } from "../../commands/spec.ts";
-import type { Io } from "../../commands/io.ts";
+import { installPlugin } from "../../../plugins/install.ts";
+import { uninstallPlugin } from "../../../plugins/install.ts";
+import { getPlugins } from "../../../plugins/runtime.ts";
+import { type CommandContext, UsageError } from "../../../commands/spec.ts";
+import type { Io } from "../../../commands/io.ts";
 
 /** `llm plugins [--all] [--hook NAME]...`: the plugins in use as a JSON array, as Python `llm` prints it. */
 export function pluginsCommand(ctx: CommandContext): Promise<void> {
