@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { fragmentLoaderRegistry } from "../lib/loaders/registries.ts";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
-import { fragmentHash } from "../lib/fragments/fragment.ts";
+import { fragmentHash } from "../lib/models/fragment.ts";
 import { main } from "../lib/cli/main.ts";
 import { memoryIo } from "../lib/cli/io.ts";
 import { tempUserDir } from "./support/env.ts";

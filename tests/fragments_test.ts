@@ -11,10 +11,10 @@ import { openLogsDb } from "../lib/logs/db.ts";
 import { loadChain, logTurn } from "../lib/logs/store.ts";
 import { textMessage } from "../lib/models/messages.ts";
 import { fetchText, FetchTextError, MAX_REDIRECTS } from "../lib/loaders/fetch_text.ts";
-import { fragmentHash } from "../lib/fragments/fragment.ts";
-import { fragmentRowYaml } from "../lib/fragments/list_yaml.ts";
+import { fragmentHash } from "../lib/models/fragment.ts";
+import { fragmentRowYaml } from "../lib/cli/commands/fragments/list_yaml.ts";
 import { pyyamlScalar } from "../lib/compat/pyyaml_dump.ts";
-import { encodeTextRefs, recordTurnFragments } from "../lib/fragments/record.ts";
+import { encodeTextRefs, recordTurnFragments } from "../lib/logs/fragments/record.ts";
 import { FragmentNotFoundError, resolveFragments } from "../lib/fragments/resolve.ts";
 import {
   ensureFragment,
@@ -22,7 +22,7 @@ import {
   listFragments,
   removeFragmentAlias,
   setFragmentAlias,
-} from "../lib/fragments/store.ts";
+} from "../lib/logs/fragments/store.ts";
 
 async function tempDb(): Promise<{ db: DatabaseSync; dir: string } & AsyncDisposable> {
   const dir = await Deno.makeTempDir({ prefix: "fragments_test_" });

@@ -20,6 +20,7 @@ import { type CommandSpec, findCommand, isUsageError } from "../commands/spec.ts
 import { buildCommandTable } from "./table.ts";
 import { userPath } from "../user/dir.ts";
 import { lazyImport } from "../lazy_import.ts";
+import { cliErrorMessage } from "./error_messages.ts";
 import type { Io } from "../commands/io.ts";
 
 /** Options for {@link main}. */
@@ -130,7 +131,7 @@ async function report(error: unknown, { io, root, path }: ReportContext): Promis
   if (raise && raise !== "0") throw error;
   if (error instanceof Deno.errors.BrokenPipe) return 0; // e.g. `llm logs | head -n 1`
   const exitCode = (error as { exitCode?: unknown } | null)?.exitCode;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = cliErrorMessage(error);
   if (isUsageError(error) || exitCode === 2) {
     const usagePath = (isUsageError(error) && error.path) || path;
     const command = findCommand(root, usagePath) ?? root;

@@ -5,6 +5,21 @@
  * so the plugin system can load plugins lazily.
  * @module
  */
+import { LlmError } from "../errors.ts";
+
+/** `-t prefix:rest` or `-f prefix:arg` named a prefix no plugin registered. */
+export class UnknownLoaderPrefixError extends LlmError {
+  /** Which kind of loader: `template` or `fragment`. */
+  readonly kind: "template" | "fragment";
+  /** The prefix, without the colon. */
+  readonly prefix: string;
+  /** Creates the error. */
+  constructor(kind: "template" | "fragment", prefix: string) {
+    super(`Unknown ${kind} prefix: ${prefix}`);
+    this.kind = kind;
+    this.prefix = prefix;
+  }
+}
 
 /** A registered loader: its prefix, the function, and the description `llm ... loaders` prints. */
 export interface PrefixEntry<L> {

@@ -5,10 +5,10 @@
  */
 
 /** A template as a loader returns it (the fields of a template YAML file). */
-export type TemplateData = Record<string, unknown>;
+export type LoadedTemplate = Record<string, unknown>;
 
 /** Loads a template for `-t prefix:rest`; throws to report a failure. */
-export type TemplateLoader = (rest: string) => TemplateData | Promise<TemplateData>;
+export type TemplateLoader = (rest: string) => LoadedTemplate | Promise<LoadedTemplate>;
 
 /** A fragment: its text and where it came from. */
 export interface FragmentData {

@@ -104,7 +104,7 @@ function distance(a: string, b: string): number {
  *
  * @example
  * ```ts
- * import { type ModelListing, ModelRegistry } from "../../mod.ts";
+ * import { type ModelListing, ModelRegistry } from "./model_registry.ts";
  * const listing = new ModelRegistry<ModelListing>([{
  *   name: "demo",
  *   load: (register) => register({ id: "m1", label: "Demo: m1", supportsSchema: false, supportsTools: false }),

@@ -12,6 +12,7 @@ import type { Chunk, StreamEvent, ToolCall, Usage } from "./stream.ts";
 import { ulid } from "./ulid.ts";
 import { lazyImport } from "../lazy_import.ts";
 import { pythonIsoformat } from "../compat/isoformat.ts";
+import { isValidated } from "./validated_options.ts";
 
 /** Where a response is in its life. */
 export type ResponseStatus = "pending" | "running" | "done" | "failed" | "cancelled";
@@ -138,7 +139,7 @@ export class Response implements AsyncIterable<string> {
       await this.prompt.prepare();
       await checkSupported(this.model, this.prompt);
       if (this.conversation) await this.conversation.prepareChain(this);
-      if (Object.keys(this.prompt.options).length) {
+      if (Object.keys(this.prompt.options).length && !isValidated(this.prompt.options)) {
         // zod and the option code load only for a prompt that has options.
         const { validateOptions } = await lazyImport<typeof import("./options.ts")>(
           "./options.ts",

@@ -24,7 +24,7 @@ export type {
   AttachmentLoad,
   FragmentData,
   FragmentLoader,
-  TemplateData,
+  LoadedTemplate,
   TemplateLoader,
 } from "../loaders/types.ts";
 import type { CommandSpec } from "../commands/spec.ts";

@@ -130,7 +130,8 @@ async function resolveRecordedModel(record: PluginRecord, id: string): Promise<M
  *
  * @example
  * ```ts
- * import { definePlugin, loadPlugin } from "../../mod.ts";
+ * import { loadPlugin } from "../../mod.ts";
+ * import { definePlugin } from "../../plugin.ts";
  * await loadPlugin(definePlugin({ name: "llm-nothing" }));
  * ```
  * @throws {PluginImportError} when the module cannot be imported or is not a plugin.

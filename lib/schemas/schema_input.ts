@@ -6,7 +6,21 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import { LlmError } from "../models/errors.ts";
-import { UsageError } from "../commands/spec.ts";
+
+/** A `--schema` value that is none of the accepted forms (a usage error: exit code 2). */
+export class InvalidSchemaError extends LlmError {
+  /** The value as given. */
+  readonly input: string;
+  /** Creates the error for `input`. */
+  constructor(input: string) {
+    super(
+      `Invalid schema '${input}': give JSON, a DSL such as 'name, age int', a JSON file, a stored schema id ` +
+        "or t:TEMPLATE",
+    );
+    this.input = input;
+    this.exitCode = 2;
+  }
+}
 
 /** A JSON schema object. */
 export type JsonSchema = Record<string, unknown>;
@@ -58,7 +72,10 @@ function parseObject(text: string): JsonSchema | undefined {
  * @throws {LlmError} for a template without a schema, or a file that is not JSON.
  * @throws {UsageError} when the value is none of the accepted forms.
  */
-export async function resolveSchemaInput(input: string, db: DatabaseSync): Promise<JsonSchema> {
+export async function resolveSchemaInput(
+  input: string,
+  db: DatabaseSync | (() => DatabaseSync | undefined) | undefined,
+): Promise<JsonSchema> {
   const trimmed = input.trim();
   if (trimmed.startsWith("t:")) {
     const name = trimmed.slice(2);
@@ -91,13 +108,11 @@ export async function resolveSchemaInput(input: string, db: DatabaseSync): Promi
     }
     return parsed;
   }
-  const row = db.prepare("select content from schemas where id = ?").get(input) as
+  const database = typeof db === "function" ? db() : db;
+  const row = database?.prepare("select content from schemas where id = ?").get(input) as
     | { content: string }
     | undefined;
   const stored = row ? parseObject(row.content) : undefined;
   if (stored) return stored;
-  throw new UsageError(
-    `Invalid schema '${input}': give JSON, a DSL such as 'name, age int', a JSON file, a stored schema id ` +
-      "('llm schemas list') or t:TEMPLATE",
-  );
+  throw new InvalidSchemaError(input);
 }

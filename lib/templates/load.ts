@@ -16,6 +16,7 @@ import { parseSimpleYaml, SimpleYamlError } from "../compat/pyyaml_load.ts";
 import { LlmError } from "../models/errors.ts";
 import { userPath } from "../user/dir.ts";
 import { templateLoaderRegistry } from "../loaders/registries.ts";
+import { UnknownLoaderPrefixError } from "../loaders/prefix_registry.ts";
 import { pluginReference } from "../loaders/prefix_registry.ts";
 import { Template } from "./template.ts";
 
@@ -34,10 +35,7 @@ export class TemplateLoadError extends LlmError {
 export class NoSuchTemplateError extends TemplateLoadError {
   /** Creates the error for `name`, looked for at `path`. */
   constructor(name: string, path: string) {
-    super(
-      name,
-      `Invalid template: ${name}. There is no file ${path}; run 'llm templates list' to see your templates`,
-    );
+    super(name, `Invalid template: ${name}. There is no file ${path}`);
   }
 }
 
@@ -89,10 +87,7 @@ async function fromLoader(
 ): Promise<Template> {
   const entry = await templateLoaderRegistry.get(prefix);
   if (!entry) {
-    throw new TemplateLoadError(
-      name,
-      `Unknown template prefix: ${prefix}. Run 'llm templates loaders' to list the prefixes plugins provide`,
-    );
+    throw new UnknownLoaderPrefixError("template", prefix);
   }
   let data: unknown;
   try {

@@ -29,10 +29,10 @@ export function writeUserAlias(alias: string, modelId: string): void {
 /** There is no such alias in aliases.json. */
 export class UnknownAliasError extends LlmError {
   /** Creates the error for `alias`. */
-  constructor(readonly alias: string, fileExists: boolean) {
+  constructor(readonly alias: string, readonly fileExists: boolean) {
     super(
       fileExists
-        ? `No such alias: ${alias}. Run 'llm aliases' to list aliases`
+        ? `No such alias: ${alias}`
         : `No aliases.json file exists, so there is no alias '${alias}' to remove`,
     );
   }

@@ -116,9 +116,10 @@ export abstract class OpenAIBaseModel extends Model {
     }
     if (name === "OpenAIHttpError") {
       const http = error as OpenAIHttpError;
-      return new ModelError(httpMessage(http.status, apiMessage(http), this.needsKey), {
+      return new ModelError(httpMessage(http.status, apiMessage(http)), {
         kind: "http",
         status: http.status,
+        keyName: this.needsKey,
         cause: error,
       });
     }
@@ -173,9 +174,9 @@ function apiMessage(error: OpenAIHttpError): string {
   return error.message.replace(/^\d{3}\s*/, "").trim().replace(/\.$/, "");
 }
 
-function httpMessage(status: number, message: string, keyName: string | undefined): string {
+function httpMessage(status: number, message: string): string {
   const hint = status === 401 || status === 403
-    ? keyName ? `; check the key set with 'llm keys set ${keyName}'` : "; check the API key"
+    ? "; check the API key"
     : status === 429
     ? "; you are being rate limited or are out of quota: wait, then try again"
     : status === 404

@@ -19,7 +19,7 @@ const run = behaviourIn(import.meta.url, "./run.ts");
 
 /** `llm chat`. */
 export function chatCommand(): CommandSpec {
-  const command = leaf("chat", "Chat with a model", run("chatCommand"), {
+  const command = leaf("chat", "Chat with a model", run("runChat"), {
     description: "Hold an ongoing chat with a model. Type 'exit' or 'quit' to end it, '!multi' for " +
       "multi-line input and '!edit' to write a message in $EDITOR.",
   });

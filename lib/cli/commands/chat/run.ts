@@ -3,19 +3,12 @@
  * @module
  */
 import { ModelError } from "../../../models/errors.ts";
-import { validateOptions } from "../../../models/options.ts";
-import type { Response } from "../../../models/response.ts";
+import type { Fragment } from "../../../models/fragment.ts";
 import { LineReader } from "../../line_reader.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
-import * as extras from "../prompt/_inputs.ts";
-import {
-  chooseModel,
-  conversationFor,
-  mergedOptions,
-  resumeConversation,
-  type ResumedConversation,
-  streamResponse,
-} from "../prompt/_shared.ts";
+import { chatFragments, refuseUnsupported, requestFrom, sessionFor } from "../prompt/_inputs.ts";
+import { streamResponse } from "../prompt/_shared.ts";
+import { cliErrorMessage } from "../../error_messages.ts";
 import type { Io } from "../../../commands/io.ts";
 
 /** Opens `$EDITOR` (or `vi`) on a temporary file and returns what was saved, or `null` if nothing was. */
@@ -56,33 +49,18 @@ function banner(io: Io, modelId: string): void {
 }
 
 /** Runs `llm chat`. */
-export async function chatCommand(ctx: CommandContext): Promise<number> {
+export async function runChat(ctx: CommandContext): Promise<number> {
   const v = ctx.values as Record<string, unknown>;
-  for (const [key, flag] of [["tool", "-T/--tool"], ["functions", "--functions"]] as const) {
-    const value = v[key];
-    if (Array.isArray(value) ? value.length : value) throw new extras.UnsupportedFlagError(flag);
-  }
-  const { logsDbPath } = await import("../../../logs/db.ts");
-  const database = (v.database as string | undefined) ?? logsDbPath();
-  // The template first: its checks (e.g. --save with --cid) come before reading the conversation.
-  const template = await extras.loadTemplateFor(ctx);
-  let resumed: ResumedConversation | undefined;
-  if (v.continue || v.conversation) {
-    resumed = await resumeConversation(database, v.conversation as string | undefined);
-  }
-  const model = chooseModel(v.model as string | undefined, [], resumed?.model ?? template?.model);
+  refuseUnsupported(v, [["tool", "-T/--tool"], ["functions", "--functions"]]);
+  await using session = sessionFor(ctx, true);
   // As in Python llm: -o replaces the stored default options entirely.
-  const pairs = [...(template?.options ?? []), ...((v.option as [string, string][]) ?? [])];
-  const options = await validateOptions(
-    model.options,
-    mergedOptions(model, pairs, pairs.length === 0),
-    model.id,
-  );
-  const inputs = await extras.resolveInputs(ctx, model);
-  const conversation = conversationFor(model, resumed);
-  const { LogStore } = await import("../../../logs/log_response.ts");
+  const prepared = await session.prepare({
+    ...requestFrom(ctx),
+    storedOptions: "unless-given",
+    stream: !v.noStream,
+  });
 
-  banner(ctx.io, model.id);
+  banner(ctx.io, prepared.model.id);
   const lines = new LineReader(ctx.io.stdin.readable);
   let answering = false;
   const onIdleSignal = () => {
@@ -92,11 +70,10 @@ export async function chatCommand(ctx: CommandContext): Promise<number> {
     }
   };
   Deno.addSignalListener("SIGINT", onIdleSignal);
-  let first = true;
   let multi = false;
   let endToken = "!end";
   let gathered: string[] = [];
-  let gatheredFragments: string[] = [];
+  let gatheredFragments: Fragment[] = [];
   try {
     while (true) {
       ctx.io.stdout.write(multi ? "" : "> ");
@@ -119,9 +96,9 @@ export async function chatCommand(ctx: CommandContext): Promise<number> {
         }
         line = edited.trim();
       }
-      let typedFragments: string[] = [];
+      let typedFragments: Fragment[] = [];
       if (line.trim().startsWith("!fragment ")) {
-        ({ prompt: line, fragments: typedFragments } = await extras.chatFragments(ctx, line));
+        ({ prompt: line, fragments: typedFragments } = await chatFragments(ctx, session, line));
       }
       if (multi) {
         if (line.trim() !== endToken) {
@@ -137,65 +114,33 @@ export async function chatCommand(ctx: CommandContext): Promise<number> {
       } else if (line.trim() === "exit" || line.trim() === "quit") {
         return 0;
       }
-      let text: string | undefined = line;
-      let system: string | undefined = first ? v.system as string | undefined : undefined;
-      if (template) ({ prompt: text, system } = template.apply(text, system));
-      const response = conversation.prompt(text, {
-        system,
-        options,
-        key: v.key as string | undefined,
-        stream: !v.noStream,
-        fragments: first ? [...inputs.fragments, ...typedFragments] : typedFragments,
-        systemFragments: first ? inputs.systemFragments : undefined,
-        hideReasoning: Boolean(v.hideReasoning),
-      });
-      const wasFirst: boolean = first;
-      first = false;
+      const response = prepared.send(line, { fragments: typedFragments });
       answering = true;
       const outcome = await streamResponse(ctx.io, response);
       answering = false;
-      await logChatResponse(LogStore, database, response, outcome.error, inputs.afterLog);
-      if (outcome.error !== undefined) {
-        if (outcome.interrupted) {
-          ctx.io.stderr.write("Cancelled\n");
-          continue;
-        }
-        // A failed request (HTTP error, dropped connection) ends this answer only; anything else (no key, a
-        // bad option) would fail every turn, so it ends the chat.
-        if (outcome.error instanceof ModelError) {
-          // A turn that produced nothing is forgotten, so the next one does not send its prompt as history
-          // (and carries the system prompt and fragments if this was the first).
-          if (!outcome.text) {
-            conversation.responses.splice(conversation.responses.indexOf(response), 1);
-            first = wasFirst;
-          }
-          ctx.io.stderr.write(`Error: ${outcome.error.message}\n`);
-          continue;
-        }
-        throw outcome.error;
+      if (outcome.error === undefined) {
+        await session.log(response);
+        continue;
       }
+      await session.log(response, {
+        interrupted: { reason: String((outcome.error as Error)?.message ?? outcome.error) },
+      });
+      if (outcome.interrupted) {
+        ctx.io.stderr.write("Cancelled\n");
+        continue;
+      }
+      // A failed request (HTTP error, dropped connection) ends this answer only; anything else (no key, a
+      // bad option) would fail every turn, so it ends the chat.
+      if (outcome.error instanceof ModelError) {
+        // A turn that produced nothing is forgotten, so the next one does not send its prompt as history.
+        if (!outcome.text) prepared.forget(response);
+        ctx.io.stderr.write(`Error: ${cliErrorMessage(outcome.error)}\n`);
+        continue;
+      }
+      throw outcome.error;
     }
   } finally {
     Deno.removeSignalListener("SIGINT", onIdleSignal);
     await lines.close();
-  }
-}
-
-/** `llm chat` logs every response as soon as it ends, whatever `llm logs off` says (as Python llm does). */
-async function logChatResponse(
-  store: typeof import("../../../logs/log_response.ts").LogStore,
-  database: string,
-  response: Response,
-  error: unknown,
-  afterLog?: extras.ResolvedInputs["afterLog"],
-): Promise<void> {
-  if (error !== undefined && !response.textSoFar()) return;
-  const opened = store.open(database);
-  try {
-    const reason = error === undefined ? undefined : { reason: String((error as Error)?.message ?? error) };
-    await opened.log(response, { interrupted: reason });
-    if (afterLog) await afterLog(opened.db, response);
-  } finally {
-    opened.close();
   }
 }

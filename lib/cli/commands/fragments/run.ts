@@ -34,7 +34,7 @@ function checkAlias(ctx: CommandContext, alias: string): void {
 /** `llm fragments list [-q X]... [--aliases] [--json]`: stored fragments, oldest first. */
 export async function fragmentsList(ctx: CommandContext): Promise<void> {
   const v = ctx.values as Record<string, unknown>;
-  const { listFragments } = await import("../../../fragments/store.ts");
+  const { listFragments } = await import("../../../logs/fragments/store.ts");
   const rows = await withDb((db) =>
     listFragments(db, { queries: (v.query as string[]) ?? [], aliasesOnly: Boolean(v.aliases) })
   );
@@ -42,7 +42,7 @@ export async function fragmentsList(ctx: CommandContext): Promise<void> {
     ctx.io.stdout.write(pythonJsonDumps(rows, { indent: 4 }) + "\n");
     return;
   }
-  const { fragmentRowYaml } = await import("../../../fragments/list_yaml.ts");
+  const { fragmentRowYaml } = await import("./list_yaml.ts");
   for (const row of rows) {
     const content = row.content === null ? null : truncateString(row.content);
     ctx.io.stdout.write(fragmentRowYaml({ ...row, content }) + "\n");
@@ -54,7 +54,7 @@ export async function fragmentsSet(ctx: CommandContext): Promise<void> {
   const alias = ctx.args.alias as string;
   checkAlias(ctx, alias);
   const { resolveFragments } = await import("../../../fragments/resolve.ts");
-  const { ensureFragment, setFragmentAlias } = await import("../../../fragments/store.ts");
+  const { ensureFragment, setFragmentAlias } = await import("../../../logs/fragments/store.ts");
   const { writeTransaction } = await import("../../../logs/store.ts");
   await withDb(async (db) => {
     const { fragments } = await resolveFragments([ctx.args.fragment as string], {
@@ -78,7 +78,7 @@ export async function fragmentsShow(ctx: CommandContext): Promise<void> {
 export async function fragmentsRemove(ctx: CommandContext): Promise<void> {
   const alias = ctx.args.alias as string;
   checkAlias(ctx, alias);
-  const { removeFragmentAlias } = await import("../../../fragments/store.ts");
+  const { removeFragmentAlias } = await import("../../../logs/fragments/store.ts");
   await withDb((db) => removeFragmentAlias(db, alias));
 }
 

@@ -205,7 +205,7 @@ async function fragmentHashes(
 ): Promise<string[]> {
   if (!values.length) return [];
   const { resolveFragments } = await import("../../../fragments/resolve.ts");
-  const { fragmentHash } = await import("../../../fragments/fragment.ts");
+  const { fragmentHash } = await import("../../../models/fragment.ts");
   const { readStdinText } = await import("../../io.ts");
   const { fragments } = await resolveFragments(values, { db, readStdin: () => readStdinText(ctx.io) });
   return fragments.map((f) => fragmentHash(f.content));

@@ -1,75 +1,12 @@
 /**
- * What `llm prompt` and `llm chat` share: choosing the model, resuming a logged conversation, merging default
- * options, streaming a response to stdout with a spinner and Ctrl-C handling, and logging it.
+ * What `llm prompt` and `llm chat` share on the terminal: streaming a response to stdout with a spinner and
+ * Ctrl-C handling, and the token usage line.
  * @module
  */
-import { LlmError, UnknownModelError } from "../../../models/errors.ts";
-import type { Conversation } from "../../../models/conversation.ts";
-import type { Model } from "../../../models/model.ts";
 import type { Response } from "../../../models/response.ts";
 import { tokenUsageString } from "../../../models/token_usage.ts";
-import { getModel, getModelsWithAliases } from "../../../default_registry.ts";
-import { modelMatchesQueries } from "../../../models/model_registry.ts";
-import { loadModelOptions } from "../../../user/settings.ts";
 import { paint, startSpinner } from "../../io.ts";
 import type { Io } from "../../../commands/io.ts";
-
-/** No model matched every `-q` term. */
-export class NoModelMatchError extends LlmError {
-  /** Creates the error for the query terms. */
-  constructor(terms: string[]) {
-    super(`No model found matching queries ${terms.join(", ")}. Run 'llm models' to list models`);
-  }
-}
-
-/** The conversation given with `-c`/`--cid` does not exist. */
-export class NoConversationError extends LlmError {
-  /** Creates the error; `id` is undefined for `-c` with no conversations at all. */
-  constructor(id: string | undefined) {
-    super(
-      id
-        ? `No conversation found with id=${id}. Run 'llm logs list' to see logged conversations`
-        : "No conversation found to continue. Run a prompt first, or give an id with --cid",
-    );
-  }
-}
-
-/** The model whose id is the shortest among those matching every term (case-insensitive substrings). */
-export function modelForQuery(terms: string[]): Model {
-  const matches = getModelsWithAliases().filter((entry) => modelMatchesQueries(entry, terms));
-  if (!matches.length) throw new NoModelMatchError(terms);
-  return matches.reduce((best, m) => (m.model.id.length < best.model.id.length ? m : best)).model;
-}
-
-/** The model from `-m`, else `-q`, else `fallback` (a resumed conversation's model), else the default. */
-export function chooseModel(model: string | undefined, queries: string[], fallback?: string): Model {
-  if (model) return getModel(model);
-  if (queries.length) return modelForQuery(queries);
-  if (fallback) {
-    try {
-      return getModel(fallback);
-    } catch (error) {
-      if (error instanceof UnknownModelError) {
-        throw new LlmError(
-          `The conversation used model '${fallback}', which is not installed; choose one with -m`,
-        );
-      }
-      throw error;
-    }
-  }
-  return getModel();
-}
-
-/** Default options from model_options.json, overridden by `-o` pairs. */
-export function mergedOptions(
-  model: Model,
-  pairs: [string, string][],
-  useDefaults = true,
-): Record<string, unknown> {
-  const options: Record<string, unknown> = useDefaults ? { ...loadModelOptions(model.id) } : {};
-  for (const [name, value] of pairs) options[name] = value;
-  return options;
-}
 
 /** How a streamed response ended. */
 export interface StreamOutcome {
@@ -142,45 +79,4 @@ export async function writeUsage(io: Io, response: Response): Promise<void> {
   const usage = tokenUsageString(response.usageSoFar());
   if (usage) io.stderr.write(paint(io.stderr, `Token usage: ${usage}`, "yellow", "bold") + "\n");
   await Promise.resolve();
-}
-
-/** A conversation loaded from logs.db for `-c`/`--cid`. */
-export interface ResumedConversation {
-  /** Its id. */
-  id: string;
-  /** Its name. */
-  name?: string;
-  /** The model it used. */
-  model: string;
-  /** The exact message chain to send before the next prompt. */
-  messages: import("../../../models/messages.ts").Message[];
-}
-
-/**
- * Loads the conversation to continue from logs.db: `--cid ID`, or the latest with `-c`.
- * @throws {NoConversationError} when there is none.
- */
-export async function resumeConversation(
-  databasePath: string,
-  id: string | undefined,
-): Promise<ResumedConversation> {
-  const { openLogsDb } = await import("../../../logs/db.ts");
-  const { newestConversationId, loadConversation } = await import("../../../logs/history.ts");
-  const db = openLogsDb(databasePath);
-  try {
-    const wanted = id ?? newestConversationId(db) ?? undefined;
-    if (!wanted) throw new NoConversationError(undefined);
-    const loaded = loadConversation(db, wanted);
-    if (!loaded) throw new NoConversationError(wanted);
-    return { id: loaded.id, name: loaded.name ?? undefined, model: loaded.model, messages: loaded.messages };
-  } finally {
-    db.close();
-  }
-}
-
-/** Makes the conversation a prompt runs in: the resumed one, or a new one. */
-export function conversationFor(model: Model, resumed: ResumedConversation | undefined): Conversation {
-  return resumed
-    ? model.conversation({ id: resumed.id, name: resumed.name, loadedMessages: resumed.messages })
-    : model.conversation();
 }

@@ -32,7 +32,7 @@ Input piped to stdin is put before the prompt. -x prints only the first fenced c
 
 /** `llm prompt`. */
 export function promptCommand(): CommandSpec {
-  const command = leaf("prompt", "Run a prompt", run("promptCommand"), {
+  const command = leaf("prompt", "Run a prompt", run("runPrompt"), {
     description: PROMPT_DESCRIPTION,
     args: [{ name: "prompt" }],
   });

@@ -1,23 +1,15 @@
 /**
- * `llm prompt` (the default command): run a prompt, stream the answer, log it.
+ * `llm prompt` (the default command): the flags become a prompt request for the library's pipeline, the
+ * answer streams to stdout, and the session logs it.
  * @module
  */
-import { CancelledError, LlmError } from "../../../models/errors.ts";
-import { validateOptions } from "../../../models/options.ts";
+import { CancelledError } from "../../../models/errors.ts";
 import type { Response } from "../../../models/response.ts";
+import type { PromptSession } from "../../../prompting/session.ts";
 import { readStdinText } from "../../io.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
-import * as extras from "./_inputs.ts";
-import { UnsupportedFlagError } from "./_inputs.ts";
-import {
-  chooseModel,
-  conversationFor,
-  mergedOptions,
-  resumeConversation,
-  type ResumedConversation,
-  streamResponse,
-  writeUsage,
-} from "./_shared.ts";
+import { refuseUnsupported, requestFrom, saveTemplate, sessionFor } from "./_inputs.ts";
+import { streamResponse, writeUsage } from "./_shared.ts";
 
 const NOT_YET: [string, string][] = [
   ["attachment", "-a/--attachment"],
@@ -40,136 +32,97 @@ async function readPrompt(ctx: CommandContext, argument: string | undefined, wai
 }
 
 /** Runs `llm prompt`. */
-export async function promptCommand(ctx: CommandContext): Promise<number> {
+export async function runPrompt(ctx: CommandContext): Promise<number> {
   const v = ctx.values as Record<string, unknown>;
-  for (const [key, flag] of NOT_YET) {
-    const value = v[key];
-    if (Array.isArray(value) ? value.length : value) throw new UnsupportedFlagError(flag);
-  }
-  if (v.log && v.noLog) throw new LlmError("--log and --no-log are mutually exclusive");
-  const { logsAreOn, logsDbPath, openLogsDb } = await import("../../../logs/db.ts");
-  const database = (v.database as string | undefined) ?? logsDbPath();
-
-  // The template first: its checks (e.g. --save with --cid) come before reading the conversation.
-  const template = await extras.loadTemplateFor(ctx);
-  let resumed: ResumedConversation | undefined;
-  if (v.continue || v.conversation) {
-    resumed = await resumeConversation(database, v.conversation as string | undefined);
-  }
-  const model = chooseModel(
-    v.model as string | undefined,
-    (v.query as string[]) ?? [],
-    resumed?.model ?? template?.model,
-  );
-
-  if (v.options) {
-    const { renderModel } = await import("../models/run.ts");
-    const { getModelsWithAliases } = await import("../../../default_registry.ts");
-    const entry = getModelsWithAliases().find((m) => m.model.id === model.id) ?? { model, aliases: [] };
-    ctx.io.stdout.write(await renderModel(entry, { options: true, shownClasses: new Set() }) + "\n");
-    return 0;
-  }
-  // As Python llm does, the database is created and migrated before the prompt runs, even with -n.
-  openLogsDb(database).close();
-
-  const pairs = [...(template?.options ?? []), ...((v.option as [string, string][]) ?? [])];
-  const options = await validateOptions(model.options, mergedOptions(model, pairs), model.id);
+  refuseUnsupported(v, NOT_YET);
+  await using session = sessionFor(ctx);
   const argument = ctx.args.prompt as string | undefined;
-  const inputs = await extras.resolveInputs(ctx, model);
-  let text = await readPrompt(ctx, argument, !inputs.hasInput && !v.save);
-  let system = v.system as string | undefined;
-  if (template) ({ prompt: text, system } = template.apply(text, system));
   if (v.save) {
-    await extras.saveTemplate(ctx, model, { prompt: text, system, options: pairs });
+    await saveTemplate(ctx, session, {
+      prompt: await readPrompt(ctx, argument, false),
+      system: v.system as string | undefined,
+    });
     return 0;
   }
-
-  const json = Boolean(v.json);
-  const extract = Boolean(v.extract || v.extractLast || template?.extract || template?.extractLast);
-  const stream = !v.noStream && !json && !extract;
-  const conversation = conversationFor(model, resumed);
-  const response = conversation.prompt(text, {
-    system,
-    options,
-    key: v.key as string | undefined,
-    stream,
-    fragments: inputs.fragments,
-    systemFragments: inputs.systemFragments,
-    schema: inputs.schema,
-    hideReasoning: Boolean(v.hideReasoning),
-  });
-
-  const outcome = await streamResponse(ctx.io, response, { write: stream });
-  const shouldLog = !v.noLog && (Boolean(v.log) || logsAreOn());
-  if (shouldLog && (outcome.error === undefined || outcome.text)) {
-    await logTo(database, response, outcome.error, inputs.afterLog);
-  }
+  if (v.options) return await showOptions(ctx, session);
+  const prepared = await session.prepare(requestFrom(ctx));
+  const template = prepared.template?.data;
+  const extracting = extract(v) || Boolean(template?.extract || template?.extract_last);
+  const text = await readPrompt(ctx, argument, !prepared.hasInput);
+  // A logs.db that cannot be written is found before the request is sent.
+  if (session.logging) session.db();
+  const write = !v.noStream && !v.json && !extracting;
+  const response = prepared.send(text, { stream: write });
+  const outcome = await streamResponse(ctx.io, response, { write });
   if (outcome.error !== undefined) {
+    const reason = outcome.error instanceof CancelledError
+      ? "Cancelled with Ctrl-C"
+      : String((outcome.error as Error).message ?? outcome.error);
+    await session.log(response, { interrupted: { reason } });
     if (outcome.interrupted || outcome.error instanceof CancelledError) {
       ctx.io.stderr.write("Error: Cancelled with Ctrl-C\n");
       return 130;
     }
     throw outcome.error;
   }
-
-  if (!stream) {
+  await session.log(response);
+  if (!write) {
     let output = outcome.text;
-    if (extract) {
+    if (extracting) {
       const { extractCodeBlock } = await import("../../logs_render/code_blocks.ts");
-      output = extractCodeBlock(output, Boolean(v.extractLast || template?.extractLast)) ?? output;
+      output = extractCodeBlock(output, Boolean(v.extractLast || template?.extract_last)) ?? output;
     }
     // The JSON rows end with their own newline, as `llm logs --json` prints them.
-    if (json) output = (await jsonRows(response, shouldLog ? database : undefined)).trimEnd();
+    if (v.json) output = (await jsonRows(response, session)).trimEnd();
     ctx.io.stdout.write(output + "\n");
   }
   if (v.usage) await writeUsage(ctx.io, response);
   return 0;
 }
 
-async function logTo(
-  database: string,
-  response: Response,
-  error: unknown,
-  afterLog?: (db: import("node:sqlite").DatabaseSync, response: Response) => Promise<void>,
-): Promise<void> {
-  const { LogStore } = await import("../../../logs/log_response.ts");
-  const store = LogStore.open(database);
-  try {
-    const interrupted = error === undefined ? undefined : {
-      reason: error instanceof CancelledError
-        ? "Cancelled with Ctrl-C"
-        : String((error as Error).message ?? error),
-    };
-    await store.log(response, { interrupted });
-    if (afterLog) await afterLog(store.db, response);
-  } finally {
-    store.close();
-  }
+function extract(v: Record<string, unknown>): boolean {
+  return Boolean(v.extract || v.extractLast);
+}
+
+/** `llm -m MODEL --options`: the chosen model's options, as `llm models --options` shows them. */
+async function showOptions(ctx: CommandContext, session: PromptSession): Promise<number> {
+  const request = requestFrom(ctx);
+  const { loadTemplate } = await import("../../../templates/load.ts");
+  const { loggedConversation } = await import("../../../prompting/resume.ts");
+  const { chooseModel } = await import("../../../prompting/model_choice.ts");
+  const template = request.template ? await loadTemplate(request.template) : undefined;
+  const resumed = request.continue
+    ? loggedConversation(session.db(), typeof request.continue === "string" ? request.continue : undefined)
+    : undefined;
+  const model = chooseModel({
+    model: request.model,
+    query: request.query,
+    conversationModel: resumed?.model,
+    templateModel: template?.data.model,
+  });
+  const { renderModel } = await import("../models/run.ts");
+  const { getModelsWithAliases } = await import("../../../default_registry.ts");
+  const entry = getModelsWithAliases().find((m) => m.model.id === model.id) ?? { model, aliases: [] };
+  ctx.io.stdout.write(await renderModel(entry, { options: true, shownClasses: new Set() }) + "\n");
+  return 0;
 }
 
 /** The `llm logs --json` rows of this response: from the log when it was logged, else from a memory db. */
-async function jsonRows(response: Response, database: string | undefined): Promise<string> {
+async function jsonRows(response: Response, session: PromptSession): Promise<string> {
   const { openLogsDb } = await import("../../../logs/db.ts");
   const { queryLogs } = await import("../../../logs/query/query_logs.ts");
   const { renderLogsJson } = await import("../../logs_render/json.ts");
   const { logResponse } = await import("../../../logs/log_response.ts");
-  const db = database ? openLogsDb(database) : await memoryLogs(openLogsDb);
+  const temp = session.logging ? undefined : await Deno.makeTempDir({ prefix: "llm-json-" });
+  const db = temp ? openLogsDb(`${temp}/logs.db`) : session.db();
   try {
-    if (!database) await logResponse(db, response);
+    if (temp) await logResponse(db, response);
     const rows = queryLogs(db, { idGte: response.id, count: 0 }).filter((r) => r.id === response.id);
     return renderLogsJson(rows);
   } finally {
-    db.close();
+    if (temp) {
+      db.close();
+      await Deno.remove(temp, { recursive: true });
+    }
   }
-}
-
-async function memoryLogs(open: (path: string) => import("node:sqlite").DatabaseSync) {
-  const dir = await Deno.makeTempDir({ prefix: "llm-json-" });
-  const db = open(`${dir}/logs.db`);
-  const close = db.close.bind(db);
-  db.close = () => {
-    close();
-    Deno.removeSync(dir, { recursive: true });
-  };
-  return db;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import { type Fragment, fragmentHash } from "./fragment.ts";
+import { type Fragment, fragmentHash } from "../../models/fragment.ts";
 
 /** A row of `llm fragments list`. */
 export interface FragmentRow {

@@ -10,10 +10,10 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import { writeTransaction } from "../logs/store.ts";
-import type { Fragment } from "./fragment.ts";
+import { writeTransaction } from "../store.ts";
+import type { Fragment } from "../../models/fragment.ts";
 import { ensureFragment } from "./store.ts";
-import { pythonJsonDumps } from "../compat/python_json.ts";
+import { pythonJsonDumps } from "../../compat/python_json.ts";
 
 /** One piece of a `text_ref`: a fragment by row id, or literal text. */
 export type TextRefPiece = { fragment: number } | { literal: string };

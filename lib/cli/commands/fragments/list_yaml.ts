@@ -4,8 +4,8 @@
  * holding a newline in the literal block style (`|-`).
  * @module
  */
-import { dumpYaml } from "../compat/pyyaml_dump.ts";
-import type { FragmentRow } from "./store.ts";
+import { dumpYaml } from "../../../compat/pyyaml_dump.ts";
+import type { FragmentRow } from "../../../logs/fragments/store.ts";
 
 /** The YAML of one `llm fragments list` row (stripped, as Python prints it); `content` already truncated. */
 export function fragmentRowYaml(row: FragmentRow): string {
