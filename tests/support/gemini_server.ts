@@ -107,7 +107,13 @@ export function startGeminiServer(): Promise<GeminiServer> {
     const reply = queue.shift();
     if (!reply) {
       return Response.json(
-        { error: { code: 500, message: `No reply queued for ${req.method} ${url.pathname}`, status: "INTERNAL" } },
+        {
+          error: {
+            code: 500,
+            message: `No reply queued for ${req.method} ${url.pathname}`,
+            status: "INTERNAL",
+          },
+        },
         { status: 500 },
       );
     }
@@ -124,7 +130,10 @@ export function startGeminiServer(): Promise<GeminiServer> {
     });
   };
 
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, signal: closing.signal, onListen() {} }, handle);
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, signal: closing.signal, onListen() {} },
+    handle,
+  );
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closed ??= (async () => {
