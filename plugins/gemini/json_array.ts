@@ -10,11 +10,18 @@
 export class IncompleteJsonError extends Error {
   /** How many elements had been read when it ended. */
   readonly elements: number;
+  /** True when the connection broke; false when the body ended cleanly but too soon. */
+  readonly connectionLost: boolean;
   /** Creates the error. */
-  constructor(message: string, elements: number, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(
+    message: string,
+    elements: number,
+    options: { cause?: unknown; connectionLost?: boolean } = {},
+  ) {
+    super(message, { cause: options.cause });
     this.name = "IncompleteJsonError";
     this.elements = elements;
+    this.connectionLost = options.connectionLost ?? false;
   }
 }
 
@@ -174,7 +181,7 @@ export async function* readJsonArray(
         throw new IncompleteJsonError(
           `the connection broke off (${causeOf(error)})`,
           splitter.count,
-          { cause: error },
+          { cause: error, connectionLost: true },
         );
       }
       const text = chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true });

@@ -135,6 +135,9 @@ export class GeminiModel extends Model {
       }
     } catch (error) {
       if (last) this.#finish(context, last);
+      // A body that ends cleanly after the chunk with the finishReason lacks only its closing bracket.
+      const complete = error instanceof IncompleteJsonError && !error.connectionLost && reader.finishReason;
+      if (complete) return;
       if (error instanceof IncompleteJsonError) {
         throw new ModelError(
           `The Gemini stream for ${this.id} stopped before the answer was finished (${error.message}); try again`,
