@@ -3,10 +3,10 @@
  * `llm-gemini` and how each option lands in `generationConfig`; system prompts; attachments (inline base64,
  * a URL downloaded, a YouTube URL by reference); server-side tools and how they mix with function tools;
  * server-executed tool parts, grounding metadata and parallel calls without ids in the stream, and how all of
- * it goes back on the next turn; schema clean-up.
+ * it goes back on the next turn.
  */
 import assert from "node:assert/strict";
-import plugin, { cleanupSchema, GEMINI_MODEL_IDS, isYouTubeUrl } from "../plugins/gemini/mod.ts";
+import plugin, { GEMINI_MODEL_IDS, isYouTubeUrl } from "../plugins/gemini/mod.ts";
 import { getModel, getModels } from "../lib/registry.ts";
 import { loadPlugin, unloadPlugin } from "../lib/plugins/runtime.ts";
 import { describeOptions } from "../lib/models/options.ts";
@@ -411,47 +411,3 @@ Deno.test("a conversation sends earlier answers back with their thought signatur
       { role: "user", parts: [{ text: "Another one" }] },
     ]);
   }));
-
-Deno.test("schemas lose what Gemini refuses, keep property names, and get their $refs expanded", () => {
-  assert.deepEqual(
-    cleanupSchema({
-      $schema: "http://json-schema.org/draft-07/schema#",
-      title: "Example",
-      additionalProperties: false,
-      type: "object",
-      properties: { title: { type: "string" }, $schema: { type: "string", title: "Kept inside properties" } },
-    }),
-    {
-      type: "object",
-      properties: { title: { type: "string" }, $schema: { type: "string", title: "Kept inside properties" } },
-    },
-  );
-  const dogs = {
-    $defs: { Dog: { title: "Dog", type: "object", properties: { name: { type: "string" } } } },
-    type: "object",
-    properties: { dogs: { type: "array", items: { $ref: "#/$defs/Dog" } } },
-  };
-  assert.deepEqual(cleanupSchema(dogs), {
-    type: "object",
-    properties: {
-      dogs: {
-        type: "array",
-        items: { title: "Dog", type: "object", properties: { name: { type: "string" } } },
-      },
-    },
-  });
-  assert.ok("$defs" in dogs, "the input is left as it was");
-  const node = {
-    type: "object",
-    properties: { next: { anyOf: [{ $ref: "#/$defs/Node" }, { type: "null" }] } },
-  };
-  assert.throws(() => cleanupSchema({ ...node, $defs: { Node: node } }), {
-    name: "UnsupportedFeatureError",
-    message:
-      "Recursive schema: 'Node' refers to itself. Gemini does not accept recursive schemas; flatten the " +
-      "schema so that no type contains itself",
-  });
-  const a = { type: "object", properties: { b: { $ref: "#/$defs/B" } } };
-  const b = { type: "object", properties: { a: { $ref: "#/$defs/A" } } };
-  assert.throws(() => cleanupSchema({ ...a, $defs: { A: a, B: b } }), /'B' refers to itself through 'A'/);
-});
