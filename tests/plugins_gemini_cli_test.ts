@@ -10,7 +10,7 @@ import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import plugin from "../plugins/gemini/mod.ts";
-import { getModel } from "../lib/registry.ts";
+import { getModel } from "../lib/default_registry.ts";
 import { loadPlugin, unloadPlugin } from "../lib/plugins/runtime.ts";
 import { LogStore } from "../lib/logs/log_response.ts";
 import type { Message, ToolResultPart } from "../lib/models/messages.ts";

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import plugin from "../plugins/gemini/mod.ts";
-import { getModel } from "../lib/registry.ts";
+import { getModel } from "../lib/default_registry.ts";
 import { loadPlugin, unloadPlugin } from "../lib/plugins/runtime.ts";
 import { chainHashes } from "../lib/logs/hash.ts";
 import type { Message, ToolResultPart } from "../lib/models/messages.ts";

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import plugin, { GEMINI_MODEL_IDS, isYouTubeUrl } from "../plugins/gemini/mod.ts";
-import { getModel, getModels } from "../lib/registry.ts";
+import { getModel, getModels } from "../lib/default_registry.ts";
 import { loadPlugin, unloadPlugin } from "../lib/plugins/runtime.ts";
 import { describeOptions } from "../lib/models/options.ts";
 import { Attachment } from "../lib/attachments/attachment.ts";
