@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-control-regex -- terminal escape sequences are what these patterns match
 /**
  * ANSI text styles, and word wrapping of styled text: every wrapped line starts with the styles still open
  * and ends with a reset, so a line can be prefixed (a quote bar, a list indent) without inheriting or breaking

@@ -19,7 +19,7 @@
  */
 import type { Token } from "npm:marked@^18";
 import { loadMarked, type MarkedModule } from "../deps/marked.ts";
-import { type HighlightApi, loadHighlighter } from "../deps/highlight.ts";
+import { type HighlightApi, loadHighlighter, preloadHighlighter } from "../deps/highlight.ts";
 import { styled } from "./ansi.ts";
 import { htmlToAnsiLines } from "./code_colors.ts";
 import { MarkdownBlockSplitter, type MarkdownEvent } from "./markdown_blocks.ts";
@@ -73,8 +73,12 @@ export class MarkdownStream {
     this.#width = options.width;
   }
 
-  /** A renderer, once the Markdown parser is loaded. */
-  static async open(options: MarkdownStreamOptions): Promise<MarkdownStream> {
+  /**
+   * A renderer, once the Markdown parser is loaded. With `preload` (the default) highlight.js starts loading
+   * too, in the background, ready for the first code block.
+   */
+  static async open(options: MarkdownStreamOptions & { preload?: boolean }): Promise<MarkdownStream> {
+    if (options.preload ?? true) preloadHighlighter();
     return new MarkdownStream(await loadMarked(), options);
   }
 
@@ -149,6 +153,6 @@ export class MarkdownStream {
  * text is streamed.
  */
 export async function renderMarkdown(text: string, options: MarkdownStreamOptions): Promise<string> {
-  const stream = await MarkdownStream.open(options);
+  const stream = await MarkdownStream.open({ ...options, preload: false });
   return (await stream.write(text)) + (await stream.end());
 }

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-control-regex -- terminal escape sequences are what these patterns match
 /**
  * How many terminal columns text takes: grapheme clusters (so an accented letter, a flag or a family emoji is
  * one unit), East Asian wide and fullwidth characters and emoji taking two columns, combining marks and other
