@@ -172,6 +172,8 @@ const model = o("-m --model", "string", "Model ID or alias to use", { env: "LLM_
 const noStream = o("--no-stream", "boolean", "Print the response once it is complete");
 const hideReasoning = o("-R --hide-reasoning", "boolean", "Do not show the model's reasoning");
 const key = o("--key", "string", "API key to use");
+/** Not in Python llm: Markdown is rendered on a terminal unless this is given (lib/terminal/markdown_mode.ts). */
+const raw = o("--raw", "boolean", "Print the response as plain text, without rendering Markdown");
 
 const PROMPT_DESCRIPTION = `Run a prompt against a model and print the response.
 
@@ -216,6 +218,7 @@ function promptCommand(): CommandSpec {
       o("-n --no-log", "boolean", "Do not log to the database"),
       o("--log", "boolean", "Log to the database even when logging is off"),
       hideReasoning,
+      raw,
       cont,
       cid,
       key,
@@ -241,6 +244,7 @@ function chatCommand(): CommandSpec {
     database,
     noStream,
     hideReasoning,
+    raw,
     key,
     ...toolOptions(),
   ]);

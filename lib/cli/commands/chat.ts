@@ -152,7 +152,7 @@ export async function chatCommand(ctx: CommandContext): Promise<number> {
       const wasFirst: boolean = first;
       first = false;
       answering = true;
-      const outcome = await streamResponse(ctx.io, response);
+      const outcome = await streamResponse(ctx.io, response, { raw: Boolean(v.raw) });
       answering = false;
       await logChatResponse(LogStore, database, response, outcome.error, inputs.afterLog);
       if (outcome.error !== undefined) {

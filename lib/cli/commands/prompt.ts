@@ -7,6 +7,8 @@ import { validateOptions } from "../../models/options.ts";
 import type { Response } from "../../models/response.ts";
 import { readStdinText } from "../io.ts";
 import type { CommandContext } from "../spec.ts";
+import { lazyImport } from "../../lazy_import.ts";
+import { markdownWanted } from "../../terminal/markdown_mode.ts";
 import * as extras from "./_prompt_inputs.ts";
 import { UnsupportedFlagError } from "./_prompt_inputs.ts";
 import {
@@ -99,7 +101,9 @@ export async function promptCommand(ctx: CommandContext): Promise<number> {
     hideReasoning: Boolean(v.hideReasoning),
   });
 
-  const outcome = await streamResponse(ctx.io, response, { write: stream });
+  // A schema's answer is JSON: it is never rendered as Markdown.
+  const raw = Boolean(v.raw) || inputs.schema !== undefined;
+  const outcome = await streamResponse(ctx.io, response, { write: stream, raw });
   const shouldLog = !v.noLog && (Boolean(v.log) || logsAreOn());
   if (shouldLog && (outcome.error === undefined || outcome.text)) {
     await logTo(database, response, outcome.error, inputs.afterLog);
@@ -120,10 +124,23 @@ export async function promptCommand(ctx: CommandContext): Promise<number> {
     }
     // The JSON rows end with their own newline, as `llm logs --json` prints them.
     if (json) output = (await jsonRows(response, shouldLog ? database : undefined)).trimEnd();
-    ctx.io.stdout.write(output + "\n");
+    if (!json && !extract && markdownWanted(ctx.io.stdout, { raw })) {
+      ctx.io.stdout.write(await renderMarkdownOutput(output, ctx.io.columns()));
+    } else {
+      ctx.io.stdout.write(output + "\n");
+    }
   }
   if (v.usage) await writeUsage(ctx.io, response);
   return 0;
+}
+
+/** `--no-stream` output rendered as Markdown for a terminal (the renderer is loaded only then). */
+async function renderMarkdownOutput(text: string, columns: number): Promise<string> {
+  const { renderMarkdown } = await lazyImport<typeof import("../../terminal/markdown_stream.ts")>(
+    "../../terminal/markdown_stream.ts",
+    import.meta.url,
+  );
+  return await renderMarkdown(text, { width: columns });
 }
 
 async function logTo(
