@@ -5,7 +5,7 @@
 import { ModelError } from "../../models/errors.ts";
 import { validateOptions } from "../../models/options.ts";
 import type { Response } from "../../models/response.ts";
-import { LineReader } from "../line_reader.ts";
+import { openChatInput } from "../line_reader.ts";
 import type { Io } from "../io.ts";
 import type { CommandContext } from "../spec.ts";
 import * as extras from "./_prompt_inputs.ts";
@@ -83,7 +83,7 @@ export async function chatCommand(ctx: CommandContext): Promise<number> {
   const { LogStore } = await import("../../logs/log_response.ts");
 
   banner(ctx.io, model.id);
-  const lines = new LineReader(ctx.io.stdin.readable);
+  const lines = await openChatInput(ctx.io);
   let answering = false;
   const onIdleSignal = () => {
     if (!answering) {
@@ -99,8 +99,7 @@ export async function chatCommand(ctx: CommandContext): Promise<number> {
   let gatheredFragments: string[] = [];
   try {
     while (true) {
-      ctx.io.stdout.write(multi ? "" : "> ");
-      let line = await lines.readLine();
+      let line = await lines.readLine(multi ? "" : "> ");
       if (line === null) {
         ctx.io.stdout.write("\n");
         return 0;
