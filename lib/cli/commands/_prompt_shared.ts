@@ -170,11 +170,16 @@ async function openMarkdown(columns: number) {
   return await MarkdownStream.open({ width: columns });
 }
 
-/** Writes `Token usage: ...` to stderr, as `-u` asks. */
+/**
+ * Writes `Token usage: ...` to stderr, as `-u` asks, and on the next line what the response cost (or that the
+ * price is unknown; see lib/pricing/).
+ */
 export async function writeUsage(io: Io, response: Response): Promise<void> {
-  const usage = tokenUsageString(response.usageSoFar());
+  const counts = response.usageSoFar();
+  const usage = tokenUsageString(counts);
   if (usage) io.stderr.write(paint(io.stderr, `Token usage: ${usage}`, "yellow", "bold") + "\n");
-  await Promise.resolve();
+  const { costLine } = await import("../../pricing/cost.ts");
+  io.stderr.write(paint(io.stderr, costLine(response.model.id, counts, response.model), "yellow") + "\n");
 }
 
 /** A conversation loaded from logs.db for `-c`/`--cid`. */
