@@ -55,6 +55,7 @@ async function ourHelp(path: string[]): Promise<string> {
 const OUR_FLAGS: Record<string, string[]> = {
   "prompt": ["--raw"],
   "chat": ["--raw"],
+  "logs list": ["--cost", "--since", "--until", "--raw"],
 };
 
 const ours = buildCommandTable();

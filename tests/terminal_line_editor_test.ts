@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-control-regex -- the screens and keystrokes under test are made of escape sequences
 /**
  * The line editor's parts: key decoding, the edit buffer, the history file, the layout of wide and long lines,
  * and the editor driven with keystrokes through a stream (as a raw terminal sends them).

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-control-regex -- the screens and keystrokes under test are made of escape sequences
 /**
  * `llm` and `llm chat` as a person at a terminal sees them: each test runs the real CLI in a tmux pane (a real
  * pseudo-terminal) against the loopback OpenAI server, types keys with `send-keys`, and reads the screen with
