@@ -38,6 +38,7 @@ type CommandModule = Record<string, unknown>;
 const COMMAND_MODULES = [
   "aliases",
   "chat",
+  "completion",
   "fragments",
   "keys",
   "logs",
@@ -456,6 +457,18 @@ function pluginCommands(): CommandSpec[] {
   ];
 }
 
+/** Not in Python llm: shell completion scripts (lib/terminal/completion_scripts.ts). */
+function completionCommand(): CommandSpec {
+  return leaf("completion", "Print a shell completion script", ["completion", "completionCommand"], {
+    description: "Print a script that completes llm's commands, options, model ids and aliases, templates " +
+      "and fragments in your shell.\n\n" +
+      "    bash:  eval \"$(llm completion bash)\"   (in ~/.bashrc)\n" +
+      "    zsh:   eval \"$(llm completion zsh)\"    (in ~/.zshrc, after compinit)\n" +
+      "    fish:  llm completion fish > ~/.config/fish/completions/llm.fish",
+    args: [{ name: "shell", required: true }],
+  });
+}
+
 const ROOT_DESCRIPTION = `Use large language models from the command line.
 
 Store an API key, then run a prompt:
@@ -488,6 +501,7 @@ export function buildCommandTable(): CommandSpec {
       aliasesGroup(),
       fragmentsGroup(),
       ...pluginCommands(),
+      completionCommand(),
     ],
   };
 }
