@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { loadParseArgs, parseCommandLine } from "../lib/cli/args.ts";
-import { renderHelp } from "../lib/cli/help.ts";
+import { DOCS_URL, renderHelp } from "../lib/cli/help.ts";
+import { setEnv } from "./support/env.ts";
 import { memoryIo } from "../lib/cli/io.ts";
 import { main } from "../lib/cli/main.ts";
 import { type CommandSpec, findCommand } from "../lib/cli/spec.ts";
@@ -88,6 +89,18 @@ Deno.test("every option of Python llm appears in our help, with the same usage l
     if (path.length > 0 && findCommand(ours, path)?.subcommands) {
       assert.deepEqual(commandNames(mine), commandNames(theirs), `${label}: subcommands`);
     }
+  }
+});
+
+Deno.test("root help names the user directory and the documentation", async () => {
+  const restore = setEnv({ LLM_USER_PATH: "/tmp/llm-help-user-dir" });
+  try {
+    const help = await ourHelp([]);
+    assert.match(help, /\n {2}User directory: \/tmp\/llm-help-user-dir \(set LLM_USER_PATH for another\)\n/);
+    assert.match(help, new RegExp(`\n {2}Documentation: ${DOCS_URL.replace(/[.]/g, "\\.")}\n\nOptions:\n`));
+    assert.doesNotMatch(await ourHelp(["keys"]), /User directory/, "only the root help");
+  } finally {
+    restore();
   }
 });
 
