@@ -173,16 +173,19 @@ Deno.test("render: streaming in any chunk size prints exactly what the whole tex
   }
 });
 
-Deno.test("render: output comes out as blocks finish, and code lines as they arrive", async () => {
+Deno.test("render: output comes out as blocks finish, and plain code lines as they arrive", async () => {
   const stream = await MarkdownStream.open({ width: 80 });
   assert.equal(await stream.write("Hello **wor"), "");
   assert.equal(await stream.write("ld**\n"), "");
-  assert.equal(
-    stripAnsi(await stream.write("\n```js\nconst a = 1;\n")),
-    "Hello world\n\n```js\nconst a = 1;\n",
-  );
+  assert.equal(stripAnsi(await stream.write("\n```\nconst a = 1;\n")), "Hello world\n\n```\nconst a = 1;\n");
   assert.equal(stripAnsi(await stream.write("const b = 2;\n")), "const b = 2;\n");
   assert.equal(stripAnsi(await stream.write("```\n")), "```\n");
+  assert.equal(
+    stripAnsi(await stream.write("```js\nlet c;\n")),
+    "```js\n",
+    "coloured lines wait for a batch",
+  );
+  assert.equal(stripAnsi(await stream.write("```\n")), "let c;\n```\n");
   assert.equal(await stream.end(), "");
 });
 
@@ -198,8 +201,12 @@ Deno.test("render: a long code block is printed in full, coloured, in growing ba
   const lines = stripAnsi(out).trimEnd().split("\n");
   assert.equal(lines.length, 102);
   assert.deepEqual(lines.slice(1, 4), ['x0 = "0"', 'x1 = "1"', 'x2 = "2"']);
-  assert.deepEqual(printedAfter.slice(0, 4), [1, 2, 3, 4], "the first lines come one by one");
-  assert.ok(printedAfter[99] < 100 && printedAfter[99] >= 75, "later ones in batches of at most a quarter");
+  assert.deepEqual(
+    printedAfter.slice(0, 9),
+    [0, 0, 0, 4, 4, 4, 4, 8, 8],
+    "the first lines come four at a time",
+  );
+  assert.ok(printedAfter[99] < 100 && printedAfter[99] >= 66, "later ones in batches of at most half");
   assert.ok(out.includes('\x1b[32m"99"\x1b[39m'));
 });
 

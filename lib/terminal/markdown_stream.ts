@@ -3,7 +3,8 @@
  * once it is finished (see `markdown_blocks.ts` for when that is), so what is printed is never rewritten and
  * nothing jumps or repeats. Lines of a fenced code block come out as they arrive, coloured with highlight.js
  * (each colouring sees all of the block so far; to stay linear in the block's length, lines are passed on in
- * batches that grow with the block: one at a time for the first few, then a quarter of what is printed).
+ * batches that grow with the block: four lines, then half as many as are printed, so a block is coloured about
+ * three times over in all; a short block comes out whole when its fence closes).
  *
  * The parser (`marked`) and highlight.js are loaded lazily: `MarkdownStream.open()` loads the parser, and a
  * language is loaded when a code block in it first appears.
@@ -32,6 +33,9 @@ export interface MarkdownStreamOptions {
 }
 
 type Highlighter = { hljs: HighlightApi; language: string };
+
+/** The fewest lines of a coloured code block passed on at once (see the module doc). */
+const CODE_BATCH = 4;
 
 interface OpenCode {
   highlighter?: Highlighter;
@@ -125,7 +129,7 @@ export class MarkdownStream {
         const code = this.#code!;
         code.lines.push(event.line);
         const waiting = code.lines.length - code.printed;
-        if (!code.highlighter || waiting >= Math.max(1, Math.ceil(code.printed / 4))) {
+        if (!code.highlighter || waiting >= Math.max(CODE_BATCH, Math.ceil(code.printed / 2))) {
           out += this.#codeLines(code);
         }
       } else {
