@@ -462,8 +462,8 @@ function completionCommand(): CommandSpec {
   return leaf("completion", "Print a shell completion script", ["completion", "completionCommand"], {
     description: "Print a script that completes llm's commands, options, model ids and aliases, templates " +
       "and fragments in your shell.\n\n" +
-      "    bash:  eval \"$(llm completion bash)\"   (in ~/.bashrc)\n" +
-      "    zsh:   eval \"$(llm completion zsh)\"    (in ~/.zshrc, after compinit)\n" +
+      '    bash:  eval "$(llm completion bash)"   (in ~/.bashrc)\n' +
+      '    zsh:   eval "$(llm completion zsh)"    (in ~/.zshrc, after compinit)\n' +
       "    fish:  llm completion fish > ~/.config/fish/completions/llm.fish",
     args: [{ name: "shell", required: true }],
   });
