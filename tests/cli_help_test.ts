@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { loadParseArgs, parseCommandLine } from "../lib/cli/args.ts";
-import { renderHelp } from "../lib/cli/help.ts";
+import { DOCS_URL, renderHelp } from "../lib/cli/help.ts";
+import { setEnv } from "./support/env.ts";
 import { memoryIo } from "../lib/cli/io.ts";
 import { main } from "../lib/cli/main.ts";
 import { type CommandSpec, findCommand } from "../lib/commands/spec.ts";
@@ -48,6 +49,16 @@ async function ourHelp(path: string[]): Promise<string> {
   return io.stdoutText();
 }
 
+/**
+ * The flags this project adds to Python llm's commands, by command path (each documented in the README). The
+ * comparison stays exact: any other flag Python llm does not have fails the test.
+ */
+const OUR_FLAGS: Record<string, string[]> = {
+  "prompt": ["--raw"],
+  "chat": ["--raw"],
+  "logs list": ["--cost", "--since", "--until", "--raw"],
+};
+
 const ours = buildCommandTable();
 const covered = recordedPaths().filter((path) => path.length === 0 || findSubcommand(path[0]));
 
@@ -71,11 +82,25 @@ Deno.test("every option of Python llm appears in our help, with the same usage l
     assert.equal(mine.split("\n")[0], theirs.split("\n")[0], `${label}: usage line`);
     const missing = [...optionFlags(theirs)].filter((f) => !optionFlags(mine).has(f));
     assert.deepEqual(missing, [], `${label}: options missing from our help`);
-    const extra = [...optionFlags(mine)].filter((f) => !optionFlags(theirs).has(f));
+    const added = OUR_FLAGS[path.join(" ")] ?? [];
+    const extra = [...optionFlags(mine)].filter((f) => !optionFlags(theirs).has(f) && !added.includes(f));
     assert.deepEqual(extra, [], `${label}: options Python llm does not have`);
+    for (const flag of added) assert.ok(optionFlags(mine).has(flag), `${label}: our ${flag} is in our help`);
     if (path.length > 0 && findCommand(ours, path)?.subcommands) {
       assert.deepEqual(commandNames(mine), commandNames(theirs), `${label}: subcommands`);
     }
+  }
+});
+
+Deno.test("root help names the user directory and the documentation", async () => {
+  const restore = setEnv({ LLM_USER_PATH: "/tmp/llm-help-user-dir" });
+  try {
+    const help = await ourHelp([]);
+    assert.match(help, /\n {2}User directory: \/tmp\/llm-help-user-dir \(set LLM_USER_PATH for another\)\n/);
+    assert.match(help, new RegExp(`\n {2}Documentation: ${DOCS_URL.replace(/[.]/g, "\\.")}\n\nOptions:\n`));
+    assert.doesNotMatch(await ourHelp(["keys"]), /User directory/, "only the root help");
+  } finally {
+    restore();
   }
 });
 

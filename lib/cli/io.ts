@@ -43,6 +43,7 @@ export function denoIo(): Io {
       get readable() {
         return Deno.stdin.readable;
       },
+      setRaw: (raw) => Deno.stdin.setRaw(raw),
     },
     columns: terminalColumns,
   };

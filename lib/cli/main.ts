@@ -55,6 +55,15 @@ export async function main(args: string[], io: Io = denoIo(), options: MainOptio
       ? await lazyImport<typeof import("./plugin_hook.ts")>("./plugin_hook.ts", import.meta.url)
       : undefined;
     await pluginHook?.preparePlugins(root, args);
+    // Shell completion (the scripts of `llm completion`): answered here, and no command runs.
+    const completing = Deno.env.get(`_${root.name.replace(/-/g, "_").toUpperCase()}_COMPLETE`);
+    if (completing) {
+      const { answerCompletion } = await lazyImport<typeof import("./commands/completion/run.ts")>(
+        "./commands/completion/run.ts",
+        import.meta.url,
+      );
+      return answerCompletion(completing, root, io);
+    }
     if (UNSUPPORTED_COMMANDS.has(args[0]) && !findCommand(root, [args[0]])) {
       throw new UnsupportedCommandError(args[0]);
     }

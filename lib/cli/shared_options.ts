@@ -56,5 +56,11 @@ export const hideReasoning: OptionSpec = o(
   "boolean",
   "Do not show the model's reasoning",
 );
+/** `--raw`: not in Python llm; Markdown is rendered on a terminal unless it is given (lib/terminal/markdown_mode.ts). */
+export const raw: OptionSpec = o(
+  "--raw",
+  "boolean",
+  "Print the response as plain text, without rendering Markdown",
+);
 /** `--key`. */
 export const key: OptionSpec = o("--key", "string", "API key to use");

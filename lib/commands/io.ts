@@ -18,6 +18,8 @@ export interface InputStream {
   isTerminal(): boolean;
   /** The bytes of stdin; it can be read once. */
   readonly readable: ReadableStream<Uint8Array>;
+  /** Turns the terminal's raw mode on or off (for the line editor); absent when stdin is not a real terminal. */
+  setRaw?(raw: boolean): void;
 }
 
 /** The streams a command uses. */

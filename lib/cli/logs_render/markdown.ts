@@ -10,6 +10,7 @@ import { type AnnotateOptions, annotateRows, type DisplayRow } from "./json.ts";
 import { pythonIndent, pythonStr } from "../../compat/python_text.ts";
 import { fencedBlock, inlineCode, maybeFencedCode } from "./code_blocks.ts";
 import { pythonJsonDumps, thousands } from "../../compat/python_json.ts";
+import { costLine } from "../../pricing/cost.ts";
 
 /** Options of {@linkcode renderLogsMarkdown}. */
 export interface MarkdownOptions extends AnnotateOptions {
@@ -17,6 +18,15 @@ export interface MarkdownOptions extends AnnotateOptions {
   usage?: boolean;
   /** Conversation mode (`--cid`, `-c`, `-r`): header and model line only on the first row. */
   conversation?: boolean;
+  /** With `usage`: a `Cost:` line under the token counts (not in Python llm; see lib/pricing/). */
+  costs?: boolean;
+  /** The model object for an id, whose `prices` a plugin may have set (for `costs`). */
+  modelFor?: (id: string) => unknown;
+}
+
+/** True when the logged response was cut short (Ctrl-C, a dropped connection): `llm_interrupted` is set. */
+function wasInterrupted(row: LogRow): boolean {
+  return isJsonObject(row.response_json) && "llm_interrupted" in row.response_json;
 }
 
 /** Python's `"{}".format(value)` for a possibly missing string. */
@@ -145,7 +155,8 @@ export function renderLogsMarkdown(rows: readonly LogRow[], options: MarkdownOpt
   let currentSystem: string | null = null;
   let showConversation = true;
   const seenTools = new Set<string>();
-  for (const row of annotateRows(rows, options)) {
+  const interrupted = rows.map(wasInterrupted);
+  for (const [index, row] of annotateRows(rows, options).entries()) {
     const datetime = fmt(row.datetime_utc).split(".")[0];
     const header = showConversation ? `    conversation: ${fmt(row.conversation_id)} id: ${row.id}` : "";
     const resolved = row.resolved_model ? ` (resolved: **${row.resolved_model}**)` : "";
@@ -174,7 +185,7 @@ export function renderLogsMarkdown(rows: readonly LogRow[], options: MarkdownOpt
     out += attachmentsSection(row.attachments);
     const response = responseText(row);
     if (row.reasoning) out += `\n## Reasoning\n\n${row.reasoning.trimEnd()}\n`;
-    out += "\n## Response\n\n";
+    out += interrupted[index] ? "\n## Response (interrupted)\n\n" : "\n## Response\n\n";
     if (row.tool_calls.length) {
       out += "### Tool calls\n\n";
       for (const call of row.tool_calls) {
@@ -188,6 +199,16 @@ export function renderLogsMarkdown(rows: readonly LogRow[], options: MarkdownOpt
     if (options.usage) {
       const usage = tokenUsage(row);
       if (usage) out += `## Token usage\n\n${usage}\n\n`;
+      if (usage && options.costs) {
+        const details = row.token_details ? parseJson(row.token_details) : null;
+        const counts = {
+          input: row.input_tokens,
+          output: row.output_tokens,
+          details: isJsonObject(details) ? details : null,
+        };
+        const model = fmt(row.model);
+        out += `${costLine(model, counts, options.modelFor?.(model))}\n\n`;
+      }
     }
   }
   return out;

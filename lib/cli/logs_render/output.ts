@@ -52,6 +52,16 @@ export interface RenderLogsOptions {
   dataIds?: boolean;
   /** The rows came from a `-q` search (they are then in relevance order). */
   searched?: boolean;
+  /** With `usage`, Markdown output adds each response's cost (not in Python llm). */
+  costs?: boolean;
+  /** The model object for an id, for prices plugins set (with `costs`). */
+  modelFor?: (id: string) => unknown;
+}
+
+/** True when these flags give the default Markdown output (which a terminal may render). */
+export function isMarkdownOutput(options: RenderLogsOptions): boolean {
+  return !(options.data || options.dataArray || options.dataKey || options.dataIds || options.json ||
+    options.extract || options.extractLast || options.response || options.short);
 }
 
 /** Flags that cannot be combined, such as `--short` with `--json`. */

@@ -11,6 +11,7 @@ import {
   key,
   model,
   noStream,
+  raw,
   system,
   toolOptions,
 } from "../../shared_options.ts";
@@ -30,6 +31,7 @@ export function chatCommand(): CommandSpec {
     database,
     noStream,
     hideReasoning,
+    raw,
     key,
     ...toolOptions(),
   ]);

@@ -4,7 +4,7 @@
  */
 import { ModelError } from "../../../models/errors.ts";
 import type { Fragment } from "../../../models/fragment.ts";
-import { LineReader } from "../../line_reader.ts";
+import { openChatInput } from "../../line_reader.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
 import { chatFragments, refuseUnsupported, requestFrom, sessionFor } from "../prompt/_inputs.ts";
 import { streamResponse } from "../prompt/_shared.ts";
@@ -61,7 +61,7 @@ export async function runChat(ctx: CommandContext): Promise<number> {
   });
 
   banner(ctx.io, prepared.model.id);
-  const lines = new LineReader(ctx.io.stdin.readable);
+  const lines = await openChatInput(ctx.io);
   let answering = false;
   const onIdleSignal = () => {
     if (!answering) {
@@ -76,8 +76,7 @@ export async function runChat(ctx: CommandContext): Promise<number> {
   let gatheredFragments: Fragment[] = [];
   try {
     while (true) {
-      ctx.io.stdout.write(multi ? "" : "> ");
-      let line = await lines.readLine();
+      let line = await lines.readLine(multi ? "" : "> ");
       if (line === null) {
         ctx.io.stdout.write("\n");
         return 0;
@@ -116,7 +115,7 @@ export async function runChat(ctx: CommandContext): Promise<number> {
       }
       const response = prepared.send(line, { fragments: typedFragments });
       answering = true;
-      const outcome = await streamResponse(ctx.io, response);
+      const outcome = await streamResponse(ctx.io, response, { raw: Boolean(v.raw) });
       answering = false;
       if (outcome.error === undefined) {
         await session.log(response);

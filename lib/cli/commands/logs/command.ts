@@ -47,6 +47,11 @@ export function logsGroup(): CommandSpec {
         o("--id-gte", "string", "Only responses with an ID greater than or equal to this"),
         jsonOutput("Print the logs as JSON"),
         o("-e --expand", "boolean", "Show the full content of fragments"),
+        // Not in Python llm (tests/cli_help_test.ts lists them): costs, a date range, and raw output.
+        o("--cost", "boolean", "Sum the tokens and cost of the selected responses, per model"),
+        o("--since", "string", "Only responses logged on or after this day or time", { metavar: "DATE" }),
+        o("--until", "string", "Only responses logged on or before this day or time", { metavar: "DATE" }),
+        o("--raw", "boolean", "Print the Markdown as it is, without rendering it on a terminal"),
       ],
     }),
   ]);

@@ -8,6 +8,7 @@ import { getModel, registry } from "../../../default_registry.ts";
 import type { JsonObject } from "../../../compat/json_value.ts";
 import { userPath } from "../../../user/dir.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
+import { lazyImport } from "../../../lazy_import.ts";
 
 /** `Error: ...` for the `llm logs` commands. */
 export class LogsCommandError extends LlmError {}
@@ -157,10 +158,15 @@ export async function logsList(ctx: CommandContext): Promise<void> {
       }
     }
     const count = v.count as number | undefined;
+    const { parseDateRange, inDateRange } = await import("../../../logs/date_range.ts");
+    const dates = parseDateRange(v.since as string | undefined, v.until as string | undefined);
+    const byDate = v.since !== undefined || v.until !== undefined;
+    // --cost sums every matching response unless -n says how many; a date range is applied before -n.
+    const wanted = count ?? (v.cost ? 0 : conversationId ? 0 : 3);
     let rows;
     try {
       rows = queryLogs(db, {
-        count: count ?? (conversationId ? 0 : 3),
+        count: byDate ? 0 : wanted,
         model,
         query: v.query as string | undefined,
         latest: Boolean(v.latest),
@@ -177,7 +183,35 @@ export async function logsList(ctx: CommandContext): Promise<void> {
       if (error instanceof InvalidSearchQueryError) throw new LogsCommandError(error.message);
       throw error;
     }
-    ctx.io.stdout.write(renderLogs(rows, { ...render, conversation: Boolean(conversationId) }));
+    if (byDate) {
+      rows = rows.filter((row) => inDateRange(row.datetime_utc, dates));
+      // Search results come most relevant first; others oldest first, of which -n keeps the newest.
+      if (wanted > 0) rows = render.searched ? rows.slice(0, wanted) : rows.slice(-wanted);
+    }
+    const modelFor = (id: string) => registry.find(id);
+    if (v.cost) {
+      const { renderCostSummary, summarizeCosts } = await import("../../../pricing/cost_summary.ts");
+      const summary = summarizeCosts(rows, modelFor);
+      ctx.io.stdout.write(v.json ? JSON.stringify(summary, null, 2) + "\n" : renderCostSummary(summary));
+      return;
+    }
+    const output = renderLogs(rows, {
+      ...render,
+      conversation: Boolean(conversationId),
+      costs: render.usage,
+      modelFor,
+    });
+    const { isMarkdownOutput } = await import("../../logs_render/output.ts");
+    const { markdownWanted } = await import("../../../terminal/markdown_mode.ts");
+    if (isMarkdownOutput(render) && markdownWanted(ctx.io.stdout, { raw: Boolean(v.raw) })) {
+      const { renderMarkdown } = await lazyImport<typeof import("../../../terminal/markdown_stream.ts")>(
+        "../../../terminal/markdown_stream.ts",
+        import.meta.url,
+      );
+      ctx.io.stdout.write(await renderMarkdown(output, { width: ctx.io.columns() }));
+    } else {
+      ctx.io.stdout.write(output);
+    }
   } finally {
     db.close();
   }

@@ -12,6 +12,7 @@ import {
   key,
   model,
   noStream,
+  raw,
   system,
   toolOptions,
 } from "../../shared_options.ts";
@@ -62,6 +63,7 @@ export function promptCommand(): CommandSpec {
       o("-n --no-log", "boolean", "Do not log to the database"),
       o("--log", "boolean", "Log to the database even when logging is off"),
       hideReasoning,
+      raw,
       cont,
       cid,
       key,

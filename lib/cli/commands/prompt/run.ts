@@ -7,6 +7,8 @@ import { CancelledError } from "../../../models/errors.ts";
 import type { Response } from "../../../models/response.ts";
 import type { PromptSession } from "../../../prompting/session.ts";
 import { readStdinText } from "../../io.ts";
+import { lazyImport } from "../../../lazy_import.ts";
+import { markdownWanted } from "../../../terminal/markdown_mode.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
 import { refuseUnsupported, requestFrom, saveTemplate, sessionFor } from "./_inputs.ts";
 import { streamResponse, writeUsage } from "./_shared.ts";
@@ -53,7 +55,9 @@ export async function runPrompt(ctx: CommandContext): Promise<number> {
   if (session.logging) session.db();
   const write = !v.noStream && !v.json && !extracting;
   const response = prepared.send(text, { stream: write });
-  const outcome = await streamResponse(ctx.io, response, { write });
+  // A schema's answer is JSON: it is never rendered as Markdown.
+  const raw = Boolean(v.raw) || prepared.schema !== undefined;
+  const outcome = await streamResponse(ctx.io, response, { write, raw });
   if (outcome.error !== undefined) {
     const reason = outcome.error instanceof CancelledError
       ? "Cancelled with Ctrl-C"
@@ -74,10 +78,23 @@ export async function runPrompt(ctx: CommandContext): Promise<number> {
     }
     // The JSON rows end with their own newline, as `llm logs --json` prints them.
     if (v.json) output = (await jsonRows(response, session)).trimEnd();
-    ctx.io.stdout.write(output + "\n");
+    if (!v.json && !extracting && markdownWanted(ctx.io.stdout, { raw })) {
+      ctx.io.stdout.write(await renderMarkdownOutput(output, ctx.io.columns()));
+    } else {
+      ctx.io.stdout.write(output + "\n");
+    }
   }
   if (v.usage) await writeUsage(ctx.io, response);
   return 0;
+}
+
+/** `--no-stream` output rendered as Markdown for a terminal (the renderer is loaded only then). */
+async function renderMarkdownOutput(text: string, columns: number): Promise<string> {
+  const { renderMarkdown } = await lazyImport<typeof import("../../../terminal/markdown_stream.ts")>(
+    "../../../terminal/markdown_stream.ts",
+    import.meta.url,
+  );
+  return await renderMarkdown(text, { width: columns });
 }
 
 function extract(v: Record<string, unknown>): boolean {
