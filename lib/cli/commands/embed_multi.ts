@@ -109,6 +109,19 @@ async function fileOrStdinSource(ctx: CommandContext, input: string): Promise<So
   return { rows, total: rows.length };
 }
 
+/** The items of `source`: `--prefix` before each ID, `--prepend` before each text. */
+async function* itemsOf(source: Source, ctx: CommandContext): AsyncGenerator<CollectionItem> {
+  const prefix = String(ctx.values.prefix ?? "");
+  const prepend = ctx.values.prepend as string | undefined;
+  const binary = Boolean(ctx.values.binary);
+  for await (const row of source.rows) {
+    const id = prefix + pythonStr(row[0]);
+    let content: string | Uint8Array = binary ? row[1] as Uint8Array : rowContent(row);
+    if (prepend && typeof content === "string") content = prepend + content;
+    yield [id, content];
+  }
+}
+
 /** `llm embed-multi`. */
 export async function embedMultiCommand(ctx: CommandContext): Promise<void> {
   validate(ctx);
@@ -132,20 +145,9 @@ export async function embedMultiCommand(ctx: CommandContext): Promise<void> {
     } else if (v.sql) source = sqlSource(db, String(v.sql));
     else source = await fileOrStdinSource(ctx, input!);
 
-    const prefix = String(v.prefix ?? "");
-    const prepend = v.prepend as string | undefined;
-    const binary = Boolean(v.binary);
-    async function* items(): AsyncGenerator<CollectionItem> {
-      for await (const row of source.rows) {
-        const id = prefix + pythonStr(row[0]);
-        let content: string | Uint8Array = binary ? row[1] as Uint8Array : rowContent(row);
-        if (prepend && typeof content === "string") content = prepend + content;
-        yield [id, content];
-      }
-    }
     const progress = startProgress(ctx.io, "Embedding", source.total);
     try {
-      await collection.embedMulti(items(), {
+      await collection.embedMulti(itemsOf(source, ctx), {
         store: Boolean(v.store),
         batchSize: (v.batchSize as number | undefined) || undefined,
         onProgress: (done) => progress.update(done),
