@@ -19,6 +19,7 @@
  */
 import type { Model } from "../models/model.ts";
 import type { CommandSpec } from "../cli/spec.ts";
+import type { EmbeddingModelLike } from "../embeddings/embedding_model.ts";
 
 /** A value a hook may return: nothing, or a promise of nothing (hooks may be async). */
 export type HookResult = void | Promise<void>;
@@ -26,14 +27,11 @@ export type HookResult = void | Promise<void>;
 /** Registers a model; `aliases` are its plugin-given aliases. */
 export type RegisterModelHook = (model: Model, options?: { aliases?: Iterable<string> }) => void;
 
-/** An embedding model (the embeddings feature arrives later; plugins can already register them). */
-export interface EmbeddingModelLike {
-  /** The model id. */
-  id: string;
-  /** Embeds a batch of texts or byte strings. */
-  embedBatch(items: (string | Uint8Array)[]): Promise<number[][]> | AsyncIterable<number[]>;
-}
-
+/**
+ * An embedding model as a plugin registers it: an `EmbeddingModel` subclass (from `plugin.ts`), or any object
+ * with an `id` and an `embedBatch()` (see `lib/embeddings/embedding_model.ts`).
+ */
+export type { EmbeddingModelLike } from "../embeddings/embedding_model.ts";
 /** Registers an embedding model. */
 export type RegisterEmbeddingModelHook = (
   model: EmbeddingModelLike,
