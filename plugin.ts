@@ -13,6 +13,13 @@
  * @module
  */
 export { Model, type ModelSettings } from "./lib/models/model.ts";
+export {
+  type EmbeddingInput,
+  EmbeddingModel,
+  type EmbeddingModelLike,
+  type EmbeddingModelSettings,
+  type Vector,
+} from "./lib/embeddings/embedding_model.ts";
 export type { Prompt } from "./lib/models/prompt.ts";
 export type { ExecuteContext, Response } from "./lib/models/response.ts";
 export type { Chunk, StreamEvent, ToolCall, Usage } from "./lib/models/stream.ts";
@@ -23,6 +30,7 @@ export {
   definePlugin,
   type FragmentLoader,
   type Plugin,
+  type RegisterEmbeddingModelHook,
   type RegisterModelHook,
   type TemplateLoader,
   type ToolDefinition,
