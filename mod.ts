@@ -125,7 +125,6 @@ export {
   type AttachmentLoad,
   type CommandRegistry,
   definePlugin,
-  type EmbeddingModelLike,
   type FragmentData,
   type FragmentLoader,
   HOOK_NAMES,
@@ -179,3 +178,52 @@ export {
 } from "./lib/plugins/record.ts";
 export type { ModelLike } from "./lib/plugins/collect.ts";
 export type { OpenAIConnection } from "./lib/providers/openai_http.ts";
+
+export {
+  type EmbeddingInput,
+  EmbeddingModel,
+  type EmbeddingModelLike,
+  type EmbeddingModelSettings,
+  type EmbedMultiOptions,
+  type Vector,
+} from "./lib/embeddings/embedding_model.ts";
+export {
+  type EmbeddingModelWithAliases,
+  getDefaultEmbeddingModel,
+  getEmbeddingModel,
+  getEmbeddingModelAliases,
+  getEmbeddingModels,
+  getEmbeddingModelsWithAliases,
+  registerEmbeddingModel,
+  setDefaultEmbeddingModel,
+} from "./lib/embeddings/registry.ts";
+export {
+  type OpenAIEmbeddingConfig,
+  OpenAIEmbeddingModel,
+} from "./lib/embeddings/openai_embedding_models.ts";
+export {
+  Collection,
+  type CollectionEmbedMultiOptions,
+  type CollectionItem,
+  type CollectionOptions,
+  type EmbedOptions,
+  type Entry,
+  type Metadata,
+  type SimilarOptions,
+} from "./lib/embeddings/collection.ts";
+export type { SearchEngine } from "./lib/embeddings/search.ts";
+export { cosineSimilarity, decode, encode } from "./lib/embeddings/codec.ts";
+export { embeddingsDbPath, openEmbeddingsDb, type OpenEmbeddingsDbOptions } from "./lib/embeddings/db.ts";
+export {
+  CollectionModelMismatchError,
+  CollectionNotFoundError,
+  EmbeddingIdNotFoundError,
+  EmbeddingsDatabaseError,
+  EmbedMultiError,
+  NewerEmbeddingsSchemaError,
+  NoDefaultEmbeddingModelError,
+  NoEmbeddingsTableError,
+  NotAnEmbeddingsDatabaseError,
+  UnknownEmbeddingModelError,
+  UnsupportedEmbeddingInputError,
+} from "./lib/embeddings/errors.ts";
