@@ -29,6 +29,7 @@ interface Entry {
 }
 
 let builtins: Entry[] | undefined;
+const warned = new Set<string>();
 const registered: Entry[] = [];
 
 function builtinEntries(): Entry[] {
@@ -68,7 +69,9 @@ async function entries(): Promise<Entry[]> {
   for (const entry of all) {
     const first = seen.get(entry.model.id);
     if (first) {
-      if (first !== entry && first.model !== entry.model) {
+      const key = `${entry.model.id}\u0000${entry.source}`;
+      if (first.model !== entry.model && !warned.has(key)) {
+        warned.add(key);
         console.warn(
           `Warning: Embedding model '${entry.model.id}' from ${entry.source} is already registered by ` +
             `${first.source}; the first one is kept`,
