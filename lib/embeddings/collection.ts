@@ -163,8 +163,9 @@ export class Collection {
       const result = db.prepare("INSERT INTO collections (name, model) VALUES (?, ?)").run(name, model.id);
       return new Collection({ name, id: Number(result.lastInsertRowid), modelId: model.id, db, model, owns });
     } catch (error) {
+      const path = db.location() ?? ":memory:";
       if (owns) db.close();
-      throw wrapDatabaseError(db.location() ?? ":memory:", error);
+      throw wrapDatabaseError(path, error);
     }
   }
 
