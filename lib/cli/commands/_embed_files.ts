@@ -66,7 +66,9 @@ async function* walk(dir: string, prefix: string, depth: number): AsyncGenerator
         isFile = info.isFile;
         isDir = false; // symlinked directories are not followed, so a loop cannot recur forever
       } catch {
-        continue;
+        // A dangling link: offered as a file, so reading it fails with a warning instead of vanishing.
+        isFile = true;
+        isDir = false;
       }
     }
     if (isFile) yield { path, relative };

@@ -33,7 +33,8 @@ export function progressLine(
   const fraction = Math.min(1, done / total);
   const eta = rate > 0 ? clock((total - done) / rate) : "-:--:--";
   const tail = `  ${done}/${total}  ${Math.floor(fraction * 100)}%  ${rateText}  ETA ${eta}`;
-  const barWidth = Math.max(10, Math.min(36, width - label.length - tail.length - 4));
+  // label, two spaces, [bar], tail: one column short of the width, so the cursor never wraps.
+  const barWidth = Math.max(10, Math.min(40, width - 1 - label.length - 4 - tail.length));
   const filled = Math.round(fraction * barWidth);
   return `${label}  [${"#".repeat(filled)}${"-".repeat(barWidth - filled)}]${tail}`.slice(0, width - 1);
 }
