@@ -11,9 +11,6 @@ import { lazyImport } from "../lazy_import.ts";
 import { encode } from "./codec.ts";
 import { type Candidate, rescore, type SearchHit, type SearchQuery, whereClause } from "./search.ts";
 
-/** SQLite's largest memory map by default (2 GiB less 64 KiB): pages are read without copies. */
-const MMAP_SIZE = 2147418112;
-
 /** Opens `path` read-only with sqlite-vec loaded. */
 export async function openWithSqliteVec(path: string): Promise<DatabaseSync> {
   const { loadSqliteVec } = await lazyImport<typeof import("../deps/sqlite_vec.ts")>(
@@ -33,7 +30,6 @@ export async function openWithSqliteVec(path: string): Promise<DatabaseSync> {
   }
   try {
     conn.loadExtension(vec.getLoadablePath());
-    conn.exec(`PRAGMA mmap_size = ${MMAP_SIZE}`);
     conn.exec("PRAGMA busy_timeout = 5000");
     return conn;
   } catch (error) {
