@@ -72,8 +72,9 @@ export async function seedEmbeddings(path: string, count: number, dims: number):
   return (await Deno.stat(path)).size;
 }
 
-const WORDS = "the a of to and in is it for on with as pelican model prompt vector search index row table query"
-  .split(" ");
+const WORDS =
+  "the a of to and in is it for on with as pelican model prompt vector search index row table query"
+    .split(" ");
 
 /** A CSV of `rows` rows (`id,text`), ten to twenty words each. */
 function csvRows(rows: number): string {
@@ -90,12 +91,19 @@ function checked(expectLines: number) {
   return (out: { code: number; stdout: string; stderr: string }) => {
     if (out.code !== 0) throw new Error(`exit code ${out.code}: ${out.stderr.slice(0, 500)}`);
     const lines = out.stdout.trimEnd().split("\n");
-    if (lines.length !== expectLines) throw new Error(`expected ${expectLines} lines: ${out.stdout.slice(0, 300)}`);
+    if (lines.length !== expectLines) {
+      throw new Error(`expected ${expectLines} lines: ${out.stdout.slice(0, 300)}`);
+    }
   };
 }
 
 /** `llm similar` on `vectors` vectors: sqlite-vec, the fallback, Python; and sqlite-vec's load cost. */
-export async function similarGroup(runs: number, userDir: string, vectors = 100_000, dims = 1536): Promise<Group> {
+export async function similarGroup(
+  runs: number,
+  userDir: string,
+  vectors = 100_000,
+  dims = 1536,
+): Promise<Group> {
   const db = join(userDir, "embeddings.db");
   const started = performance.now();
   const bytes = await seedEmbeddings(db, vectors, dims);
@@ -141,8 +149,11 @@ export async function similarGroup(runs: number, userDir: string, vectors = 100_
     measurements.push(python);
   }
   return {
-    title: `Embeddings: llm similar (${vectors.toLocaleString("en")} vectors of ${dims.toLocaleString("en")})`,
-    description: `An embeddings.db of ${vectors.toLocaleString("en")} random unit vectors of ${dims} float32 ` +
+    title: `Embeddings: llm similar (${vectors.toLocaleString("en")} vectors of ${
+      dims.toLocaleString("en")
+    })`,
+    description:
+      `An embeddings.db of ${vectors.toLocaleString("en")} random unit vectors of ${dims} float32 ` +
       `values (${(bytes / 1024 / 1024).toFixed(0)} MiB, 4 KiB pages as Python writes them, seeded in ` +
       `${(seedMs / 1000).toFixed(1)} s). Every search is exact: each vector is compared with the query. ` +
       "By content adds one request to the loopback embeddings server for the query's vector. " +
@@ -194,19 +205,30 @@ export async function embedMultiGroup(runs: number, userDir: string, rows = 10_0
       const response = await fetch(`${server.url}/embeddings`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ input: texts.slice(i, i + 100), model: "text-embedding-3-small", encoding_format: "base64" }),
+        body: JSON.stringify({
+          input: texts.slice(i, i + 100),
+          model: "text-embedding-3-small",
+          encoding_format: "base64",
+        }),
       });
       await response.arrayBuffer();
     }
     samples.push({ ms: performance.now() - started, peakKib: null });
   }
-  measurements.push(fromSamples(`bare client: the same ${Math.ceil(rows / 100)} requests (in process)`, samples));
+  measurements.push(
+    fromSamples(`bare client: the same ${Math.ceil(rows / 100)} requests (in process)`, samples),
+  );
   const rate = (m: Measurement) => Math.round(rows / (m.wall.median / 1000)).toLocaleString("en");
   return {
     title: `Embeddings: llm embed-multi (${rows.toLocaleString("en")} rows)`,
-    description: `A CSV of ${rows.toLocaleString("en")} rows of 10-20 words, embedded in batches of 100 by the ` +
-      `loopback server (1,536 dimensions, base64) into a new embeddings.db each run: ${rate(measurements[0])} ` +
-      `rows/s, against ${rate(measurements[1])} rows/s for a bare client sending the same requests (the server's ` +
+    description:
+      `A CSV of ${rows.toLocaleString("en")} rows of 10-20 words, embedded in batches of 100 by the ` +
+      `loopback server (1,536 dimensions, base64) into a new embeddings.db each run: ${
+        rate(measurements[0])
+      } ` +
+      `rows/s, against ${
+        rate(measurements[1])
+      } rows/s for a bare client sending the same requests (the server's ` +
       "pace). Target: bounded by the server, with flat memory.",
     measurements,
     targets: {},
