@@ -90,6 +90,31 @@ Deno.test("sqlite-vec and the typed-array scan both give the exact top N, with P
   }
 });
 
+Deno.test("a table of 20,000 rows or more is searched in parallel parts, with the same exact answer", async () => {
+  await using dir = await tempUserDir();
+  const path = `${dir.path}/large.db`;
+  fill(path, 24_000, 16, 30);
+  const db = openEmbeddingsDb(path);
+  const next = random(99);
+  try {
+    const clusterRow = db.prepare("SELECT embedding FROM embeddings WHERE id = 'item-0'").get() as {
+      embedding: Uint8Array;
+    };
+    for (
+      const vector of [
+        Array.from({ length: 16 }, next),
+        decode(clusterRow.embedding).map((x) => x + 1e-4),
+      ]
+    ) {
+      const expected = bruteForce(path, vector, 12);
+      const result = await searchSimilar(db, path, { collectionId: 1, vector, number: 12 }, "sqlite-vec");
+      assert.deepEqual(result.hits.map(({ id, score }) => ({ id, score })), expected);
+    }
+  } finally {
+    db.close();
+  }
+});
+
 Deno.test("auto uses sqlite-vec for a file, the scan in memory or with LLM_SQLITE_VEC=0, and says why", async () => {
   await using dir = await tempUserDir({ LLM_SQLITE_VEC: undefined });
   const path = `${dir.path}/random.db`;
