@@ -107,6 +107,13 @@ Deno.test("embed-multi reads CSV, TSV, JSON and newline-delimited JSON, from fil
     [["1", "x   2.5"]],
     "Python's v or '' joins",
   );
+  // Keys keep their order, integer-like ones included (a JavaScript object would put "2024" first).
+  const ordered = '{"slug": "k", "2024": "text for 2024"}\n{"slug": "m", "1": "one"}\n';
+  assert.deepEqual(
+    await run(["embed-multi", "ordered", "-", "-m", "ada", "--store", "--format", "nl"], { stdin: ordered }),
+    ok,
+  );
+  assert.deepEqual(t.rows("ordered").map((r) => [r.id, r.content]), [["k", "text for 2024"], ["m", "one"]]);
 });
 
 Deno.test("embed-multi --batch-size and unchanged content: a re-run sends only what changed", async () => {

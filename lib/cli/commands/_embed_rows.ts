@@ -8,6 +8,7 @@
  */
 import { LlmError } from "../../models/errors.ts";
 import { pythonFloatRepr } from "../../python_json.ts";
+import { parseOrderedJson } from "./_ordered_json.ts";
 
 /** The formats `--format` takes. */
 export type RowFormat = "json" | "csv" | "tsv" | "nl";
@@ -107,12 +108,12 @@ function* delimitedRows(text: string, delimiter: string, source: string): Genera
 }
 
 function objectRow(value: unknown, where: string): Row {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+  if (!(value instanceof Map)) {
     throw new RowsError(
       `${where} is not a JSON object: each row must be an object whose first key is the ID`,
     );
   }
-  const values = Object.values(value);
+  const values = [...value.values()];
   if (values.length < 2) {
     throw new RowsError(
       `${where} has only one key: embed-multi takes the first key as the ID and joins the others as the content`,
@@ -124,7 +125,7 @@ function objectRow(value: unknown, where: string): Row {
 function* jsonRows(text: string, source: string): Generator<Row> {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parseOrderedJson(text);
   } catch (error) {
     // Several objects, one a line: newline-delimited JSON (Python llm needs --format nl for it).
     if (text.trimStart().startsWith("{")) {
@@ -133,7 +134,7 @@ function* jsonRows(text: string, source: string): Generator<Row> {
     }
     throw new RowsError(`Could not read ${source} as JSON: ${(error as Error).message}`);
   }
-  const list = Array.isArray(data) ? data : typeof data === "object" && data !== null ? [data] : undefined;
+  const list = Array.isArray(data) ? data : data instanceof Map ? [data] : undefined;
   if (!list) throw new RowsError(`${source} must hold a JSON list or object`);
   for (const [i, item] of list.entries()) yield objectRow(item, `Item ${i + 1} of ${source}`);
 }
@@ -143,7 +144,7 @@ function* ndjsonRows(text: string, source: string): Generator<Row> {
     if (!line.trim()) continue;
     let value: unknown;
     try {
-      value = JSON.parse(line);
+      value = parseOrderedJson(line);
     } catch (error) {
       throw new RowsError(`Line ${i + 1} of ${source} is not valid JSON: ${(error as Error).message}`);
     }
@@ -181,7 +182,13 @@ export function pythonStr(value: unknown): string {
   if (typeof value === "number") return Number.isInteger(value) ? String(value) : pythonFloatRepr(value);
   if (typeof value === "bigint") return value.toString();
   if (value instanceof Uint8Array) return new TextDecoder().decode(value);
-  return JSON.stringify(value);
+  const plain = (v: unknown): unknown =>
+    v instanceof Map
+      ? Object.fromEntries([...v].map(([k, x]) => [k, plain(x)]))
+      : Array.isArray(v)
+      ? v.map(plain)
+      : v;
+  return JSON.stringify(plain(value));
 }
 
 /** The content of a row: its values after the ID joined with spaces, empty ones (Python-falsy) as "". */

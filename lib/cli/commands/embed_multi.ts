@@ -105,8 +105,10 @@ async function fileOrStdinSource(ctx: CommandContext, input: string): Promise<So
   const format = ctx.values.format as RowFormat | undefined;
   const text = input === "-" ? await readStdinText(ctx.io) : await Deno.readTextFile(input);
   const source = input === "-" ? "stdin" : input;
-  const rows = [...rowsFromText(text, format, source)];
-  return { rows, total: rows.length };
+  // Counted in a first pass (for the progress bar), then read again lazily, as Python reads the file twice.
+  let total = 0;
+  for (const _ of rowsFromText(text, format, source)) total++;
+  return { rows: rowsFromText(text, format, source), total };
 }
 
 /** The items of `source`: `--prefix` before each ID, `--prepend` before each text. */
