@@ -82,6 +82,17 @@ export interface SimilarOptions {
 /** An item to embed: `[id, content]`, or `[id, content, metadata]`. */
 export type CollectionItem = readonly [id: string, value: EmbeddingInput, metadata?: Metadata | null];
 
+/** Items of a batch to write, with their hashes, and their vectors in the same order. */
+interface Embedded {
+  todo: { item: CollectionItem; hash: Uint8Array }[];
+  vectors: number[][];
+}
+
+interface StoredHash {
+  id: string;
+  content_hash: Uint8Array;
+}
+
 const INSERT = `INSERT OR REPLACE INTO embeddings
   (collection_id, id, embedding, content, content_blob, content_hash, metadata, updated)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
@@ -240,27 +251,46 @@ export class Collection {
     const model = await this.model();
     const wanted = options.batchSize ?? 100;
     const size = Math.max(1, Math.min(wanted, model.batchSize ?? wanted));
+    const store = options.store ?? false;
     let done = 0;
     let batch: CollectionItem[] = [];
-    const flush = async () => {
+    // While one batch is written, the request for the next is already on its way.
+    let inFlight: { count: number; embedded: Promise<Embedded> } | undefined;
+    const writeInFlight = async () => {
+      if (!inFlight) return;
+      const { count, embedded } = inFlight;
+      inFlight = undefined;
       try {
-        await this.#storeBatch(model, batch, options.store ?? false);
+        this.#write(await embedded, store);
       } catch (error) {
         throw new EmbedMultiError(done, wrapDatabaseError(this.path ?? ":memory:", error));
       }
-      done += batch.length;
-      batch = [];
+      done += count;
       options.onProgress?.(done);
+    };
+    const send = async () => {
+      const embedded = this.#embedPending(model, batch);
+      embedded.catch(() => {}); // handled when it is written
+      const next = { count: batch.length, embedded };
+      batch = [];
+      await writeInFlight();
+      inFlight = next;
     };
     for await (const item of entries) {
       batch.push(item);
-      if (batch.length >= size) await flush();
+      if (batch.length >= size) await send();
     }
-    if (batch.length) await flush();
+    if (batch.length) await send();
+    await writeInFlight();
     return done;
   }
 
   async #storeBatch(model: EmbeddingModel, batch: CollectionItem[], store: boolean): Promise<void> {
+    this.#write(await this.#embedPending(model, batch), store);
+  }
+
+  /** Embeds the items of `batch` whose ID does not already hold the same content hash. */
+  async #embedPending(model: EmbeddingModel, batch: CollectionItem[]): Promise<Embedded> {
     const hashes = batch.map(([, value]) => Collection.contentHash(value));
     const stored = new Map<string, Uint8Array | null>();
     const lookup = this.db.prepare(
@@ -268,24 +298,24 @@ export class Collection {
         batch.map(() => "?").join(",")
       })`,
     );
-    for (
-      const row of lookup.all(this.id, ...batch.map(([id]) => id)) as {
-        id: string;
-        content_hash: Uint8Array;
-      }[]
-    ) {
+    for (const row of lookup.all(this.id, ...batch.map(([id]) => id)) as unknown as StoredHash[]) {
       stored.set(row.id, row.content_hash);
     }
     const todo = batch
       .map((item, i) => ({ item, hash: hashes[i] }))
       .filter(({ item, hash }) => !bytesEqual(stored.get(item[0]), hash));
-    if (!todo.length) return;
     const vectors: number[][] = [];
-    for await (
-      const vector of model.embedMulti(todo.map(({ item }) => item[1]), { batchSize: todo.length })
-    ) {
-      vectors.push(vector);
+    if (todo.length) {
+      for await (const v of model.embedMulti(todo.map(({ item }) => item[1]), { batchSize: todo.length })) {
+        vectors.push(v);
+      }
     }
+    return { todo, vectors };
+  }
+
+  /** Writes embedded items in one transaction. */
+  #write({ todo, vectors }: Embedded, store: boolean): void {
+    if (!todo.length) return;
     const now = Math.floor(Date.now() / 1000);
     const insert = this.db.prepare(INSERT);
     this.db.exec("BEGIN");

@@ -177,7 +177,7 @@ export abstract class EmbeddingModel implements EmbeddingModelLike {
     let count = 0;
     for await (const vector of await this.embedBatch(batch)) {
       if (++count > batch.length) break;
-      yield Array.from(vector);
+      yield Array.isArray(vector) ? vector : Array.from(vector);
     }
     if (count !== batch.length) {
       throw new ModelError(
