@@ -77,10 +77,14 @@ function rowidParts(conn: DatabaseSync): [number, number][] {
   );
 }
 
-/** Runs one part in a worker. */
-function inWorker(path: string, sql: string, params: (string | number | Uint8Array)[]): Promise<Candidate[]> {
+/** Runs one part in a worker (async, so that a worker that cannot even be created is a rejection too). */
+async function inWorker(
+  path: string,
+  sql: string,
+  params: (string | number | Uint8Array)[],
+): Promise<Candidate[]> {
   const worker = new Worker(new URL("./_search_worker.ts", import.meta.url).href, { type: "module" });
-  return new Promise<Candidate[]>((resolve, reject) => {
+  return await new Promise<Candidate[]>((resolve, reject) => {
     worker.onmessage = (event: MessageEvent<{ rows?: Candidate[]; error?: string }>) => {
       if (event.data.error !== undefined) reject(new Error(event.data.error));
       else resolve(event.data.rows ?? []);
