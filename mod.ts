@@ -76,6 +76,56 @@ export {
 } from "./lib/models/options.ts";
 export type { Zod } from "./lib/deps/zod.ts";
 
+// Embeddings: models, collections in embeddings.db (shared with Python llm), vectors.
+export {
+  type EmbeddingInput,
+  EmbeddingModel,
+  type EmbeddingModelLike,
+  type EmbeddingModelSettings,
+  type EmbedMultiOptions,
+  type Vector,
+} from "./lib/embeddings/embedding_model.ts";
+export {
+  type EmbeddingModelWithAliases,
+  getDefaultEmbeddingModel,
+  getEmbeddingModel,
+  getEmbeddingModelAliases,
+  getEmbeddingModels,
+  getEmbeddingModelsWithAliases,
+  registerEmbeddingModel,
+  setDefaultEmbeddingModel,
+} from "./lib/embeddings/registry.ts";
+export {
+  type OpenAIEmbeddingConfig,
+  OpenAIEmbeddingModel,
+} from "./lib/embeddings/openai_embedding_models.ts";
+export {
+  Collection,
+  type CollectionEmbedMultiOptions,
+  type CollectionItem,
+  type CollectionOptions,
+  type EmbedOptions,
+  type Entry,
+  type Metadata,
+  type SimilarOptions,
+} from "./lib/embeddings/collection.ts";
+export type { SearchEngine } from "./lib/embeddings/search.ts";
+export { cosineSimilarity, decode, encode } from "./lib/embeddings/codec.ts";
+export { embeddingsDbPath, openEmbeddingsDb, type OpenEmbeddingsDbOptions } from "./lib/embeddings/db.ts";
+export {
+  CollectionModelMismatchError,
+  CollectionNotFoundError,
+  EmbeddingIdNotFoundError,
+  EmbeddingsDatabaseError,
+  EmbedMultiError,
+  NewerEmbeddingsSchemaError,
+  NoDefaultEmbeddingModelError,
+  NoEmbeddingsTableError,
+  NotAnEmbeddingsDatabaseError,
+  UnknownEmbeddingModelError,
+  UnsupportedEmbeddingInputError,
+} from "./lib/embeddings/errors.ts";
+
 // The prompt pipeline of `llm prompt` and `llm chat`.
 export { PromptSession, type PromptSessionOptions } from "./lib/prompting/session.ts";
 export { Template, type TemplateAttachmentType, type TemplateData } from "./lib/templates/template.ts";
@@ -150,7 +200,6 @@ export type {
 export type {
   AttachmentLoad,
   CommandRegistry,
-  EmbeddingModelLike,
   FragmentData,
   FragmentLoader,
   HookResult,

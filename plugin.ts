@@ -43,6 +43,16 @@ export {
 export type { Zod } from "./lib/deps/zod.ts";
 export { readServerSentEvents, type ServerSentEvent } from "./lib/providers/sse.ts";
 
+// An embedding model: the class to extend.
+export {
+  type EmbeddingInput,
+  EmbeddingModel,
+  type EmbeddingModelLike,
+  type EmbeddingModelSettings,
+  type EmbedMultiOptions,
+  type Vector,
+} from "./lib/embeddings/embedding_model.ts";
+
 // Errors a plugin raises.
 export {
   isLlmError,
@@ -58,7 +68,6 @@ export {
   type AttachmentLoad,
   type CommandRegistry,
   definePlugin,
-  type EmbeddingModelLike,
   type FragmentData,
   type FragmentLoader,
   type HookResult,

@@ -295,7 +295,7 @@ Deno.test("the real streams write each piece at once, through a pipe", async () 
 });
 
 Deno.test("Python llm commands not here yet fail clearly instead of being sent as a prompt", async () => {
-  for (const name of ["embed", "embed-multi", "similar", "embed-models", "collections", "openai"]) {
+  for (const name of ["openai"]) {
     const io = memoryIo();
     assert.equal(await main([name, "x"], io, { dotenv: false }), 1);
     assert.equal(

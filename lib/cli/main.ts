@@ -92,17 +92,10 @@ export async function main(args: string[], io: Io = denoIo(), options: MainOptio
 }
 
 /**
- * Commands of Python `llm` that this version does not have yet. Without this list `llm embed ...` would be
- * taken as a prompt ("embed ...") and sent to a model.
+ * Commands of Python `llm` that this version does not have yet. Without this list `llm openai ...` would be
+ * taken as a prompt ("openai ...") and sent to a model.
  */
-const UNSUPPORTED_COMMANDS = new Set([
-  "embed",
-  "embed-multi",
-  "similar",
-  "embed-models",
-  "collections",
-  "openai",
-]);
+const UNSUPPORTED_COMMANDS = new Set(["openai"]);
 
 /** A Python `llm` command that is not available here yet. */
 export class UnsupportedCommandError extends LlmError {

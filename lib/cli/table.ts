@@ -8,6 +8,7 @@
 import type { CommandSpec } from "../commands/spec.ts";
 import { aliasesGroup } from "./commands/aliases/command.ts";
 import { chatCommand } from "./commands/chat/command.ts";
+import { embeddingCommands } from "./commands/embeddings/command.ts";
 import { completionCommand } from "./commands/completion/command.ts";
 import { fragmentsGroup } from "./commands/fragments/command.ts";
 import { keysGroup } from "./commands/keys/command.ts";
@@ -50,6 +51,7 @@ export function buildCommandTable(): CommandSpec {
       toolsGroup(),
       aliasesGroup(),
       fragmentsGroup(),
+      ...embeddingCommands(),
       ...pluginCommands(),
       completionCommand(),
     ],

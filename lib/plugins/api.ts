@@ -28,6 +28,7 @@ export type {
   TemplateLoader,
 } from "../loaders/types.ts";
 import type { CommandSpec } from "../commands/spec.ts";
+import type { EmbeddingModelLike } from "../embeddings/embedding_model.ts";
 
 /** A value a hook may return: nothing, or a promise of nothing (hooks may be async). */
 export type HookResult = void | Promise<void>;
@@ -35,14 +36,11 @@ export type HookResult = void | Promise<void>;
 /** Registers a model; `aliases` are its plugin-given aliases. */
 export type RegisterModelHook = (model: Model, options?: { aliases?: Iterable<string> }) => void;
 
-/** An embedding model (the embeddings feature arrives later; plugins can already register them). */
-export interface EmbeddingModelLike {
-  /** The model id. */
-  id: string;
-  /** Embeds a batch of texts or byte strings. */
-  embedBatch(items: (string | Uint8Array)[]): Promise<number[][]> | AsyncIterable<number[]>;
-}
-
+/**
+ * An embedding model as a plugin registers it: an `EmbeddingModel` subclass (from `plugin.ts`), or any object
+ * with an `id` and an `embedBatch()` (see `lib/embeddings/embedding_model.ts`).
+ */
+export type { EmbeddingModelLike } from "../embeddings/embedding_model.ts";
 /** Registers an embedding model. */
 export type RegisterEmbeddingModelHook = (
   model: EmbeddingModelLike,

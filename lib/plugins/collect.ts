@@ -123,6 +123,13 @@ export async function collectRegistrations(plugin: Plugin): Promise<Collected> {
   await run(
     "registerEmbeddingModels",
     (model: EmbeddingModelLike, options?: { aliases?: Iterable<string> }) => {
+      if (typeof model?.id !== "string" || typeof model.embedBatch !== "function") {
+        c.problems.push(
+          "registerEmbeddingModels registered something that is not an embedding model " +
+            "(it needs an id and embedBatch())",
+        );
+        return;
+      }
       c.embeddingModels.push({ model, aliases: aliasList(options) });
     },
   );

@@ -10,6 +10,7 @@ import { aliasesPath as aliasesFile } from "../../../user/aliases.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
 import { modelMatchesQueries } from "../../../models/model_registry.ts";
 import { pythonJsonDumps } from "../../../compat/python_json.ts";
+import { getEmbeddingModelAliases } from "../../../embeddings/registry.ts";
 
 /** `llm aliases set ALIAS` was given neither a model id nor a `-q` query. */
 export class MissingAliasTargetError extends LlmError {
@@ -51,15 +52,20 @@ function aliasesJson(aliases: [string, string][]): string {
 }
 
 /** `llm aliases list [--json]`: `alias : model_id` lines padded to the longest alias, or a JSON object. */
-export function aliasesList(ctx: CommandContext): Promise<void> {
-  const aliases = listAliases();
+export async function aliasesList(ctx: CommandContext): Promise<void> {
+  // Embedding models' aliases follow, marked `(embedding)`, as in Python llm.
+  const chat = listAliases().map(([alias, id]) => [alias, id, ""]);
+  const embedding = [...await getEmbeddingModelAliases()].filter(([alias, model]) => alias !== model.id)
+    .map(([alias, model]) => [alias, model.id, " (embedding)"]);
+  const all = [...chat, ...embedding];
   if (ctx.values.json) {
-    ctx.io.stdout.write(aliasesJson(aliases) + "\n");
-    return Promise.resolve();
+    const map = new Map<string, string>();
+    for (const [alias, id] of all) map.set(alias, id);
+    ctx.io.stdout.write(aliasesJson([...map]) + "\n");
+    return;
   }
-  const width = Math.max(0, ...aliases.map(([alias]) => alias.length));
-  for (const [alias, id] of aliases) ctx.io.stdout.write(`${alias.padEnd(width)} : ${id}\n`);
-  return Promise.resolve();
+  const width = Math.max(0, ...all.map(([alias]) => alias.length));
+  for (const [alias, id, kind] of all) ctx.io.stdout.write(`${alias.padEnd(width)} : ${id}${kind}\n`);
 }
 
 /**
