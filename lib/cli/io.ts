@@ -8,6 +8,7 @@
  */
 
 import type { Io, OutputStream } from "../commands/io.ts";
+import { type AnsiStyle, styled } from "../terminal/styles.ts";
 
 const encoder = new TextEncoder();
 
@@ -134,18 +135,7 @@ export async function readStdinText(io: Io): Promise<string> {
 }
 
 /** Text styles for {@link paint}. */
-export type Style = "bold" | "dim" | "red" | "green" | "yellow" | "blue" | "magenta" | "cyan";
-
-const CODES: Record<Style, [number, number]> = {
-  bold: [1, 22],
-  dim: [2, 22],
-  red: [31, 39],
-  green: [32, 39],
-  yellow: [33, 39],
-  blue: [34, 39],
-  magenta: [35, 39],
-  cyan: [36, 39],
-};
+export type Style = AnsiStyle;
 
 /** True when text written to `stream` may be coloured: it is a terminal and `NO_COLOR` is unset or empty. */
 export function colorEnabled(stream: OutputStream): boolean {
@@ -163,10 +153,7 @@ export function colorEnabled(stream: OutputStream): boolean {
  * ```
  */
 export function paint(stream: OutputStream, text: string, ...styles: Style[]): string {
-  if (!colorEnabled(stream) || styles.length === 0) return text;
-  const open = styles.map((s) => `\x1b[${CODES[s][0]}m`).join("");
-  const close = styles.map((s) => `\x1b[${CODES[s][1]}m`).reverse().join("");
-  return open + text + close;
+  return colorEnabled(stream) ? styled(text, ...styles) : text;
 }
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];

@@ -8,8 +8,9 @@
  * completion models), so neither does this module.
  * @module
  */
-import { CancelledError, isLlmError, ModelError } from "../models/errors.ts";
-import { type OpenAIHttpError, postJson } from "../providers/openai/http.ts";
+import { ModelError } from "../models/errors.ts";
+import { postJson } from "../providers/openai/http.ts";
+import { openAIModelError } from "../providers/openai/errors.ts";
 import { decode } from "./codec.ts";
 import { type EmbeddingInput, EmbeddingModel } from "./embedding_model.ts";
 
@@ -107,43 +108,10 @@ export class OpenAIEmbeddingModel extends EmbeddingModel {
   }
 
   #modelError(error: unknown): unknown {
-    if (isLlmError(error)) return error;
-    const name = (error as Error | null)?.name;
-    const message = error instanceof Error ? error.message : String(error);
-    if (name === "AbortError") return new CancelledError("Cancelled", { cause: error });
-    if (name === "OpenAIConnectionError") {
-      return new ModelError(
-        `Could not connect to ${this.baseURL}: ${message}. Check the API base URL and that the server is running`,
-        { kind: "connection", cause: error },
-      );
-    }
-    if (name === "OpenAIHttpError") {
-      const status = (error as OpenAIHttpError).status;
-      const hint = status === 401 || status === 403
-        ? "; check the key set with 'llm keys set openai'"
-        : status === 429
-        ? "; you are being rate limited or are out of quota: wait, then try again"
-        : status === 404
-        ? "; check the model name and the API base URL"
-        : status >= 500
-        ? "; the server failed: try again later"
-        : "";
-      return new ModelError(`API error ${status}: ${message.trim().replace(/\.$/, "")}${hint}`, {
-        kind: "http",
-        status,
-        cause: error,
-      });
-    }
-    if (error instanceof SyntaxError) {
-      return new ModelError(
-        `The server at ${this.baseURL} sent a malformed response (${message}); ` +
-          "check that it is an OpenAI-compatible API",
-        { kind: "stream", cause: error },
-      );
-    }
-    return new ModelError(`The embeddings request to ${this.baseURL} failed: ${message}. Try again`, {
-      kind: "stream",
-      cause: error,
+    return openAIModelError(error, {
+      baseURL: this.baseURL,
+      keyName: this.needsKey,
+      lost: (detail) => `The embeddings request to ${this.baseURL} failed: ${detail}. Try again`,
     });
   }
 }

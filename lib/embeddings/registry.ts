@@ -5,9 +5,8 @@
  * default embedding model lives in `default_embedding_model.txt` (there is none unless the user sets one).
  * @module
  */
-import { lazyImport } from "../lazy_import.ts";
 import { ModelRegistry } from "../models/model_registry.ts";
-import { activePluginNames, enabledRecords, pluginsFromEnv } from "../plugins/enabled.ts";
+import { embeddingModelSources } from "./sources.ts";
 import { loadUserAliases } from "../user/aliases.ts";
 import { userPath } from "../user/dir.ts";
 import { asEmbeddingModel, type EmbeddingModel, type EmbeddingModelLike } from "./embedding_model.ts";
@@ -41,30 +40,19 @@ function builtinEntries(): Entry[] {
   return builtins;
 }
 
-async function pluginEntries(): Promise<Entry[]> {
-  const { getPluginEmbeddingModels } = await lazyImport<typeof import("../plugins/extensions.ts")>(
-    "../plugins/extensions.ts",
-    import.meta.url,
-  );
-  return (await getPluginEmbeddingModels()).map(({ model, aliases, plugin }) => ({
+/** The models of the sources added by the layers above (plugins). */
+async function sourceEntries(): Promise<Entry[]> {
+  const lists = await Promise.all(embeddingModelSources().map((source) => source()));
+  return lists.flat().map(({ model, aliases, source }) => ({
     model: asEmbeddingModel(model),
     aliases,
-    source: plugin,
+    source,
   }));
-}
-
-/**
- * True when a plugin may register embedding models: one is active in this process or named in `LLM_PLUGINS`,
- * or an installed one recorded some. Answering this imports no plugin.
- */
-function pluginsMayBeInUse(): boolean {
-  return activePluginNames().length > 0 || pluginsFromEnv().length > 0 ||
-    enabledRecords().some((record) => record.embeddingModels.length > 0);
 }
 
 /** Every entry, first registration of an id winning; duplicates are reported on stderr. */
 async function entries(): Promise<Entry[]> {
-  const all = [...builtinEntries(), ...(pluginsMayBeInUse() ? await pluginEntries() : []), ...registered];
+  const all = [...builtinEntries(), ...await sourceEntries(), ...registered];
   const seen = new Map<string, Entry>();
   for (const entry of all) {
     const first = seen.get(entry.model.id);

@@ -13,7 +13,7 @@
  * @module
  */
 import { errorMessage, PluginError } from "./errors.ts";
-import { connectPluginLoaders } from "./extensions.ts";
+import { connectPluginEmbeddingModels, connectPluginLoaders } from "./extensions.ts";
 import { pluginsFromEnv, warnOnce, warnPlugin } from "./enabled.ts";
 import { loadPlugin, type PluginInfo, registerInstalledPlugins } from "./runtime.ts";
 
@@ -25,6 +25,7 @@ import { loadPlugin, type PluginInfo, registerInstalledPlugins } from "./runtime
 export async function loadPlugins(specifiers: string[] = []): Promise<PluginInfo[]> {
   registerInstalledPlugins();
   connectPluginLoaders();
+  connectPluginEmbeddingModels();
   const infos: PluginInfo[] = [];
   for (const spec of [...pluginsFromEnv(), ...specifiers]) {
     try {

@@ -9,6 +9,7 @@
 import type { EmbeddingModelLike, ToolDefinition } from "./api.ts";
 import { fragmentLoaderRegistry, templateLoaderRegistry } from "../loaders/registries.ts";
 import type { Collected } from "./collect.ts";
+import { addEmbeddingModelSource, type EmbeddingModelSource } from "../embeddings/sources.ts";
 import { errorMessage } from "./errors.ts";
 import type { PluginRecord } from "./record.ts";
 import { enabledRecords, warnPlugin } from "./enabled.ts";
@@ -71,6 +72,20 @@ export async function getPluginEmbeddingModels(): Promise<PluginEmbeddingModel[]
     for (const { model, aliases } of collected.embeddingModels) models.push({ model, aliases, plugin: name });
   }
   return models;
+}
+
+/** The plugins' embedding models as a source of the embedding model registry: imports only the plugins that
+ * recorded embedding models (and those active in this process). */
+const pluginEmbeddingSource: EmbeddingModelSource = async () =>
+  (await getPluginEmbeddingModels()).map(({ model, aliases, plugin }) => ({
+    model,
+    aliases,
+    source: plugin,
+  }));
+
+/** Connects plugins to the embedding model registry. Idempotent. */
+export function connectPluginEmbeddingModels(): void {
+  addEmbeddingModelSource(pluginEmbeddingSource);
 }
 
 const handedOver = new Set<string>();

@@ -6,54 +6,13 @@
  *
  * @example
  * ```ts
- * import { styled, wrapAnsi } from "./ansi.ts";
+ * import { wrapAnsi } from "./ansi.ts";
+ * import { styled } from "./styles.ts";
  * const lines = wrapAnsi(`some ${styled("bold words", "bold")} to wrap`, 10);
  * ```
  * @module
  */
 import { graphemes, graphemeWidth, stringWidth } from "./width.ts";
-
-/** Text styles the terminal renderers use. */
-export type AnsiStyle =
-  | "bold"
-  | "dim"
-  | "italic"
-  | "underline"
-  | "strike"
-  | "red"
-  | "green"
-  | "yellow"
-  | "blue"
-  | "magenta"
-  | "cyan"
-  | "gray";
-
-const STYLES: Record<AnsiStyle, [number, number]> = {
-  bold: [1, 22],
-  dim: [2, 22],
-  italic: [3, 23],
-  underline: [4, 24],
-  strike: [9, 29],
-  red: [31, 39],
-  green: [32, 39],
-  yellow: [33, 39],
-  blue: [34, 39],
-  magenta: [35, 39],
-  cyan: [36, 39],
-  gray: [90, 39],
-};
-
-/** `text` wrapped in the escape codes that open and close `styles`. */
-export function styled(text: string, ...styles: AnsiStyle[]): string {
-  if (!text || !styles.length) return text;
-  let open = "";
-  let close = "";
-  for (const s of styles) {
-    open += `\x1b[${STYLES[s][0]}m`;
-    close = `\x1b[${STYLES[s][1]}m` + close;
-  }
-  return open + text + close;
-}
 
 /** The code that closes the SGR attribute `code` opens, or `undefined` for codes that close or reset. */
 function closerOf(code: number): number | undefined {

@@ -1,3 +1,4 @@
+import { type AnsiStyle, styled } from "./styles.ts";
 /**
  * Syntax colours for code on a terminal: highlight.js's HTML output turned into ANSI-coloured lines, each line
  * complete in itself (a style that spans lines, such as a block comment, is closed at each line's end and
@@ -11,7 +12,6 @@
  * ```
  * @module
  */
-import { type AnsiStyle, styled } from "./ansi.ts";
 
 /** The style of a highlight.js scope (`keyword`, `title function_`, `string`...), if it has one. */
 export function scopeStyle(scope: string): AnsiStyle[] | undefined {

@@ -14,8 +14,9 @@
  * @module
  */
 import type { Token, Tokens } from "npm:marked@^18";
-import { padVisible, styled, wrapAnsi } from "./ansi.ts";
+import { padVisible, wrapAnsi } from "./ansi.ts";
 import { visibleWidth } from "./width.ts";
+import { styled } from "./styles.ts";
 
 /** Options of {@link renderTokens}. */
 export interface RenderOptions {

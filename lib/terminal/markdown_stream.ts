@@ -21,10 +21,10 @@
 import type { Token } from "npm:marked@^18";
 import { loadMarked, type MarkedModule } from "../deps/marked.ts";
 import { type HighlightApi, loadHighlighter, preloadHighlighter } from "../deps/highlight.ts";
-import { styled } from "./ansi.ts";
 import { htmlToAnsiLines } from "./code_colors.ts";
 import { MarkdownBlockSplitter, type MarkdownEvent } from "./markdown_blocks.ts";
 import { renderTokens } from "./markdown_render.ts";
+import { styled } from "./styles.ts";
 
 /** Options of {@link MarkdownStream.open}. */
 export interface MarkdownStreamOptions {

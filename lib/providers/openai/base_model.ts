@@ -2,9 +2,9 @@
  * What the OpenAI models share: their settings, where requests go, and turning HTTP errors into `ModelError`s.
  * @module
  */
-import type { OpenAIConnection, OpenAIHttpError } from "./http.ts";
+import type { OpenAIConnection } from "./http.ts";
+import { openAIModelError } from "./errors.ts";
 import { lazyImport } from "../../lazy_import.ts";
-import { CancelledError, isLlmError, ModelError } from "../../models/errors.ts";
 import { Model } from "../../models/model.ts";
 import type { OpenAIOptionFlags } from "./options.ts";
 import type { OptionsDefinition } from "../../models/options.ts";
@@ -103,46 +103,14 @@ export abstract class OpenAIBaseModel extends Model {
 
   /** Turns an HTTP, network or parsing error into a `ModelError` that says what happened and what to do. */
   toModelError(error: unknown, received: number, signal?: AbortSignal): unknown {
-    if (isLlmError(error)) return error;
-    if (signal?.aborted) return new CancelledError("Cancelled", { cause: error });
-    // Checked by name: the HTTP client module is loaded lazily, only when a model runs.
-    const name = (error as Error | null)?.name;
-    if (name === "OpenAIConnectionError") {
-      return new ModelError(
-        `Could not connect to ${this.baseURL}: ${(error as Error).message}. ` +
-          "Check the API base URL and that the server is running",
-        { kind: "connection", cause: error },
-      );
-    }
-    if (name === "OpenAIHttpError") {
-      const http = error as OpenAIHttpError;
-      return new ModelError(httpMessage(http.status, apiMessage(http)), {
-        kind: "http",
-        status: http.status,
-        keyName: this.needsKey,
-        cause: error,
-      });
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    const detail = message.replace(/\.$/, "");
-    if (name === "OpenAIStreamError") {
-      return new ModelError(`The server reported an error while streaming: ${detail}. Try again`, {
-        kind: "stream",
-        cause: error,
-      });
-    }
-    if (error instanceof SyntaxError) {
-      return new ModelError(
-        `The server at ${this.baseURL} sent a malformed response (${detail}); ` +
-          "check that it is an OpenAI-compatible API, then try again",
-        { kind: "stream", cause: error },
-      );
-    }
-    return new ModelError(
-      `The connection was lost before the response finished (${detail}); ` +
+    return openAIModelError(error, {
+      baseURL: this.baseURL,
+      keyName: this.needsKey,
+      signal,
+      lost: (detail) =>
+        `The connection was lost before the response finished (${detail}); ` +
         `${received} characters arrived before it. Try again`,
-      { kind: "stream", cause: error },
-    );
+    });
   }
 }
 
@@ -165,26 +133,6 @@ function lazyOpenAIOptions(flags: OpenAIOptionFlags): OptionsDefinition {
  */
 export function loadHttpClient(): Promise<typeof import("./http.ts")> {
   return lazyImport<typeof import("./http.ts")>("./http.ts", import.meta.url);
-}
-
-function apiMessage(error: OpenAIHttpError): string {
-  const body = (error.body as { error?: { message?: unknown } } | null)?.error;
-  // A trailing period is dropped: a hint follows the message.
-  if (body && typeof body.message === "string") return body.message.trim().replace(/\.$/, "");
-  return error.message.replace(/^\d{3}\s*/, "").trim().replace(/\.$/, "");
-}
-
-function httpMessage(status: number, message: string): string {
-  const hint = status === 401 || status === 403
-    ? "; check the API key"
-    : status === 429
-    ? "; you are being rate limited or are out of quota: wait, then try again"
-    : status === 404
-    ? "; check the model name and the API base URL"
-    : status >= 500
-    ? "; the server failed: try again later"
-    : "";
-  return `API error ${status}: ${message || "no message"}${hint}`;
 }
 
 /**
