@@ -108,6 +108,7 @@ if (only.includes("startup")) {
 }
 if (only.includes("stream")) {
   groups.push(await step("streaming", () => streamingGroup(runs, user.path, chunkCount)));
+  groups.push(await step("streaming, batched", () => streamingGroup(runs, user.path, chunkCount, 64)));
 }
 if (only.includes("logs")) {
   groups.push(await step(`logs (seeding ${turns} turns)`, () => logsGroup(runs, user.path, turns)));

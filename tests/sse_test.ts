@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { readServerSentEvents, type ServerSentEvent } from "../lib/providers/sse.ts";
+import {
+  readServerSentEventBatches,
+  readServerSentEvents,
+  type ServerSentEvent,
+} from "../lib/providers/sse.ts";
 
 /** A byte stream delivering `text` in pieces of `size` bytes. */
 function pieces(text: string, size: number): ReadableStream<Uint8Array> {
@@ -64,4 +68,18 @@ Deno.test("SSE: a last event without its blank line is still delivered; an empty
   }]);
   assert.deepEqual(await read(""), []);
   assert.deepEqual(await read(": only a comment\n\n"), []);
+});
+
+Deno.test("SSE batches: the events one read completes come as one array; a cut event waits for its end", async () => {
+  const encoder = new TextEncoder();
+  const reads = ["data: a\n\ndata: b\n\ndata: c", "\n\n", "data: d\r\n\r\ndata: e\n\n"];
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const read of reads) controller.enqueue(encoder.encode(read));
+      controller.close();
+    },
+  });
+  const batches: string[][] = [];
+  for await (const batch of readServerSentEventBatches(body)) batches.push(batch.map((e) => e.data));
+  assert.deepEqual(batches, [["a", "b"], ["c"], ["d", "e"]]);
 });

@@ -122,10 +122,11 @@ export abstract class Model {
   }
 
   /**
-   * Runs a prompt: yields text chunks (or stream events) as they arrive. Report usage, the raw response and
-   * the resolved model through `context.response`; pass `context.signal` to `fetch`.
+   * Runs a prompt: yields text chunks (or stream events) as they arrive, one at a time or as an array (all the
+   * chunks of one network read, which lets a fast stream be written once per read). Report usage, the raw
+   * response and the resolved model through `context.response`; pass `context.signal` to `fetch`.
    */
-  abstract execute(prompt: Prompt, context: ExecuteContext): AsyncIterable<Chunk>;
+  abstract execute(prompt: Prompt, context: ExecuteContext): AsyncIterable<Chunk | Chunk[]>;
 
   /** How `llm models` shows it, e.g. `OpenAI Chat: gpt-4o`; by default `ClassName: id`. */
   get label(): string {

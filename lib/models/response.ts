@@ -82,6 +82,8 @@ export class Response implements AsyncIterable<string> {
   #events: StreamEvent[] = [];
   #indexed: IndexedEvent[] = [];
   #indexer = new PartIndexer();
+  /** True when the latest chunks came as one array (a whole network read), so there is nothing to wait for. */
+  #gathered = false;
   #textChunks: string[] = [];
   #error: unknown;
   #json: unknown = null;
@@ -158,7 +160,11 @@ export class Response implements AsyncIterable<string> {
       };
       for await (const chunk of this.model.execute(this.prompt, context)) {
         if (signal.aborted) break;
-        this.#push(chunk);
+        if (Array.isArray(chunk)) {
+          for (const one of chunk) this.#push(one);
+        } else this.#push(chunk);
+        this.#gathered = Array.isArray(chunk);
+        this.#notify();
       }
       if (signal.aborted) throw signal.reason ?? new CancelledError();
       this.#status = "done";
@@ -178,7 +184,6 @@ export class Response implements AsyncIterable<string> {
     this.#events.push(event);
     this.#indexed.push({ event, partIndex: this.#indexer.indexOf(event) });
     if (event.type === "text" && event.chunk) this.#textChunks.push(event.chunk);
-    this.#notify();
   }
 
   #notify(): void {
@@ -200,17 +205,19 @@ export class Response implements AsyncIterable<string> {
   }
 
   /**
-   * Yields the stream events in batches: everything that arrived in one turn of the event loop (typically one
-   * network read) comes as one array, so a writer can write once per read instead of once per event. No
-   * event waits for a later read. Replays once finished; throws the response's error at the end.
+   * Yields the stream events in batches: everything that arrived together (a provider that yields an array of
+   * chunks per network read gives one batch per read; single chunks of one turn of the event loop are gathered
+   * too), so a writer can write once per read instead of once per event. No event waits for a later read. Replays once finished; throws the response's error at
+   * the end.
    */
   async *eventBatches(): AsyncGenerator<StreamEvent[]> {
     void this.start();
     let index = 0;
     while (true) {
       if (index < this.#events.length) {
-        // Let the rest of this read's events arrive (they are queued microtasks) before taking the batch.
-        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        // A provider that yields one chunk at a time: let the rest of this turn's chunks (queued microtasks)
+        // arrive, so they are written together.
+        if (!this.#gathered && !this.done) await new Promise<void>((resolve) => setTimeout(resolve, 0));
         const batch = this.#events.slice(index);
         index += batch.length;
         yield batch;

@@ -14,18 +14,19 @@ export interface ServerSentEvent {
 }
 
 /**
- * Yields each event of an SSE byte stream as it completes.
+ * Yields the events of an SSE byte stream, all the events each network read completed as one array (so a
+ * reader handles a fast network's many events per read at once, and writes once per read).
  *
  * @example
  * ```ts
- * import { readServerSentEvents } from "./sse.ts";
- * const body = new Response("data: hi\n\n").body!;
- * for await (const event of readServerSentEvents(body)) console.log(event.data); // "hi"
+ * import { readServerSentEventBatches } from "./sse.ts";
+ * const body = new Response("data: a\n\ndata: b\n\n").body!;
+ * for await (const events of readServerSentEventBatches(body)) console.log(events.map((e) => e.data)); // ["a", "b"]
  * ```
  */
-export async function* readServerSentEvents(
+export async function* readServerSentEventBatches(
   body: ReadableStream<Uint8Array>,
-): AsyncGenerator<ServerSentEvent> {
+): AsyncGenerator<ServerSentEvent[]> {
   const decoder = new TextDecoder();
   let buffer = "";
   let data: string[] = [];
@@ -38,51 +39,64 @@ export async function* readServerSentEvents(
       buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
       // At the end, an unterminated last line is still a line.
       if (done && buffer && !/[\r\n]$/.test(buffer)) buffer += "\n";
+      const batch: ServerSentEvent[] = [];
       let start = 0;
       while (true) {
-        let end = -1;
-        let next = -1;
-        for (let i = start; i < buffer.length; i++) {
-          const ch = buffer.charCodeAt(i);
-          if (ch === 10) {
-            end = i;
-            next = i + 1;
-            break;
-          }
-          if (ch === 13) {
-            // A CR at the very end might be the first half of CRLF: wait for more input.
-            if (i + 1 === buffer.length && !done) break;
-            end = i;
-            next = buffer.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
-            break;
-          }
-        }
-        if (end < 0) break;
+        // The end of the next line: LF, CR or CRLF (a CR at the very end may be half of a CRLF: wait).
+        const lf = buffer.indexOf("\n", start);
+        const cr = buffer.indexOf("\r", start);
+        let end: number;
+        let next: number;
+        if (cr >= 0 && (lf < 0 || cr < lf)) {
+          if (cr + 1 === buffer.length && !done) break;
+          end = cr;
+          next = buffer.charCodeAt(cr + 1) === 10 ? cr + 2 : cr + 1;
+        } else if (lf >= 0) {
+          end = lf;
+          next = lf + 1;
+        } else break;
         const line = buffer.slice(start, end);
         start = next;
         if (line === "") {
-          if (sawData) yield { event, data: data.join("\n") };
+          if (sawData) batch.push({ event, data: data.join("\n") });
           data = [];
           event = undefined;
           sawData = false;
           continue;
         }
-        if (line.startsWith(":")) continue;
+        if (line.charCodeAt(0) === 58) continue; // ":" starts a comment
         const colon = line.indexOf(":");
         const field = colon < 0 ? line : line.slice(0, colon);
         let value = colon < 0 ? "" : line.slice(colon + 1);
-        if (value.startsWith(" ")) value = value.slice(1);
+        if (value.charCodeAt(0) === 32) value = value.slice(1);
         if (field === "data") {
           data.push(value);
           sawData = true;
         } else if (field === "event") event = value;
       }
       buffer = buffer.slice(start);
+      // A stream that ends without the blank line after its last event still delivers it.
+      if (done && sawData) batch.push({ event, data: data.join("\n") });
+      if (batch.length) yield batch;
       if (done) break;
     }
-    // A stream that ends without the blank line after its last event still delivers it.
-    if (sawData) yield { event, data: data.join("\n") };
   } finally {
     reader.releaseLock();
   }
+}
+
+/**
+ * Yields each event of an SSE byte stream as it completes.
+ *
+ * @example
+ * ```ts
+ * import { readServerSentEvents } from "./sse.ts";
+ * const body = new Response("data: hi\n\n").body!;
+ * for await (const event of readServerSentEvents(body)) console.log(event.data); // "hi"
+ * ```
+ */
+export async function* readServerSentEvents(
+  body: ReadableStream<Uint8Array>,
+): AsyncGenerator<ServerSentEvent> {
+  for await (const batch of readServerSentEventBatches(body)) yield* batch;
 }

@@ -48,8 +48,12 @@ export interface RecordedRequest {
 export type Reply =
   /** Answers `Echo: <last user text>` in the endpoint's shape, streamed when the request has `stream: true`. */
   | { kind: "echo" }
-  /** Answers `text`, streamed as `chunks` (default: word by word), with `usage` (default: word counts). */
-  | { kind: "text"; text: string; chunks?: string[]; usage?: ReplyUsage }
+  /**
+   * Answers `text`, streamed as `chunks` (default: word by word), with `usage` (default: word counts);
+   * `eventsPerWrite` groups that many SSE events in each socket write (how a fast network delivers them),
+   * one event per write by default.
+   */
+  | { kind: "text"; text: string; chunks?: string[]; usage?: ReplyUsage; eventsPerWrite?: number }
   /**
    * Replays interaction `index` (default 0) of a recorded fixture: a file name in
    * `tests/fixtures/openai-recorded/` (`.json` optional) or an absolute path. `splitAt` writes the body in
@@ -114,6 +118,8 @@ interface Pace {
   delayMs?: number;
   /** Aborts when the client goes away, to end a slow wait early. */
   clientGone?: AbortSignal;
+  /** SSE events per socket write (default 1). */
+  eventsPerWrite?: number;
 }
 
 /** What a reply needs to know about the request it answers. */
@@ -240,7 +246,13 @@ export function startOpenAIServer(options: OpenAIServerOptions = {}): Promise<Op
       const half = body.subarray(0, Math.floor(body.length / 2));
       return streamed([half], { contentType: "application/json", declaredLength: body.length });
     }
-    const pieces = encodePieces(streamFrames(ctx, plan, mode !== "drop"));
+    const frames = streamFrames(ctx, plan, mode !== "drop");
+    const perWrite = Math.max(1, pace.eventsPerWrite ?? 1);
+    const grouped = perWrite === 1
+      ? frames
+      : Array.from({ length: Math.ceil(frames.length / perWrite) }, (_, i) =>
+        frames.slice(i * perWrite, (i + 1) * perWrite).join(""));
+    const pieces = encodePieces(grouped);
     const contentType = "text/event-stream; charset=utf-8";
     if (mode === "whole") return streamed(pieces, { contentType });
     // A content-length covering the whole stream (or more, for a drop) makes a short body an error at the client.
@@ -281,7 +293,10 @@ export function startOpenAIServer(options: OpenAIServerOptions = {}): Promise<Op
       }
       case "text": {
         const plan = { text: reply.text, chunks: reply.chunks ?? wordChunks(reply.text) };
-        return answerText(ctx, { ...plan, usage: reply.usage ?? usageFor(reply.text) });
+        return answerText(ctx, { ...plan, usage: reply.usage ?? usageFor(reply.text) }, {
+          mode: "whole",
+          eventsPerWrite: reply.eventsPerWrite,
+        });
       }
       case "slow":
       case "drop": {

@@ -14,8 +14,14 @@ export interface OpenAIExchange {
   path: string;
   /** The request body, without `stream` (the skeleton sets it). */
   body: Record<string, unknown>;
-  /** Reads a streamed answer: the data of each server-sent event, parsed. */
-  readStream(events: AsyncIterable<Record<string, unknown>>, context: ExecuteContext): AsyncIterable<Chunk>;
+  /**
+   * Reads a streamed answer: the data of its server-sent events, parsed, one array per network read; yields
+   * the chunks of each read as one array.
+   */
+  readStream(
+    events: AsyncIterable<Record<string, unknown>[]>,
+    context: ExecuteContext,
+  ): AsyncIterable<Chunk | Chunk[]>;
   /** Reads a whole answer. */
   readJson(json: Record<string, unknown>, context: ExecuteContext): AsyncIterable<Chunk> | Iterable<Chunk>;
 }
@@ -25,7 +31,7 @@ export async function* runExchange(
   model: OpenAIBaseModel,
   context: ExecuteContext,
   exchange: OpenAIExchange,
-): AsyncGenerator<Chunk> {
+): AsyncGenerator<Chunk | Chunk[]> {
   const { signal, stream } = context;
   const connection = model.connection(context.key, signal);
   const { postJson, postStream } = await loadHttpClient();
@@ -42,6 +48,9 @@ export async function* runExchange(
       );
     for await (const chunk of chunks) {
       if (typeof chunk === "string") received += chunk.length;
+      else if (Array.isArray(chunk)) {
+        for (const c of chunk) if (typeof c === "string") received += c.length;
+      }
       yield chunk;
     }
   } catch (error) {

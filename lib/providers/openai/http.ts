@@ -8,7 +8,7 @@
  * @module
  */
 import { VERSION } from "../../version.ts";
-import { readServerSentEvents } from "../sse.ts";
+import { readServerSentEventBatches } from "../sse.ts";
 
 /** Where and how to send requests. */
 export interface OpenAIConnection {
@@ -160,21 +160,39 @@ export async function postJson(
 }
 
 /**
- * POSTs a streaming request and yields each SSE event's data parsed as JSON, until `[DONE]` or the end.
- * A data object that is only `{error: ...}` (how Chat Completions reports a failure mid-stream) is thrown as
- * an {@link OpenAIStreamError}; Responses API `error` events are left to the caller.
+ * POSTs a streaming request and yields the data of its SSE events parsed as JSON, until `[DONE]` or the end:
+ * all the events of one network read as one array. A data object that is only `{error: ...}` (how Chat
+ * Completions reports a failure mid-stream) is thrown as an {@link OpenAIStreamError}, after the events before
+ * it; Responses API `error` events are left to the caller.
  */
 export async function* postStream(
   connection: OpenAIConnection,
   path: string,
   body: unknown,
-): AsyncGenerator<Record<string, unknown>> {
+): AsyncGenerator<Record<string, unknown>[]> {
   const response = await post(connection, path, body);
   if (!response.body) return;
-  for await (const event of readServerSentEvents(response.body)) {
-    if (event.data === "[DONE]") break;
-    const data = JSON.parse(event.data) as Record<string, unknown>;
-    if (data.error && Object.keys(data).length === 1) throw new OpenAIStreamError(data);
-    yield data;
+  for await (const events of readServerSentEventBatches(response.body)) {
+    const batch: Record<string, unknown>[] = [];
+    for (const event of events) {
+      if (event.data === "[DONE]") {
+        if (batch.length) yield batch;
+        return;
+      }
+      let data: Record<string, unknown>;
+      try {
+        data = JSON.parse(event.data) as Record<string, unknown>;
+      } catch (error) {
+        // What arrived before the broken event is kept.
+        if (batch.length) yield batch;
+        throw error;
+      }
+      if (data.error && Object.keys(data).length === 1) {
+        if (batch.length) yield batch;
+        throw new OpenAIStreamError(data);
+      }
+      batch.push(data);
+    }
+    if (batch.length) yield batch;
   }
 }

@@ -31,7 +31,7 @@ export class OpenAIChat extends OpenAIBaseModel {
   }
 
   /** Sends the request and yields the text (and tool call and reasoning events) as it arrives. */
-  override async *execute(prompt: Prompt, context: ExecuteContext): AsyncGenerator<Chunk> {
+  override async *execute(prompt: Prompt, context: ExecuteContext): AsyncGenerator<Chunk | Chunk[]> {
     if (prompt.system && this.config.allowsSystemPrompt === false) {
       throw new UnsupportedFeatureError(this.id, `Model ${this.id} does not support system prompts`);
     }

@@ -42,7 +42,7 @@ export function runChat(
   model: OpenAIBaseModel,
   prompt: Prompt,
   context: ExecuteContext,
-): AsyncGenerator<Chunk> {
+): AsyncGenerator<Chunk | Chunk[]> {
   return runExchange(model, context, {
     path: "/chat/completions",
     body: chatRequestBody(model, prompt, context.stream),
@@ -52,33 +52,15 @@ export function runChat(
 }
 
 async function* readChatStream(
-  events: AsyncIterable<Record<string, unknown>>,
+  events: AsyncIterable<Record<string, unknown>[]>,
   context: ExecuteContext,
-): AsyncGenerator<Chunk> {
+): AsyncGenerator<Chunk | Chunk[]> {
   const combined = new ChunkCombiner();
   const calls = new Map<number, { id?: string; name: string; args: string }>();
-  for await (const raw of events) {
-    combined.add(raw);
-    const choice = (raw.choices as Record<string, unknown>[] | undefined)?.[0];
-    const delta = choice?.delta as Record<string, unknown> | undefined;
-    for (const call of (delta?.tool_calls as Record<string, unknown>[] | undefined) ?? []) {
-      const fn = (call.function ?? {}) as { name?: string; arguments?: string };
-      const index = Number(call.index ?? 0);
-      const known = calls.get(index);
-      if (!known) {
-        calls.set(index, {
-          id: call.id as string | undefined,
-          name: fn.name ?? "",
-          args: fn.arguments ?? "",
-        });
-        yield { type: "tool_call_name", chunk: fn.name ?? "", toolCallId: call.id as string | undefined };
-      } else known.args += fn.arguments ?? "";
-      if (fn.arguments) {
-        yield { type: "tool_call_args", chunk: fn.arguments, toolCallId: calls.get(index)?.id };
-      }
-    }
-    const content = delta?.content;
-    if (typeof content === "string" && content) yield content;
+  for await (const batch of events) {
+    const out: Chunk[] = [];
+    for (const raw of batch) readChatEvent(raw, combined, calls, out);
+    yield out;
   }
   context.response.setResponseJson(withoutNulls(combined.result()));
   for (const call of calls.values()) {
@@ -89,6 +71,32 @@ async function* readChatStream(
     });
   }
   yield* usageChunks(context, combined.usage);
+}
+
+/** Reads one streamed chunk object: gathers it, and adds its text and tool-call events to `out`. */
+function readChatEvent(
+  raw: Record<string, unknown>,
+  combined: ChunkCombiner,
+  calls: Map<number, { id?: string; name: string; args: string }>,
+  out: Chunk[],
+): void {
+  combined.add(raw);
+  const choice = (raw.choices as Record<string, unknown>[] | undefined)?.[0];
+  const delta = choice?.delta as Record<string, unknown> | undefined;
+  for (const call of (delta?.tool_calls as Record<string, unknown>[] | undefined) ?? []) {
+    const fn = (call.function ?? {}) as { name?: string; arguments?: string };
+    const index = Number(call.index ?? 0);
+    const known = calls.get(index);
+    if (!known) {
+      calls.set(index, { id: call.id as string | undefined, name: fn.name ?? "", args: fn.arguments ?? "" });
+      out.push({ type: "tool_call_name", chunk: fn.name ?? "", toolCallId: call.id as string | undefined });
+    } else known.args += fn.arguments ?? "";
+    if (fn.arguments) {
+      out.push({ type: "tool_call_args", chunk: fn.arguments, toolCallId: calls.get(index)?.id });
+    }
+  }
+  const content = delta?.content;
+  if (typeof content === "string" && content) out.push(content);
 }
 
 function* readChatJson(raw: Record<string, unknown>, context: ExecuteContext): Generator<Chunk> {

@@ -26,7 +26,7 @@ export class OpenAICompletion extends OpenAIBaseModel {
   }
 
   /** Sends the request and yields the text as it arrives. */
-  override async *execute(prompt: Prompt, context: ExecuteContext): AsyncGenerator<Chunk> {
+  override async *execute(prompt: Prompt, context: ExecuteContext): AsyncGenerator<Chunk | Chunk[]> {
     if (prompt.system) {
       throw new UnsupportedFeatureError(
         this.id,

@@ -38,16 +38,20 @@ export function runCompletion(
   model: OpenAIBaseModel,
   prompt: Prompt,
   context: ExecuteContext,
-): AsyncGenerator<Chunk> {
+): AsyncGenerator<Chunk | Chunk[]> {
   return runExchange(model, context, {
     path: "/completions",
     body: completionRequestBody(model, prompt, context.stream),
     async *readStream(events, context) {
       const combined = new ChunkCombiner();
-      for await (const raw of events) {
-        combined.add(raw);
-        const text = (raw.choices as Record<string, unknown>[] | undefined)?.[0]?.text;
-        if (typeof text === "string" && text) yield text;
+      for await (const batch of events) {
+        const out: Chunk[] = [];
+        for (const raw of batch) {
+          combined.add(raw);
+          const text = (raw.choices as Record<string, unknown>[] | undefined)?.[0]?.text;
+          if (typeof text === "string" && text) out.push(text);
+        }
+        yield out;
       }
       context.response.setResponseJson(withoutNulls(combined.result()));
       setChatUsage(context, combined.usage);

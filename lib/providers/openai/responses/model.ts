@@ -27,7 +27,7 @@ export class OpenAIResponses extends OpenAIBaseModel {
   }
 
   /** Sends the request and yields the text (and tool call and reasoning events) as it arrives. */
-  override async *execute(prompt: Prompt, context: ExecuteContext): AsyncGenerator<Chunk> {
+  override async *execute(prompt: Prompt, context: ExecuteContext): AsyncGenerator<Chunk | Chunk[]> {
     if (prompt.options.chat_completions) {
       const { runChat } = await loadChatRunner();
       yield* runChat(this, prompt, context);

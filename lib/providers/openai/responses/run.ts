@@ -124,7 +124,7 @@ export function runResponses(
   model: OpenAIBaseModel,
   prompt: Prompt,
   context: ExecuteContext,
-): AsyncGenerator<Chunk> {
+): AsyncGenerator<Chunk | Chunk[]> {
   return runExchange(model, context, {
     path: "/responses",
     body: responsesRequestBody(model, prompt),
@@ -134,48 +134,60 @@ export function runResponses(
 }
 
 async function* readResponsesStream(
-  events: AsyncIterable<Record<string, unknown>>,
+  events: AsyncIterable<Record<string, unknown>[]>,
   context: ExecuteContext,
-): AsyncGenerator<Chunk> {
+): AsyncGenerator<Chunk | Chunk[]> {
   const { response } = context;
   const calls = new Map<string, { callId?: string; name: string }>();
   const streamedReasoning = new Set<string>();
   let usage: Item | undefined;
   let hadReasoning = false;
-  for await (const event of events) {
-    const type = event.type as string;
-    if (type === "response.output_text.delta") {
-      const delta = String(event.delta ?? "");
-      if (delta) yield delta;
-    } else if (type === "response.output_item.added") {
-      const item = event.item as Item;
-      if (item.type === "function_call") {
-        calls.set(String(item.id), { callId: item.call_id as string, name: String(item.name ?? "") });
-        yield { type: "tool_call_name", chunk: String(item.name ?? ""), toolCallId: item.call_id as string };
+  for await (const batch of events) {
+    const out: Chunk[] = [];
+    for (const event of batch) {
+      const type = event.type as string;
+      if (type === "response.output_text.delta") {
+        const delta = String(event.delta ?? "");
+        if (delta) out.push(delta);
+      } else if (type === "response.output_item.added") {
+        const item = event.item as Item;
+        if (item.type === "function_call") {
+          calls.set(String(item.id), { callId: item.call_id as string, name: String(item.name ?? "") });
+          out.push({
+            type: "tool_call_name",
+            chunk: String(item.name ?? ""),
+            toolCallId: item.call_id as string,
+          });
+        }
+      } else if (type === "response.function_call_arguments.delta") {
+        const call = calls.get(String(event.item_id));
+        out.push({ type: "tool_call_args", chunk: String(event.delta ?? ""), toolCallId: call?.callId });
+      } else if (
+        type === "response.reasoning_summary_text.delta" || type === "response.reasoning_text.delta"
+      ) {
+        if (event.item_id) streamedReasoning.add(String(event.item_id));
+        out.push({ type: "reasoning", chunk: String(event.delta ?? "") });
+      } else if (type === "response.output_item.done") {
+        const item = event.item as Item;
+        if (item.type === "reasoning") {
+          hadReasoning = true;
+          out.push(reasoningEvent(item, !streamedReasoning.has(String(item.id))));
+        } else if (item.type === "function_call") response.addToolCall(functionCall(item));
+      } else if (type === "response.completed") {
+        const final = withoutNulls(event.response) as Item;
+        response.setResponseJson(final);
+        usage = final.usage as Item | undefined;
+      } else if (type === "response.failed" || type === "error") {
+        const error = ((event.response as Item | undefined)?.error ?? event) as Item;
+        const reason = String(error.message ?? "no reason given").replace(/\.$/, "");
+        // What arrived before the failure is kept.
+        if (out.length) yield out;
+        throw new ModelError(`The API reported that the response failed: ${reason}. Try again`, {
+          kind: "other",
+        });
       }
-    } else if (type === "response.function_call_arguments.delta") {
-      const call = calls.get(String(event.item_id));
-      yield { type: "tool_call_args", chunk: String(event.delta ?? ""), toolCallId: call?.callId };
-    } else if (type === "response.reasoning_summary_text.delta" || type === "response.reasoning_text.delta") {
-      if (event.item_id) streamedReasoning.add(String(event.item_id));
-      yield { type: "reasoning", chunk: String(event.delta ?? "") };
-    } else if (type === "response.output_item.done") {
-      const item = event.item as Item;
-      if (item.type === "reasoning") {
-        hadReasoning = true;
-        yield reasoningEvent(item, !streamedReasoning.has(String(item.id)));
-      } else if (item.type === "function_call") response.addToolCall(functionCall(item));
-    } else if (type === "response.completed") {
-      const final = withoutNulls(event.response) as Item;
-      response.setResponseJson(final);
-      usage = final.usage as Item | undefined;
-    } else if (type === "response.failed" || type === "error") {
-      const error = ((event.response as Item | undefined)?.error ?? event) as Item;
-      const reason = String(error.message ?? "no reason given").replace(/\.$/, "");
-      throw new ModelError(`The API reported that the response failed: ${reason}. Try again`, {
-        kind: "other",
-      });
     }
+    yield out;
   }
   yield* usageChunks(context, usage, hadReasoning);
 }
