@@ -17,7 +17,7 @@ export type { Prompt } from "./lib/models/prompt.ts";
 export type { ExecuteContext, Response } from "./lib/models/response.ts";
 export type { Chunk, StreamEvent, ToolCall, Usage } from "./lib/models/stream.ts";
 export { defineOptions, type OptionsDefinition } from "./lib/models/options.ts";
-export { ModelError, NeedsKeyError } from "./lib/models/errors.ts";
+export { InvalidOptionError, ModelError, NeedsKeyError } from "./lib/models/errors.ts";
 export {
   type CommandRegistry,
   definePlugin,
@@ -52,3 +52,4 @@ export type {
 export { Attachment, AttachmentError } from "./lib/attachments/attachment.ts";
 export type { ServerSideToolInfo, ServerSideToolRequest, ToolSpec } from "./lib/models/tool_spec.ts";
 export { UnsupportedFeatureError } from "./lib/models/errors.ts";
+export { pythonJsonDumps, type PythonJsonOptions } from "./lib/python_json.ts";
