@@ -57,7 +57,7 @@ export const claudeOptions: OptionsDefinition = defineOptions((z) => ({
       if (!list) ctx.addIssue({ code: "custom", message: STOP_SEQUENCES_ERROR });
       return list ?? [];
     }),
-  ]).optional().describe(
+  ], { error: STOP_SEQUENCES_ERROR }).optional().describe(
     "Custom text sequences that will cause the model to stop generating - pass either a list of strings " +
       "or a single string",
   ),

@@ -60,6 +60,13 @@ function implyOption(options: Options, name: string, value: unknown, order: stri
   return Object.fromEntries(order.filter((key) => key in next).map((key) => [key, next[key]]));
 }
 
+function domainsConflict(): InvalidOptionError {
+  return new InvalidOptionError(
+    "web_search_allowed_domains",
+    "Cannot use both web_search_allowed_domains and web_search_blocked_domains; choose one",
+  );
+}
+
 /** The web search tool: from the `web_search*` options, then what `-T WebSearch(...)` configured. */
 function webSearchTool(spec: ClaudeSpec, modelId: string, prompt: Prompt): Block | undefined {
   const options = prompt.options;
@@ -87,12 +94,7 @@ function webSearchTool(spec: ClaudeSpec, modelId: string, prompt: Prompt): Block
     }
     config[key] = value;
   }
-  if (config.allowed_domains && config.blocked_domains) {
-    throw new InvalidOptionError(
-      "web_search_allowed_domains",
-      "Cannot use both web_search_allowed_domains and web_search_blocked_domains; choose one",
-    );
-  }
+  if (config.allowed_domains && config.blocked_domains) throw domainsConflict();
   const tool: Block = { type: WEB_SEARCH_TOOL, name: "web_search" };
   if (config.max_uses) tool.max_uses = config.max_uses;
   const allowed = config.allowed_domains as unknown[] | undefined;
@@ -146,6 +148,9 @@ export async function messagesRequest(
       "top_p",
       "Only one of temperature and top_p can be set; remove -o temperature or -o top_p",
     );
+  }
+  if (o.web_search_allowed_domains !== undefined && o.web_search_blocked_domains !== undefined) {
+    throw domainsConflict();
   }
   const body: Record<string, unknown> = { model: spec.claudeId };
   const messages = await anthropicMessages(prompt.messages);

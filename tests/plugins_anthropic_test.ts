@@ -1,0 +1,498 @@
+/**
+ * The Anthropic plugin's requests for options and inputs the recordings do not cover (thinking budgets,
+ * effort, betas, sampling, caching, user id, web search settings, schemas on models without structured
+ * outputs, PDFs and URLs, system prompts), its whole (not streamed) answers, and its errors: Anthropic's
+ * documented error bodies for 400/401/429/529 and an `error` event mid-stream as one-line errors with a
+ * hint, retries, streams that break off, an unreachable API; plus the SSE reader fed recorded streams cut
+ * every 1, 8 and 64 bytes directly.
+ */
+import assert from "node:assert/strict";
+import anthropicPlugin, { anthropicBaseUrl, strictSchema } from "../plugins/anthropic/mod.ts";
+import { readEventData } from "../plugins/anthropic/client.ts";
+import { ClaudeReader } from "../plugins/anthropic/stream.ts";
+import { Attachment } from "../lib/attachments/attachment.ts";
+import { getModel } from "../lib/registry.ts";
+import { loadPlugin, unloadPlugin } from "../lib/plugins/runtime.ts";
+import { tempUserDir } from "./support/env.ts";
+import { splitBytes } from "./support/sse.ts";
+import {
+  anthropicErrorBody,
+  anthropicExchange,
+  anthropicRecordingNames,
+  type AnthropicServer,
+  sseText,
+  startAnthropicServer,
+  textStreamEvents,
+} from "./support/anthropic_server.ts";
+import { DOG_SCHEMA, tinyPng } from "./support/anthropic_cases.ts";
+
+async function withApi(fn: (server: AnthropicServer) => Promise<void>): Promise<void> {
+  await using server = await startAnthropicServer();
+  await using _dir = await tempUserDir({ ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: "sk-ant-test" });
+  await loadPlugin(anthropicPlugin);
+  try {
+    await fn(server);
+  } finally {
+    unloadPlugin("llm-anthropic");
+  }
+}
+
+/** The body of the request sent for a prompt (answered by the echo stream). */
+async function bodyFor(
+  server: AnthropicServer,
+  model: string,
+  text: string | undefined,
+  options: Parameters<ReturnType<typeof getModel>["prompt"]>[1] = {},
+  // deno-lint-ignore no-explicit-any
+): Promise<any> {
+  await getModel(model).prompt(text, options).text();
+  return server.requests.at(-1)!.body;
+}
+
+/** The error a prompt fails with. */
+async function errorOf(model: string, options: Record<string, unknown> = {}, text = "hi"): Promise<Error> {
+  const error = await getModel(model).prompt(text, { options }).text().then(() => undefined, (e) => e);
+  assert.ok(error instanceof Error, "the prompt should have failed");
+  return error;
+}
+
+const HAIKU = "claude-haiku-4.5";
+
+Deno.test("ANTHROPIC_BASE_URL sets the API host; the public API otherwise", () => {
+  assert.equal(anthropicBaseUrl(undefined), "https://api.anthropic.com");
+  assert.equal(anthropicBaseUrl(""), "https://api.anthropic.com");
+  assert.equal(anthropicBaseUrl("http://127.0.0.1:9000/"), "http://127.0.0.1:9000");
+  assert.equal(anthropicBaseUrl("https://proxy.example/anthropic"), "https://proxy.example/anthropic");
+});
+
+Deno.test("models, aliases, capabilities and options as llm-anthropic registers them", () =>
+  withApi(async () => {
+    await Promise.resolve();
+    const haiku = getModel(HAIKU);
+    assert.equal(haiku.id, "anthropic/claude-haiku-4-5-20251001");
+    assert.equal(haiku.label, "Anthropic Messages: anthropic/claude-haiku-4-5-20251001");
+    assert.equal(haiku.needsKey, "anthropic");
+    assert.equal(haiku.keyEnvVar, "ANTHROPIC_API_KEY");
+    assert.ok(haiku.attachmentTypes.has("application/pdf") && haiku.attachmentTypes.has("image/webp"));
+    assert.deepEqual(haiku.serverSideTools, []);
+    assert.deepEqual(getModel("claude-opus-4.6").serverSideTools.map((t) => t.className), ["WebSearch"]);
+    assert.equal(getModel("claude-3-haiku").attachmentTypes.has("application/pdf"), false);
+    for (const alias of ["claude-3.5-sonnet", "claude-3.7-sonnet", "claude-4-opus", "claude-opus-4.1"]) {
+      assert.ok(getModel(alias).id.startsWith("anthropic/claude-"), alias);
+    }
+    assert.equal(getModel("claude-fable-5").id, "anthropic/claude-fable-5");
+  }));
+
+Deno.test("thinking: budgets, max_tokens above the budget, display, adaptive and effort", () =>
+  withApi(async (server) => {
+    let body = await bodyFor(server, HAIKU, "hi", { options: { thinking_budget: 70000 } });
+    assert.deepEqual(body.thinking, { type: "enabled", budget_tokens: 70000 });
+    assert.equal(body.max_tokens, 70001);
+    // More than 64000 output tokens on a pre-4.6 model needs the 128k beta.
+    assert.equal(server.requests.at(-1)!.headers["anthropic-beta"], "output-128k-2025-02-19");
+    assert.equal(server.requests.at(-1)!.path, "/v1/messages?beta=true");
+    body = await bodyFor(server, "claude-sonnet-4.6", "hi", { options: { thinking: true } });
+    assert.deepEqual(body.thinking, { type: "adaptive" });
+    assert.equal(body.max_tokens, 128000);
+    assert.equal(server.requests.at(-1)!.headers["anthropic-beta"], undefined);
+    body = await bodyFor(server, "claude-opus-4.5", "hi", { options: { thinking_effort: "high" } });
+    assert.deepEqual(body.thinking, { type: "adaptive" });
+    assert.deepEqual(body.output_config, { effort: "high" });
+    assert.equal(server.requests.at(-1)!.headers["anthropic-beta"], "effort-2025-11-24");
+    body = await bodyFor(server, HAIKU, "hi", {
+      options: { thinking_display: true, thinking_adaptive: true },
+    });
+    assert.deepEqual(body.thinking, { type: "adaptive", display: "summarized" });
+    // A model without thinking has no thinking options.
+    const error = await errorOf("claude-3-haiku", { thinking: true });
+    assert.match(error.message, /Unknown option 'thinking'/);
+  }));
+
+Deno.test("sampling, stop sequences, user id, caching, fast mode and system prompts", () =>
+  withApi(async (server) => {
+    let body = await bodyFor(server, HAIKU, "hi", {
+      system: "Be brief",
+      options: {
+        top_p: 0.5,
+        top_k: 10,
+        user_id: "u-1",
+        stop_sequences: '["END", "STOP"]',
+        cache: true,
+        fast: true,
+      },
+    });
+    assert.equal(body.system, "Be brief");
+    assert.equal(body.top_p, 0.5);
+    assert.equal(body.temperature, undefined);
+    assert.equal(body.top_k, 10);
+    assert.deepEqual(body.metadata, { user_id: "u-1" });
+    assert.deepEqual(body.stop_sequences, ["END", "STOP"]);
+    assert.deepEqual(body.messages.at(-1).content.at(-1).cache_control, { type: "ephemeral" });
+    assert.equal(body.speed, "fast");
+    assert.equal(server.requests.at(-1)!.headers["anthropic-beta"], "fast-mode-2026-02-01");
+    body = await bodyFor(server, HAIKU, "hi", { options: { temperature: 0.2 } });
+    assert.equal(body.temperature, 0.2);
+    assert.match(
+      (await errorOf(HAIKU, { temperature: 0.2, top_p: 0.5 })).message,
+      /Only one of temperature and top_p/,
+    );
+    assert.match(
+      (await errorOf(HAIKU, { temperature: 1.5 })).message,
+      /Invalid value for option 'temperature'/,
+    );
+    assert.match(
+      (await errorOf(HAIKU, { stop_sequences: "[1, 2]" })).message,
+      /list of strings or a single string/,
+    );
+  }));
+
+Deno.test("prefill: shown before the answer unless hidden; refused by the adaptive models", () =>
+  withApi(async (server) => {
+    const response = getModel(HAIKU).prompt("Count", { options: { prefill: "1, 2," } });
+    assert.equal(await response.text(), "1, 2,Echo: Count");
+    assert.deepEqual(server.requests.at(-1)!.body.messages.at(-1), {
+      role: "assistant",
+      content: [{ type: "text", text: "1, 2," }],
+    });
+    const error = await errorOf("claude-opus-4.6", { prefill: "{" });
+    assert.match(error.message, /^Prefilling assistant messages is not supported by claude-opus-4-6/);
+  }));
+
+Deno.test("web search settings from options and from -T WebSearch(...)", () =>
+  withApi(async (server) => {
+    let body = await bodyFor(server, "claude-opus-4.6", "news", {
+      options: {
+        web_search: true,
+        web_search_max_uses: 3,
+        web_search_allowed_domains: ["example.com"],
+        web_search_location: { city: "Paris", region: "IDF", country: "FR", timezone: "Europe/Paris" },
+      },
+    });
+    assert.deepEqual(body.tools, [{
+      type: "web_search_20250305",
+      name: "web_search",
+      max_uses: 3,
+      allowed_domains: ["example.com"],
+      user_location: {
+        city: "Paris",
+        region: "IDF",
+        country: "FR",
+        timezone: "Europe/Paris",
+        type: "approximate",
+      },
+    }]);
+    body = await bodyFor(server, "claude-opus-4.6", "news", {
+      serverSideTools: [{
+        className: "WebSearch",
+        name: "web_search",
+        config: { blocked_domains: ["x.com"] },
+      }],
+    });
+    assert.deepEqual(body.tools, [{
+      type: "web_search_20250305",
+      name: "web_search",
+      blocked_domains: ["x.com"],
+    }]);
+    const bad = await getModel("claude-opus-4.6").prompt("news", {
+      serverSideTools: [{ className: "WebSearch", name: "web_search", config: { depth: 3 } }],
+    }).text().catch((e) => e);
+    assert.match(bad.message, /WebSearch has no setting 'depth'/);
+    assert.match(
+      (await errorOf(HAIKU, { web_search: true })).message,
+      /Web search is not supported by model/,
+    );
+    const refused = await getModel(HAIKU).prompt("news", {
+      serverSideTools: [{ className: "WebSearch", name: "web_search", config: {} }],
+    }).text().catch((e) => e);
+    assert.match(refused.message, /does not support server-side tool 'WebSearch'/);
+    assert.match(
+      (await errorOf("claude-opus-4.6", {
+        web_search_allowed_domains: ["a"],
+        web_search_blocked_domains: ["b"],
+      }))
+        .message,
+      /Cannot use both/,
+    );
+  }));
+
+Deno.test("schemas: made strict for structured outputs; a forced tool read as text on other models", () =>
+  withApi(async (server) => {
+    assert.deepEqual(
+      strictSchema({ type: "object", properties: { n: { type: "integer", minimum: 1, description: "N" } } }),
+      {
+        type: "object",
+        properties: { n: { type: "integer", description: "N\n\n{minimum: 1}" } },
+        additionalProperties: false,
+      },
+    );
+    assert.deepEqual(strictSchema({ type: "string", format: "email" }), { type: "string", format: "email" });
+    assert.deepEqual(strictSchema({ type: "array", items: { type: "string" }, maxItems: 2 }), {
+      type: "array",
+      items: { type: "string" },
+      description: "{maxItems: 2}",
+    });
+    // claude-haiku-4.5 has no structured outputs: the schema goes as a tool the model must call.
+    const events = [
+      ...textStreamEvents([]).slice(0, 1),
+      {
+        type: "content_block_start",
+        index: 0,
+        content_block: { type: "tool_use", id: "toolu_1", name: "output_structured_data", input: {} },
+      },
+      {
+        type: "content_block_delta",
+        index: 0,
+        delta: { type: "input_json_delta", partial_json: '{"name": "Rex", ' },
+      },
+      {
+        type: "content_block_delta",
+        index: 0,
+        delta: { type: "input_json_delta", partial_json: '"age": 3}' },
+      },
+      { type: "content_block_stop", index: 0 },
+      { type: "message_delta", delta: { stop_reason: "tool_use" }, usage: { output_tokens: 9 } },
+      { type: "message_stop" },
+    ];
+    server.enqueue({ kind: "events", events });
+    const response = getModel(HAIKU).prompt("A dog", { schema: DOG_SCHEMA });
+    assert.deepEqual(JSON.parse(await response.text()), { name: "Rex", age: 3 });
+    assert.deepEqual(await response.toolCalls(), []);
+    const body = server.requests.at(-1)!.body;
+    assert.deepEqual(body.tools, [{ name: "output_structured_data", input_schema: DOG_SCHEMA }]);
+    assert.deepEqual(body.tool_choice, { type: "tool", name: "output_structured_data" });
+    const both = await getModel(HAIKU).prompt("x", {
+      schema: DOG_SCHEMA,
+      tools: [{ name: "t", inputSchema: { type: "object" } }],
+    }).text().catch((e) => e);
+    assert.match(both.message, /cannot follow a schema and use tools in the same prompt/);
+  }));
+
+Deno.test("attachments: PDFs as documents, URLs as url sources, images as base64", () =>
+  withApi(async (server) => {
+    const pdf = Attachment.fromBytes(new TextEncoder().encode("%PDF-1.4\n%%EOF\n"), "application/pdf");
+    const url = Attachment.fromUrl("https://example.com/pelican.jpg", "image/jpeg");
+    const png = Attachment.fromBytes(tinyPng());
+    const body = await bodyFor(server, HAIKU, "describe", { attachments: [pdf, url, png] });
+    const [text, doc, remote, image] = body.messages[0].content;
+    assert.deepEqual(text, { type: "text", text: "describe" });
+    assert.deepEqual(doc, {
+      type: "document",
+      source: { data: btoa("%PDF-1.4\n%%EOF\n"), media_type: "application/pdf", type: "base64" },
+    });
+    assert.deepEqual(remote, {
+      type: "image",
+      source: { type: "url", url: "https://example.com/pelican.jpg" },
+    });
+    assert.equal(image.source.media_type, "image/png");
+    assert.equal(
+      image.source.data,
+      anthropicExchange("image-with-no-prompt").request.body.messages[0].content[0].source.data,
+    );
+    const refused = await getModel("claude-3-haiku").prompt("x", { attachments: [pdf] }).text().catch((e) =>
+      e
+    );
+    assert.match(refused.message, /does not support attachments of type 'application\/pdf'/);
+  }));
+
+Deno.test("a whole answer (--no-stream): blocks in order, no stream flag sent", () =>
+  withApi(async (server) => {
+    const message = {
+      id: "msg_whole",
+      type: "message",
+      role: "assistant",
+      model: "claude-haiku-4-5-20251001",
+      content: [
+        { type: "thinking", thinking: "Hmm.", signature: "sig-1" },
+        { type: "text", text: "Calling." },
+        { type: "tool_use", id: "toolu_9", name: "lookup", input: { q: "x" } },
+      ],
+      stop_reason: "tool_use",
+      stop_sequence: null,
+      usage: { input_tokens: 5, output_tokens: 7, cache_read_input_tokens: 2 },
+    };
+    server.enqueue({ kind: "raw", contentType: "application/json", body: JSON.stringify(message) });
+    const response = getModel(HAIKU).prompt("q", {
+      stream: false,
+      tools: [{ name: "lookup", inputSchema: { type: "object" } }],
+      options: { prefill: "So: ", cache: true },
+    });
+    assert.equal(await response.text(), "So: Calling.");
+    assert.equal(server.requests.at(-1)!.body.stream, undefined);
+    const [assistant] = await response.messages();
+    assert.deepEqual(assistant.parts, [
+      { type: "reasoning", text: "Hmm.", provider_metadata: { anthropic: { signature: "sig-1" } } },
+      { type: "text", text: "So: Calling." },
+      { type: "tool_call", name: "lookup", arguments: { q: "x" }, tool_call_id: "toolu_9" },
+    ]);
+    assert.deepEqual(await response.toolCalls(), [{
+      name: "lookup",
+      arguments: { q: "x" },
+      toolCallId: "toolu_9",
+    }]);
+    assert.deepEqual(await response.usage(), {
+      input: 5,
+      output: 7,
+      details: { cache_read_input_tokens: 2 },
+    });
+  }));
+
+Deno.test("redacted thinking is kept and sent back as a redacted_thinking block", () =>
+  withApi(async (server) => {
+    const events = [
+      textStreamEvents([])[0],
+      { type: "content_block_start", index: 0, content_block: { type: "redacted_thinking", data: "opaque" } },
+      { type: "content_block_stop", index: 0 },
+      ...textStreamEvents(["Done"]).slice(1).map((e) => ("index" in e ? { ...e, index: 1 } : e)),
+    ];
+    server.enqueue({ kind: "events", events });
+    const first = getModel(HAIKU).prompt("q", { options: { thinking: true } });
+    assert.equal(await first.text(), "Done");
+    const [message] = await first.messages();
+    assert.deepEqual(message.parts[0], {
+      type: "reasoning",
+      text: "",
+      redacted: true,
+      provider_metadata: { anthropic: { data: "opaque" } },
+    });
+    await getModel(HAIKU).prompt("again", { messages: [...first.prompt.messages, message] }).text();
+    assert.deepEqual(server.requests.at(-1)!.body.messages[1].content, [
+      { type: "redacted_thinking", data: "opaque" },
+      { type: "text", text: "Done" },
+    ]);
+  }));
+
+Deno.test("HTTP errors are one-line errors naming Anthropic's error type, with a hint", () =>
+  withApi(async (server) => {
+    const cases: [number, RegExp][] = [
+      [
+        400,
+        /^Anthropic API error 400 \(invalid_request_error\): max_tokens: Field required; check the prompt/,
+      ],
+      [
+        401,
+        /^Anthropic API error 401 \(authentication_error\): invalid x-api-key; .*'llm keys set anthropic'/,
+      ],
+      [429, /^Anthropic API error 429 \(rate_limit_error\): .*; .*wait a moment and try again$/],
+      [529, /^Anthropic API error 529 \(overloaded_error\): Overloaded; Anthropic's API is overloaded/],
+    ];
+    for (const [status, expected] of cases) {
+      const before = server.requests.length;
+      // 429 and 529 are retried twice, as the SDK retries them, before the error is shown.
+      const attempts = status >= 429 ? 3 : 1;
+      for (let i = 0; i < attempts; i++) {
+        server.enqueue({ kind: "status", status, headers: { "retry-after": "0" } });
+      }
+      const error = await errorOf(HAIKU) as Error & { status?: number; kind?: string };
+      assert.match(error.message, expected);
+      assert.ok(!error.message.includes("\n"));
+      assert.equal(error.status, status);
+      assert.equal(error.kind, "http");
+      assert.equal(server.requests.length - before, attempts, `${status}: attempts`);
+    }
+    // A retried error that then succeeds gives the answer.
+    server.enqueue({ kind: "status", status: 529, headers: { "retry-after-ms": "1" } });
+    assert.equal(await getModel(HAIKU).prompt("after").text(), "Echo: after");
+    // x-should-retry: false is obeyed.
+    const before = server.requests.length;
+    server.enqueue({ kind: "status", status: 500, headers: { "x-should-retry": "false" } });
+    assert.match((await errorOf(HAIKU)).message, /^Anthropic API error 500 \(api_error\)/);
+    assert.equal(server.requests.length - before, 1);
+    // A body that is not Anthropic's error shape is shown as it is.
+    server.enqueue({ kind: "raw", status: 403, contentType: "text/html", body: "<h1>Forbidden</h1>" });
+    assert.match(
+      (await errorOf(HAIKU)).message,
+      /^Anthropic API error 403: <h1>Forbidden<\/h1>; check the request/,
+    );
+    assert.deepEqual(anthropicErrorBody(529), {
+      type: "error",
+      error: { type: "overloaded_error", message: "Overloaded" },
+    });
+  }));
+
+Deno.test("an error event mid-stream, a cut stream and an unreachable API fail with the text so far kept", () =>
+  withApi(async (server) => {
+    const start = textStreamEvents(["Hello", " there"]).slice(0, 4);
+    server.enqueue({
+      kind: "events",
+      events: [...start, { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }],
+    });
+    let response = getModel(HAIKU).prompt("hi");
+    let error = await response.text().catch((e) => e);
+    assert.match(
+      error.message,
+      /^Anthropic reported an error in the middle of the response \(overloaded_error\)/,
+    );
+    assert.equal(error.kind, "stream");
+    assert.equal(response.textSoFar(), "Hello there");
+
+    server.enqueue({ kind: "raw", contentType: "text/event-stream", body: sseText(start) });
+    response = getModel(HAIKU).prompt("hi");
+    error = await response.text().catch((e) => e);
+    assert.match(error.message, /ended before it was finished \(no message_stop event\)/);
+    assert.equal(response.textSoFar(), "Hello there");
+
+    server.enqueue({ kind: "drop", body: sseText(start) });
+    response = getModel(HAIKU).prompt("hi");
+    error = await response.text().catch((e) => e);
+    assert.match(error.message, /^The connection to the Anthropic API was lost before the response finished/);
+    assert.equal(error.kind, "stream");
+
+    server.enqueue({
+      kind: "raw",
+      contentType: "text/event-stream",
+      body: "event: ping\ndata: {not json\n\n",
+    });
+    error = await getModel(HAIKU).prompt("hi").text().catch((e) => e);
+    assert.match(error.message, /sent an event that is not JSON/);
+
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const closed = `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`;
+    listener.close();
+    Deno.env.set("ANTHROPIC_BASE_URL", closed);
+    error = await getModel(HAIKU).prompt("hi").text().catch((e) => e);
+    assert.match(error.message, new RegExp(`^Cannot reach the Anthropic API at ${closed} \\(.+\\); check`));
+    assert.equal(error.kind, "connection");
+  }));
+
+Deno.test("without a key the prompt stops before any request, saying how to set one", () =>
+  withApi(async (server) => {
+    Deno.env.delete("ANTHROPIC_API_KEY");
+    const error = await errorOf(HAIKU);
+    assert.equal(
+      error.message,
+      "No key found - add one using 'llm keys set anthropic' or set the ANTHROPIC_API_KEY environment variable",
+    );
+    assert.equal(server.requests.length, 0);
+  }));
+
+Deno.test("the SSE reader gives the same events for every recording cut every 1, 8 and 64 bytes", async () => {
+  const read = async (body: string, size?: number) => {
+    const bytes = new TextEncoder().encode(body);
+    const pieces = size ? splitBytes(bytes, size) : [bytes];
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const piece = pieces.shift();
+        if (piece) controller.enqueue(piece);
+        else controller.close();
+      },
+    });
+    const reader = new ClaudeReader();
+    const chunks: unknown[] = [];
+    for await (const data of readEventData(stream, new AbortController().signal)) {
+      const out = reader.event(JSON.parse(data));
+      if (out !== undefined) chunks.push(out);
+    }
+    return { chunks, finished: reader.finished, message: reader.message, content: reader.content };
+  };
+  for (const name of anthropicRecordingNames()) {
+    const body = anthropicExchange(name).response.body;
+    const whole = await read(body);
+    assert.ok(whole.finished && whole.chunks.length > 0, name);
+    for (const size of [1, 8, 64]) {
+      assert.deepEqual(await read(body, size), whole, `${name} cut every ${size}`);
+    }
+  }
+  // CRLF line ends read the same as LF.
+  const body = anthropicExchange("prompt").response.body;
+  assert.deepEqual(await read(body.replaceAll("\n", "\r\n"), 3), await read(body));
+});
