@@ -26,7 +26,7 @@ import {
 } from "./support/anthropic_server.ts";
 import { DOG_SCHEMA, tinyPng } from "./support/anthropic_cases.ts";
 
-async function withApi(fn: (server: AnthropicServer) => Promise<void>): Promise<void> {
+async function withApi(fn: (server: AnthropicServer) => void | Promise<void>): Promise<void> {
   await using server = await startAnthropicServer();
   await using _dir = await tempUserDir({ ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: "sk-ant-test" });
   await loadPlugin(anthropicPlugin);
@@ -66,8 +66,7 @@ Deno.test("ANTHROPIC_BASE_URL sets the API host; the public API otherwise", () =
 });
 
 Deno.test("models, aliases, capabilities and options as llm-anthropic registers them", () =>
-  withApi(async () => {
-    await Promise.resolve();
+  withApi(() => {
     const haiku = getModel(HAIKU);
     assert.equal(haiku.id, "anthropic/claude-haiku-4-5-20251001");
     assert.equal(haiku.label, "Anthropic Messages: anthropic/claude-haiku-4-5-20251001");
