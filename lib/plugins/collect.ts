@@ -8,6 +8,7 @@ import type { CommandSpec } from "../cli/spec.ts";
 import { describeOptions } from "../models/options.ts";
 import type { OptionsDefinition } from "../models/options.ts";
 import type { Chunk } from "../models/stream.ts";
+import type { ServerSideToolInfo } from "../models/tool_spec.ts";
 import {
   type EmbeddingModelLike,
   type FragmentLoader,
@@ -41,6 +42,8 @@ export interface ModelLike {
   attachmentTypes?: Iterable<string>;
   /** Its options. */
   options?: OptionsDefinition;
+  /** The tools its provider runs itself. */
+  serverSideTools?: ServerSideToolInfo[];
 }
 
 /** A loader with its prefix and description. */
@@ -172,6 +175,13 @@ export async function modelRecord(model: ModelLike, aliases: string[]): Promise<
   };
   if (model.needsKey) record.needsKey = model.needsKey;
   if (model.keyEnvVar) record.keyEnvVar = model.keyEnvVar;
+  if (model.serverSideTools?.length) {
+    record.serverSideTools = model.serverSideTools.map(({ className, name, description }) => ({
+      className,
+      name,
+      ...(description === undefined ? {} : { description }),
+    }));
+  }
   if (typeof model.options === "function") {
     record.options = (await describeOptions(model.options)).map((
       { name, type, description, jsonSchema },
