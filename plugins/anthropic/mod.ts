@@ -25,7 +25,7 @@ export { anthropicBaseUrl } from "./client.ts";
 export { ClaudeModel, WEB_SEARCH } from "./model.ts";
 export { CLAUDE_MODELS, type ClaudeSpec } from "./models.ts";
 export { type MessagesRequest, messagesRequest } from "./request.ts";
-export { strictSchema } from "./schema.ts";
+export { type JsonSchema, strictSchema } from "./schema.ts";
 
 /** The plugin's version (that of its JSR package). */
 export const VERSION = "0.1.0";

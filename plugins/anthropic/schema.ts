@@ -6,7 +6,9 @@
  * @module
  */
 
-type Schema = Record<string, unknown>;
+/** A JSON schema, as a plain object. */
+export type JsonSchema = Record<string, unknown>;
+type Schema = JsonSchema;
 
 const STRING_FORMATS = new Set([
   "date-time",
@@ -46,7 +48,7 @@ function pyStr(value: unknown, nested = false): string {
  * ```
  * @throws {TypeError} for a (sub)schema with neither `type`, `anyOf`, `oneOf`, `allOf` nor `$ref`.
  */
-export function strictSchema(schema: Schema): Schema {
+export function strictSchema(schema: JsonSchema): JsonSchema {
   const rest: Schema = { ...schema };
   const out: Schema = {};
   const take = (key: string): unknown => {
