@@ -161,6 +161,19 @@ export function modelLabel(model: ModelLike): string {
   return `${className && className !== "Object" ? className : "Model"}: ${model.id}`;
 }
 
+/** Options described once per definition: a plugin's models usually share a few option definitions. */
+const described = new WeakMap<OptionsDefinition, ReturnType<typeof describeOptions>>();
+
+function describeOnce(definition: OptionsDefinition): ReturnType<typeof describeOptions> {
+  let info = described.get(definition);
+  if (!info) {
+    info = describeOptions(definition);
+    described.set(definition, info);
+    info.catch(() => described.delete(definition));
+  }
+  return info;
+}
+
 /** How a model is recorded in plugins.json. */
 export async function modelRecord(model: ModelLike, aliases: string[]): Promise<ModelRecord> {
   const record: ModelRecord = {
@@ -183,7 +196,7 @@ export async function modelRecord(model: ModelLike, aliases: string[]): Promise<
     }));
   }
   if (typeof model.options === "function") {
-    record.options = (await describeOptions(model.options)).map((
+    record.options = (await describeOnce(model.options)).map((
       { name, type, description, jsonSchema },
     ) => ({
       name,
