@@ -477,9 +477,11 @@ Deno.test("the SSE reader gives the same events for every recording cut every 1,
     });
     const reader = new ClaudeReader();
     const chunks: unknown[] = [];
-    for await (const data of readEventData(stream, new AbortController().signal)) {
-      const out = reader.event(JSON.parse(data));
-      if (out !== undefined) chunks.push(out);
+    for await (const batch of readEventData(stream, new AbortController().signal)) {
+      for (const data of batch) {
+        const out = reader.event(JSON.parse(data));
+        if (out !== undefined) chunks.push(out);
+      }
     }
     return { chunks, finished: reader.finished, message: reader.message, content: reader.content };
   };

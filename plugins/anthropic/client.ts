@@ -197,15 +197,15 @@ export async function postMessages(options: PostOptions): Promise<Response> {
 }
 
 /**
- * Yields the `data` of each Server-Sent Event as it completes (lines end in LF or CRLF; `data:` lines of one
- * event are joined with new lines; `event:`, comments and other fields are not needed, as every Anthropic
- * event names its type in its data). A broken connection is a `ModelError` of kind `stream`; an abort is
- * rethrown as it is.
+ * Yields the `data` of the Server-Sent Events each network read completes, as one batch a read (lines end
+ * in LF or CRLF; `data:` lines of one event are joined with new lines; `event:`, comments and other fields
+ * are not needed, as every Anthropic event names its type in its data). A broken connection is a
+ * `ModelError` of kind `stream`; an abort is rethrown as it is.
  */
 export async function* readEventData(
   body: ReadableStream<Uint8Array>,
   signal: AbortSignal,
-): AsyncGenerator<string> {
+): AsyncGenerator<string[]> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = "";
@@ -221,22 +221,24 @@ export async function* readEventData(
       }
       buffer += read.done ? decoder.decode() : decoder.decode(read.value, { stream: true });
       if (read.done) buffer += "\n\n";
+      const batch: string[] = [];
       let start = 0;
       let end: number;
       while ((end = buffer.indexOf("\n", start)) >= 0) {
-        const line = buffer.charCodeAt(end - 1) === 13
-          ? buffer.slice(start, end - 1)
-          : buffer.slice(start, end);
-        start = end + 1;
-        if (line === "") {
-          if (data !== undefined) yield data;
+        // Lines are looked at in place: only the value of a data line is cut out of the buffer.
+        const lineEnd = end > start && buffer.charCodeAt(end - 1) === 13 ? end - 1 : end;
+        if (lineEnd === start) {
+          if (data !== undefined) batch.push(data);
           data = undefined;
-        } else if (line.startsWith("data:")) {
-          const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
+        } else if (buffer.startsWith("data:", start)) {
+          const from = start + (buffer.charCodeAt(start + 5) === 32 ? 6 : 5);
+          const value = buffer.slice(from, lineEnd);
           data = data === undefined ? value : `${data}\n${value}`;
         }
+        start = end + 1;
       }
       buffer = buffer.slice(start);
+      if (batch.length) yield batch;
       if (read.done) return;
     }
   } finally {

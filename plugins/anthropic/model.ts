@@ -91,19 +91,19 @@ export class ClaudeModel extends Model {
     } else {
       const reader = new ClaudeReader({ schemaTool });
       if (prefill) yield { type: "text", chunk: prefill };
-      for await (const data of readEventData(response.body, signal)) {
-        let event: Json;
-        try {
-          event = JSON.parse(data);
-        } catch {
-          throw new ModelError(`The Anthropic API sent an event that is not JSON: ${data.slice(0, 200)}`, {
-            kind: "stream",
-          });
+      for await (const batch of readEventData(response.body, signal)) {
+        for (const data of batch) {
+          let event: Json;
+          try {
+            event = JSON.parse(data);
+          } catch {
+            throw new ModelError(`The Anthropic API sent an event that is not JSON: ${data.slice(0, 200)}`, {
+              kind: "stream",
+            });
+          }
+          const out = reader.event(event);
+          if (out !== undefined) yield out;
         }
-        const out = reader.event(event);
-        if (out === undefined) continue;
-        if (Array.isArray(out)) yield* out;
-        else yield out;
       }
       if (!reader.finished) {
         throw new ModelError(

@@ -102,11 +102,18 @@ export const effortOptions: OptionsDefinition = defineOptions((z) => ({
   ),
 }));
 
+function merged(parts: OptionsDefinition[]): OptionsDefinition {
+  return async (z) => Object.assign({}, ...await Promise.all(parts.map((part) => part(z))));
+}
+
+/** The options of models with thinking, and of those with effort too (one definition each, shared). */
+const withThinking = merged([claudeOptions, thinkingOptions]);
+const withEffort = merged([claudeOptions, thinkingOptions, effortOptions]);
+
 /** The options of one model: the common ones, then thinking, then effort, as its capabilities allow. */
 export function optionsFor(spec: ClaudeSpec): OptionsDefinition {
   if (!spec.thinking) return claudeOptions;
-  const parts = [claudeOptions, thinkingOptions, ...(spec.effort ? [effortOptions] : [])];
-  return async (z) => Object.assign({}, ...await Promise.all(parts.map((part) => part(z))));
+  return spec.effort ? withEffort : withThinking;
 }
 
 /** Every option name, in declaration order (the order logs.db stores options in). */

@@ -87,8 +87,11 @@ export type AnthropicReply =
   | { kind: "status"; status: number; type?: string; message?: string; headers?: Record<string, string> }
   /** Sends `body` as it is. */
   | { kind: "raw"; status?: number; contentType: string; body: string; splitAt?: number }
-  /** Streams SSE events made from `events` (each `data` object's `type` is its `event:` name). */
-  | { kind: "events"; events: Record<string, unknown>[]; splitAt?: number }
+  /**
+   * Streams SSE events made from `events` (each `data` object's `type` is its `event:` name), cut every
+   * `splitAt` bytes, or with `perEvent` each event written to the socket on its own.
+   */
+  | { kind: "events"; events: Record<string, unknown>[]; splitAt?: number; perEvent?: boolean }
   /** Sends `body`, then cuts the connection (the declared content-length is longer). */
   | { kind: "drop"; body: string };
 
@@ -210,8 +213,15 @@ export function startAnthropicServer(replies: AnthropicReply[] = []): Promise<An
         });
       case "raw":
         return send(reply.body, reply);
-      case "events":
-        return send(sseText(reply.events), { contentType: "text/event-stream", splitAt: reply.splitAt });
+      case "events": {
+        if (!reply.perEvent) {
+          return send(sseText(reply.events), { contentType: "text/event-stream", splitAt: reply.splitAt });
+        }
+        const pieces = reply.events.map((e) => encoder.encode(sseText([e])));
+        return new Response(pacedStream(pieces, { signal }), {
+          headers: { "content-type": "text/event-stream" },
+        });
+      }
       case "drop": {
         const bytes = encoder.encode(reply.body);
         return new Response(pacedStream([bytes], { signal }), {
