@@ -175,7 +175,11 @@ function describeOnce(definition: OptionsDefinition): ReturnType<typeof describe
 }
 
 /** How a model is recorded in plugins.json. */
-export async function modelRecord(model: ModelLike, aliases: string[]): Promise<ModelRecord> {
+export async function modelRecord(
+  model: ModelLike,
+  aliases: string[],
+  withOptions = true,
+): Promise<ModelRecord> {
   const record: ModelRecord = {
     id: model.id,
     aliases,
@@ -195,7 +199,7 @@ export async function modelRecord(model: ModelLike, aliases: string[]): Promise<
       ...(description === undefined ? {} : { description }),
     }));
   }
-  if (typeof model.options === "function") {
+  if (withOptions && typeof model.options === "function") {
     record.options = (await describeOnce(model.options)).map((
       { name, type, description, jsonSchema },
     ) => ({
@@ -209,10 +213,17 @@ export async function modelRecord(model: ModelLike, aliases: string[]): Promise<
 }
 
 /** What `collected` amounts to, as plugins.json records it. */
-export async function registrationsOf(plugin: Plugin, collected: Collected): Promise<Registrations> {
+export async function registrationsOf(
+  plugin: Plugin,
+  collected: Collected,
+  options: { withOptions?: boolean } = {},
+): Promise<Registrations> {
+  const withOptions = options.withOptions ?? true;
   return {
     hooks: pluginHooks(plugin),
-    models: await Promise.all(collected.models.map(({ model, aliases }) => modelRecord(model, aliases))),
+    models: await Promise.all(
+      collected.models.map(({ model, aliases }) => modelRecord(model, aliases, withOptions)),
+    ),
     embeddingModels: collected.embeddingModels.map(({ model, aliases }) => ({
       id: String(model.id),
       aliases,
