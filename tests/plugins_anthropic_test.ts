@@ -133,7 +133,7 @@ Deno.test("sampling, stop sequences, user id, caching, fast mode and system prom
     assert.equal(body.temperature, 0.2);
     assert.match(
       (await errorOf(HAIKU, { temperature: 0.2, top_p: 0.5 })).message,
-      /Only one of temperature and top_p/,
+      /Set temperature or top_p, not both/,
     );
     assert.match(
       (await errorOf(HAIKU, { temperature: 1.5 })).message,
@@ -141,7 +141,7 @@ Deno.test("sampling, stop sequences, user id, caching, fast mode and system prom
     );
     assert.match(
       (await errorOf(HAIKU, { stop_sequences: "[1, 2]" })).message,
-      /list of strings or a single string/,
+      /stop_sequences takes a JSON list of strings, or one string/,
     );
   }));
 
@@ -154,7 +154,7 @@ Deno.test("prefill: shown before the answer unless hidden; refused by the adapti
       content: [{ type: "text", text: "1, 2," }],
     });
     const error = await errorOf("claude-opus-4.6", { prefill: "{" });
-    assert.match(error.message, /^Prefilling assistant messages is not supported by claude-opus-4-6/);
+    assert.match(error.message, /^Model anthropic\/claude-opus-4-6 cannot continue a prefilled answer/);
   }));
 
 Deno.test("web search settings from options and from -T WebSearch(...)", () =>
@@ -198,7 +198,7 @@ Deno.test("web search settings from options and from -T WebSearch(...)", () =>
     assert.match(bad.message, /WebSearch has no setting 'depth'/);
     assert.match(
       (await errorOf(HAIKU, { web_search: true })).message,
-      /Web search is not supported by model/,
+      /has no web search; use a model that has it/,
     );
     const refused = await getModel(HAIKU).prompt("news", {
       serverSideTools: [{ className: "WebSearch", name: "web_search", config: {} }],
@@ -210,7 +210,7 @@ Deno.test("web search settings from options and from -T WebSearch(...)", () =>
         web_search_blocked_domains: ["b"],
       }))
         .message,
-      /Cannot use both/,
+      /not both/,
     );
   }));
 

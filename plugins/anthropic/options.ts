@@ -10,7 +10,7 @@ import type { ClaudeSpec } from "./models.ts";
 export const EFFORT_LEVELS = ["low", "medium", "high", "xhigh", "max"] as const;
 
 /** The message for a `stop_sequences` value that is neither a string nor a list of strings. */
-const STOP_SEQUENCES_ERROR = "stop_sequences must be a list of strings or a single string";
+const STOP_SEQUENCES_ERROR = "stop_sequences takes a JSON list of strings, or one string";
 
 /**
  * A `stop_sequences` string as `llm-anthropic` reads it: a JSON list of strings, or else one stop sequence.
@@ -29,26 +29,25 @@ export function stopSequencesOf(text: string): string[] | undefined {
 /** The options every Claude model has. */
 export const claudeOptions: OptionsDefinition = defineOptions((z) => ({
   max_tokens: z.number().int().min(1).optional().describe(
-    "The maximum number of tokens to generate before stopping",
+    "Most tokens the answer may have (default: the model's maximum output)",
   ),
   temperature: z.number().min(0).max(1).optional().describe(
-    "Amount of randomness injected into the response. Defaults to 1.0. Ranges from 0.0 to 1.0. Use " +
-      "temperature closer to 0.0 for analytical / multiple choice, and closer to 1.0 for creative and " +
-      "generative tasks",
+    "Sampling temperature from 0.0 to 1.0 (default 1.0): lower for analysis and multiple choice, higher " +
+      "for creative writing; even 0.0 is not fully deterministic",
   ),
   top_p: z.number().min(0).max(1).optional().describe(
-    "Use nucleus sampling: only sample from the tokens within the top_p probability mass. Set either " +
-      "temperature or top_p, not both",
+    "Nucleus sampling from 0.0 to 1.0: pick only among the likeliest tokens that make up this much of the " +
+      "probability; set this or temperature, not both",
   ),
   top_k: z.number().int().min(1).optional().describe(
-    "Only sample from the top K options for each subsequent token",
+    "Pick each token only among the K likeliest ones (cuts off unlikely tokens)",
   ),
   user_id: z.string().optional().describe(
-    "An external identifier for the user who is associated with the request",
+    "Your identifier for the end user of this request (sent as metadata.user_id)",
   ),
-  prefill: z.string().optional().describe("A prefill to use for the response"),
+  prefill: z.string().optional().describe("Text the answer must start with (sent as the start of its turn)"),
   hide_prefill: z.boolean().optional().describe(
-    "Do not repeat the prefill value at the start of the response",
+    "Leave the prefill text out of the answer shown and logged",
   ),
   stop_sequences: z.union([
     z.array(z.string()),
@@ -58,20 +57,23 @@ export const claudeOptions: OptionsDefinition = defineOptions((z) => ({
       return list ?? [];
     }),
   ], { error: STOP_SEQUENCES_ERROR }).optional().describe(
-    "Custom text sequences that will cause the model to stop generating - pass either a list of strings " +
-      "or a single string",
+    "Stop the answer at any of these texts: a JSON list of strings, or one string",
   ),
-  cache: z.boolean().optional().describe("Use Anthropic prompt cache for any attachments or fragments"),
-  fast: z.boolean().optional().describe("Use fast mode for lower latency responses"),
-  web_search: z.boolean().optional().describe("Enable web search capabilities"),
+  cache: z.boolean().optional().describe(
+    "Cache the prompt (attachments, fragments, history) with Anthropic's prompt caching",
+  ),
+  fast: z.boolean().optional().describe(
+    "Ask for Anthropic's fast mode: answers sooner, on models that have it",
+  ),
+  web_search: z.boolean().optional().describe("Let the model search the web (Anthropic's web search tool)"),
   web_search_max_uses: z.number().int().min(1).optional().describe(
-    "Maximum number of web searches to perform per request",
+    "Most web searches the model may run for one prompt",
   ),
   web_search_allowed_domains: z.array(z.string()).optional().describe(
-    "List of domains to restrict web searches to",
+    "Search only these domains (a list)",
   ),
   web_search_blocked_domains: z.array(z.string()).optional().describe(
-    "List of domains to exclude from web searches",
+    "Never search these domains (a list)",
   ),
   web_search_location: z.object({
     city: z.string(),
@@ -79,26 +81,28 @@ export const claudeOptions: OptionsDefinition = defineOptions((z) => ({
     country: z.string(),
     timezone: z.string(),
   }).optional().describe(
-    "User location for localizing search results (dict with city, region, country, timezone)",
+    "Where the user is, for local results: a dict with city, region, country and timezone",
   ),
 }));
 
 /** The options of models that can think. */
 export const thinkingOptions: OptionsDefinition = defineOptions((z) => ({
-  thinking: z.boolean().optional().describe("Enable thinking mode"),
-  thinking_budget: z.number().int().min(1).optional().describe("Number of tokens to budget for thinking"),
+  thinking: z.boolean().optional().describe("Think before answering (extended thinking)"),
+  thinking_budget: z.number().int().min(1).optional().describe(
+    "Most tokens to spend thinking (turns thinking on)",
+  ),
   thinking_display: z.boolean().optional().describe(
-    "Request summarized thinking output (available in --json logs)",
+    "Ask for a summary of the thinking, kept as reasoning in the logs (turns thinking on)",
   ),
   thinking_adaptive: z.boolean().optional().describe(
-    'Force adaptive thinking mode (sends thinking={"type": "adaptive"})',
+    "Let the model decide how much to think (adaptive thinking; turns thinking on)",
   ),
 }));
 
 /** The option of models with thinking effort. */
 export const effortOptions: OptionsDefinition = defineOptions((z) => ({
   thinking_effort: z.enum(EFFORT_LEVELS).optional().describe(
-    "Level of thinking effort to apply: low, medium, high, xhigh or max",
+    "How hard to think: low, medium, high, xhigh or max (turns adaptive thinking on)",
   ),
 }));
 

@@ -63,7 +63,7 @@ function implyOption(options: Options, name: string, value: unknown, order: stri
 function domainsConflict(): InvalidOptionError {
   return new InvalidOptionError(
     "web_search_allowed_domains",
-    "Cannot use both web_search_allowed_domains and web_search_blocked_domains; choose one",
+    "Give web_search_allowed_domains or web_search_blocked_domains, not both",
   );
 }
 
@@ -75,7 +75,7 @@ function webSearchTool(spec: ClaudeSpec, modelId: string, prompt: Prompt): Block
   if (!spec.webSearch) {
     throw new UnsupportedFeatureError(
       modelId,
-      `Web search is not supported by model ${modelId}; use a model that has it, e.g. claude-opus-4.6, ` +
+      `Model ${modelId} has no web search; use a model that has it, e.g. claude-opus-4.6, ` +
         "claude-sonnet-4.6 or claude-opus-4.1",
     );
   }
@@ -146,7 +146,7 @@ export async function messagesRequest(
   if (o.top_p !== undefined && o.temperature !== undefined && o.temperature !== 1) {
     throw new InvalidOptionError(
       "top_p",
-      "Only one of temperature and top_p can be set; remove -o temperature or -o top_p",
+      "Set temperature or top_p, not both; remove one of the two options",
     );
   }
   if (o.web_search_allowed_domains !== undefined && o.web_search_blocked_domains !== undefined) {
@@ -162,8 +162,8 @@ export async function messagesRequest(
     if (spec.adaptive) {
       throw new UnsupportedFeatureError(
         modelId,
-        `Prefilling assistant messages is not supported by ${spec.claudeId}; use a schema or system prompt ` +
-          "instructions instead",
+        `Model ${modelId} cannot continue a prefilled answer (the prefill option); ask for the start you ` +
+          "want in the system prompt, or use a schema",
       );
     }
     messages.push({ role: "assistant", content: [{ type: "text", text: o.prefill }] });
