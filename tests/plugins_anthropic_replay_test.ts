@@ -212,6 +212,22 @@ Deno.test("tool calls: ids round-tripped, thinking kept across the tool round", 
       { type: "tool_result", tool_use_id: "toolu_01825dXWLSoJwCst1qTsiWdb", content: "0.32a0" },
     ]);
 
+    // Two calls in one answer: both recorded, both results sent back in one user turn, in order.
+    const parallel = await replay(server, byName("tools-parallel"));
+    const calls = await parallel.responses[0].toolCalls();
+    assert.deepEqual(calls.map((c) => c.toolCallId), [
+      "toolu_01LtHJmixrs9NcWQkK8hu8hj",
+      "toolu_01N8a4jWyf116qKTMqKKmjyt",
+    ]);
+    assert.deepEqual(
+      parallel.requests[1].messages[2].content.map((b: { tool_use_id: string; content: string }) => [
+        b.tool_use_id,
+        b.content,
+      ]),
+      [["toolu_01LtHJmixrs9NcWQkK8hu8hj", "Charles"], ["toolu_01N8a4jWyf116qKTMqKKmjyt", "Sammy"]],
+    );
+    assert.match(await parallel.responses[1].text(), /Charles.*Sammy/s);
+
     const named = await replay(server, byName("stream-events-tool-calls"));
     const nameEvents = named.events[0].filter((e) => e.type === "tool_call_name");
     assert.equal(nameEvents[0].chunk, "pelican_name_generator");

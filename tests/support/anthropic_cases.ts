@@ -193,6 +193,30 @@ export const REPLAY_CASES: ReplayCase[] = [
       })],
   },
   {
+    file: "tools-parallel",
+    model: "claude-haiku-4.5",
+    steps: [
+      (m) =>
+        m.prompt("Two names for a pet pelican", {
+          tools: [{
+            name: "pelican_name_generator",
+            description: "",
+            inputSchema: { properties: {}, type: "object" },
+          }],
+          options: OLD_MAX,
+        }),
+      (m, [first]) => toolRound(m, first, ["Charles", "Sammy"], OLD_MAX),
+    ],
+    // An older llm-anthropic put its display-only space before the tool calls, and sent it back; it now comes
+    // after them and is never sent.
+    expectedBody: (recorded, index) => {
+      if (index === 0) return recorded;
+      const body = structuredClone(recorded);
+      body.messages[1].content = body.messages[1].content.filter((b: { type: string }) => b.type !== "text");
+      return body;
+    },
+  },
+  {
     file: "web-search",
     model: "claude-opus-4.1",
     steps: [
