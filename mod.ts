@@ -16,10 +16,22 @@
  * await conversation.prompt("Now do skunks").text(); // sends the first exchange as history
  * ```
  *
+ * @example The prompt pipeline of the `llm` command: templates, fragments, conversations, logging
+ * ```ts
+ * import { PromptSession } from "jsr:@denollm/llm";
+ *
+ * await using session = new PromptSession(); // one logs.db connection; logs unless `llm logs off`
+ * const prepared = await session.prepare({ template: "summarize", fragments: ["notes.md"], continue: true });
+ * const response = prepared.send("Keep it short");
+ * console.log(await response.text());
+ * await session.log(response);
+ * ```
+ *
  * @module
  */
+
+// Models: the registry, what a model is, prompts, responses and conversations.
 export {
-  addModelSource,
   getDefaultModel,
   getModel,
   getModelAliases,
@@ -27,33 +39,102 @@ export {
   getModelsWithAliases,
   getUserAliases,
   registerModel,
-  registry,
   removeAlias,
   setAlias,
   setDefaultModel,
-} from "./lib/registry.ts";
+} from "./lib/default_registry.ts";
+export type { ModelListing, ModelWithAliases, RegisterOptions } from "./lib/models/model_registry.ts";
 export { Model, type ModelSettings, type PromptOptions } from "./lib/models/model.ts";
 export { Prompt, type PromptInit } from "./lib/models/prompt.ts";
-export {
-  type ExecuteContext,
-  Response,
-  type ResponseInit,
-  type ResponseStatus,
-} from "./lib/models/response.ts";
+export { type ExecuteContext, Response, type ResponseStatus } from "./lib/models/response.ts";
 export { Conversation, type ConversationInit } from "./lib/models/conversation.ts";
+export type { Fragment } from "./lib/models/fragment.ts";
 export {
-  DuplicateModelError,
-  type ModelListing,
-  modelMatchesQueries,
-  ModelRegistry,
-  type ModelSource,
-  type ModelWithAliases,
-  type RegisterModel,
-  type RegisterOptions,
-} from "./lib/models/registry.ts";
+  type AttachmentData,
+  type AttachmentPart,
+  type Message,
+  messageText,
+  type Part,
+  type ProviderMetadata,
+  type ReasoningPart,
+  type Role,
+  textMessage,
+  type TextPart,
+  type ToolCallPart,
+  type ToolResultPart,
+} from "./lib/models/messages.ts";
+export type { Chunk, StreamEvent, StreamEventType, ToolCall, Usage } from "./lib/models/stream.ts";
+export type { ServerSideToolInfo, ServerSideToolRequest, ToolSpec } from "./lib/models/tool_spec.ts";
+export { Attachment, AttachmentError } from "./lib/attachments/attachment.ts";
+export {
+  defineOptions,
+  describeOptions,
+  type OptionInfo,
+  type OptionSchema,
+  type OptionsDefinition,
+  type OptionsShape,
+} from "./lib/models/options.ts";
+export type { Zod } from "./lib/deps/zod.ts";
+
+// Embeddings: models, collections in embeddings.db (shared with Python llm), vectors.
+export {
+  type EmbeddingInput,
+  EmbeddingModel,
+  type EmbeddingModelLike,
+  type EmbeddingModelSettings,
+  type EmbedMultiOptions,
+  type Vector,
+} from "./lib/embeddings/embedding_model.ts";
+export {
+  type EmbeddingModelWithAliases,
+  getDefaultEmbeddingModel,
+  getEmbeddingModel,
+  getEmbeddingModelAliases,
+  getEmbeddingModels,
+  getEmbeddingModelsWithAliases,
+  registerEmbeddingModel,
+  setDefaultEmbeddingModel,
+} from "./lib/embeddings/registry.ts";
+export {
+  type OpenAIEmbeddingConfig,
+  OpenAIEmbeddingModel,
+} from "./lib/embeddings/openai_embedding_models.ts";
+export {
+  Collection,
+  type CollectionEmbedMultiOptions,
+  type CollectionItem,
+  type CollectionOptions,
+  type EmbedOptions,
+  type Entry,
+  type Metadata,
+  type SimilarOptions,
+} from "./lib/embeddings/collection.ts";
+export type { SearchEngine } from "./lib/embeddings/search.ts";
+export { cosineSimilarity, decode, encode } from "./lib/embeddings/codec.ts";
+export { embeddingsDbPath, openEmbeddingsDb, type OpenEmbeddingsDbOptions } from "./lib/embeddings/db.ts";
+export {
+  CollectionModelMismatchError,
+  CollectionNotFoundError,
+  EmbeddingIdNotFoundError,
+  EmbeddingsDatabaseError,
+  EmbedMultiError,
+  NewerEmbeddingsSchemaError,
+  NoDefaultEmbeddingModelError,
+  NoEmbeddingsTableError,
+  NotAnEmbeddingsDatabaseError,
+  UnknownEmbeddingModelError,
+  UnsupportedEmbeddingInputError,
+} from "./lib/embeddings/errors.ts";
+
+// The prompt pipeline of `llm prompt` and `llm chat`.
+export { PromptSession, type PromptSessionOptions } from "./lib/prompting/session.ts";
+export { Template, type TemplateAttachmentType, type TemplateData } from "./lib/templates/template.ts";
+export type { PromptRequest } from "./lib/prompting/request.ts";
+export { PreparedPrompt, preparePrompt } from "./lib/prompting/prepare.ts";
+
+// Errors: every one extends LlmError.
 export {
   CancelledError,
-  ConfigError,
   InvalidOptionError,
   isLlmError,
   LlmError,
@@ -63,57 +144,11 @@ export {
   UnknownModelError,
   UnsupportedFeatureError,
 } from "./lib/models/errors.ts";
-export { Attachment, AttachmentError } from "./lib/attachments/attachment.ts";
-export type { ServerSideToolInfo, ServerSideToolRequest, ToolSpec } from "./lib/models/tool_spec.ts";
-export {
-  defineOptions,
-  describeOptions,
-  type OptionInfo,
-  type OptionSchema,
-  type OptionsDefinition,
-  type OptionsShape,
-  validateOptions,
-} from "./lib/models/options.ts";
-export type {
-  AttachmentData,
-  AttachmentPart,
-  Message,
-  Part,
-  ProviderMetadata,
-  ReasoningPart,
-  Role,
-  TextPart,
-  ToolCallPart,
-  ToolResultPart,
-} from "./lib/models/messages.ts";
-export { messageText, textMessage } from "./lib/models/messages.ts";
-export {
-  type Chunk,
-  type StreamEvent,
-  type StreamEventType,
-  type ToolCall,
-  type Usage,
-} from "./lib/models/stream.ts";
-export { ulid } from "./lib/models/ulid.ts";
-export { tokenUsageString } from "./lib/models/token_usage.ts";
-export { getKey, type KeyLookup, keysPath, loadKeys, setKey } from "./lib/user/keys.ts";
-export { userDir, userPath } from "./lib/user/dir.ts";
+export { ConfigError } from "./lib/user/config_error.ts";
 export { UnknownAliasError } from "./lib/user/aliases.ts";
-export { DEFAULT_MODEL } from "./lib/user/settings.ts";
-export { OpenAIChat } from "./lib/providers/openai_chat.ts";
-export { OpenAIResponses } from "./lib/providers/openai_responses.ts";
-export { OpenAICompletion } from "./lib/providers/openai_completion.ts";
-export { OpenAIBaseModel, type OpenAIModelConfig } from "./lib/providers/openai_client.ts";
-export type { Zod } from "./lib/deps/zod.ts";
-
-export {
-  type Interruption,
-  logResponse,
-  LogStore,
-  turnRecordFor,
-  type TurnRecordOptions,
-} from "./lib/logs/log_response.ts";
-export { logsAreOn, logsDbPath, openLogsDb, type OpenLogsDbOptions } from "./lib/logs/db.ts";
+export { ConversationModelError, NoModelMatchError } from "./lib/prompting/model_choice.ts";
+export { NoConversationError } from "./lib/prompting/resume.ts";
+export { FragmentAttachmentError, TemplateFeatureError } from "./lib/prompting/prepare.ts";
 export {
   LogsDatabaseError,
   MissingLogsDatabaseError,
@@ -122,35 +157,26 @@ export {
   OpenLogsDatabaseError,
   ReadOnlyDatabaseError,
 } from "./lib/logs/errors.ts";
-export type { TurnRecord } from "./lib/logs/store.ts";
-export type { CondenseContext, CondenseTool } from "./lib/logs/condense.ts";
-export {
-  type AttachmentLoad,
-  type CommandRegistry,
-  definePlugin,
-  type EmbeddingModelLike,
-  type FragmentData,
-  type FragmentLoader,
-  HOOK_NAMES,
-  type HookResult,
-  type Plugin,
-  type RegisterEmbeddingModelHook,
-  type RegisterFragmentLoaderHook,
-  type RegisterModelHook,
-  type RegisterTemplateLoaderHook,
-  type RegisterToolHook,
-  type TemplateData,
-  type TemplateLoader,
-  type ToolDefinition,
-} from "./lib/plugins/api.ts";
+
+// The user directory: keys, settings.
+export { getKey, type KeyLookup, keysPath, loadKeys, setKey } from "./lib/user/keys.ts";
+export { userDir, userPath } from "./lib/user/dir.ts";
+export { DEFAULT_MODEL } from "./lib/user/settings.ts";
+
+// The built-in OpenAI models, for OpenAI-compatible servers set up in code.
+export { OpenAIChat } from "./lib/providers/openai/chat/model.ts";
+export { OpenAIResponses } from "./lib/providers/openai/responses/model.ts";
+export { OpenAICompletion } from "./lib/providers/openai/completion/model.ts";
+export { OpenAIBaseModel, type OpenAIModelConfig } from "./lib/providers/openai/base_model.ts";
+export type { OpenAIConnection } from "./lib/providers/openai/http.ts";
+
+// logs.db, shared with Python llm.
+export { type Interruption, logResponse, LogStore, type TurnRecordOptions } from "./lib/logs/log_response.ts";
+export { logsAreOn, logsDbPath } from "./lib/logs/db.ts";
+
+// Plugins installed with `llm install`, for library users who opt in.
 export { loadPlugins } from "./lib/plugins/activate.ts";
-export {
-  getPlugins,
-  loadPlugin,
-  type PluginInfo,
-  registerInstalledPlugins,
-  unloadPlugin,
-} from "./lib/plugins/runtime.ts";
+export { getPlugins, loadPlugin, type PluginInfo, unloadPlugin } from "./lib/plugins/runtime.ts";
 export {
   type InstallOptions,
   installPlugin,
@@ -158,27 +184,44 @@ export {
   uninstallPlugin,
 } from "./lib/plugins/install.ts";
 export {
-  getPluginEmbeddingModels,
-  getPluginTools,
-  type PluginEmbeddingModel,
-  type PluginTool,
-} from "./lib/plugins/extensions.ts";
-export { PluginModel } from "./lib/plugins/plugin_model.ts";
-export {
   PluginError,
   PluginImportError,
   PluginInstallError,
   PluginIntegrityError,
 } from "./lib/plugins/errors.ts";
-export {
-  type CommandRecord,
-  type LoaderRecord,
-  type ModelRecord,
-  type PluginRecord,
-  pluginsJsonPath,
-  type PluginSourceKind,
-  readPluginRecords,
-  type Registrations,
+export type {
+  CommandRecord,
+  LoaderRecord,
+  ModelRecord,
+  PluginRecord,
+  PluginSourceKind,
+  Registrations,
 } from "./lib/plugins/record.ts";
-export type { ModelLike } from "./lib/plugins/collect.ts";
-export type { OpenAIConnection } from "./lib/providers/openai_http.ts";
+export type {
+  AttachmentLoad,
+  CommandRegistry,
+  FragmentData,
+  FragmentLoader,
+  HookResult,
+  LoadedTemplate,
+  Plugin,
+  RegisterEmbeddingModelHook,
+  RegisterFragmentLoaderHook,
+  RegisterModelHook,
+  RegisterTemplateLoaderHook,
+  RegisterToolHook,
+  TemplateLoader,
+  ToolDefinition,
+} from "./lib/plugins/api.ts";
+export type {
+  ArgSpec,
+  ArgValues,
+  CommandContext,
+  CommandResult,
+  CommandSpec,
+  OptionSpec,
+  OptionType,
+  OptionValues,
+  RunCommand,
+} from "./lib/commands/spec.ts";
+export type { InputStream, Io, OutputStream } from "./lib/commands/io.ts";

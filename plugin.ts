@@ -12,44 +12,93 @@
  *
  * @module
  */
-export { Model, type ModelSettings } from "./lib/models/model.ts";
-export type { Prompt } from "./lib/models/prompt.ts";
-export type { ExecuteContext, Response } from "./lib/models/response.ts";
-export type { Chunk, StreamEvent, ToolCall, Usage } from "./lib/models/stream.ts";
-export { defineOptions, type OptionsDefinition } from "./lib/models/options.ts";
-export { InvalidOptionError, ModelError, NeedsKeyError } from "./lib/models/errors.ts";
-export {
-  type CommandRegistry,
-  definePlugin,
-  type FragmentLoader,
-  type Plugin,
-  type RegisterModelHook,
-  type TemplateLoader,
-  type ToolDefinition,
-} from "./lib/plugins/api.ts";
-export type { CommandContext, CommandSpec } from "./lib/cli/spec.ts";
-export type {
-  ArgSpec,
-  ArgValues,
-  CommandResult,
-  OptionSpec,
-  OptionType,
-  OptionValues,
-  RunCommand,
-} from "./lib/cli/spec.ts";
-export type { InputStream, Io, OutputStream } from "./lib/cli/io.ts";
-export { userDir, userPath } from "./lib/user/dir.ts";
+// A model: the class to extend, and what its execute() receives and yields.
+export { Model, type ModelSettings, type PromptOptions } from "./lib/models/model.ts";
+export type { Prompt, PromptInit } from "./lib/models/prompt.ts";
+export type { ExecuteContext, Response, ResponseStatus } from "./lib/models/response.ts";
+export type { Conversation, ConversationInit } from "./lib/models/conversation.ts";
+export type { Fragment } from "./lib/models/fragment.ts";
+export type { Chunk, StreamEvent, StreamEventType, ToolCall, Usage } from "./lib/models/stream.ts";
 export type {
   AttachmentData,
   AttachmentPart,
   Message,
   Part,
+  ProviderMetadata,
   ReasoningPart,
+  Role,
   TextPart,
   ToolCallPart,
   ToolResultPart,
 } from "./lib/models/messages.ts";
-export { Attachment, AttachmentError } from "./lib/attachments/attachment.ts";
+export { messageText } from "./lib/models/messages.ts";
 export type { ServerSideToolInfo, ServerSideToolRequest, ToolSpec } from "./lib/models/tool_spec.ts";
-export { UnsupportedFeatureError } from "./lib/models/errors.ts";
-export { pythonJsonDumps, type PythonJsonOptions } from "./lib/python_json.ts";
+export { Attachment, AttachmentError } from "./lib/attachments/attachment.ts";
+export {
+  defineOptions,
+  type OptionSchema,
+  type OptionsDefinition,
+  type OptionsShape,
+} from "./lib/models/options.ts";
+export type { Zod } from "./lib/deps/zod.ts";
+export { readServerSentEvents, type ServerSentEvent } from "./lib/providers/sse.ts";
+
+// An embedding model: the class to extend.
+export {
+  type EmbeddingInput,
+  EmbeddingModel,
+  type EmbeddingModelLike,
+  type EmbeddingModelSettings,
+  type EmbedMultiOptions,
+  type Vector,
+} from "./lib/embeddings/embedding_model.ts";
+
+// Errors a plugin raises.
+export {
+  InvalidOptionError,
+  isLlmError,
+  LlmError,
+  ModelError,
+  type ModelErrorKind,
+  NeedsKeyError,
+  UnsupportedFeatureError,
+} from "./lib/models/errors.ts";
+
+// The plugin object and its hooks.
+export {
+  type AttachmentLoad,
+  type CommandRegistry,
+  definePlugin,
+  type FragmentData,
+  type FragmentLoader,
+  type HookResult,
+  type LoadedTemplate,
+  type Plugin,
+  type RegisterEmbeddingModelHook,
+  type RegisterFragmentLoaderHook,
+  type RegisterModelHook,
+  type RegisterTemplateLoaderHook,
+  type RegisterToolHook,
+  type TemplateLoader,
+  type ToolDefinition,
+} from "./lib/plugins/api.ts";
+
+// Commands a plugin adds to the CLI.
+export type {
+  ArgSpec,
+  ArgValues,
+  CommandContext,
+  CommandResult,
+  CommandSpec,
+  OptionSpec,
+  OptionType,
+  OptionValues,
+  RunCommand,
+} from "./lib/commands/spec.ts";
+export type { InputStream, Io, OutputStream } from "./lib/commands/io.ts";
+
+// Files of the user directory a plugin may keep its own data beside.
+export { userDir, userPath } from "./lib/user/dir.ts";
+
+// Python exactness a plugin may need (tool output written as Python llm writes it).
+export { pythonJsonDumps, type PythonJsonOptions } from "./lib/compat/python_json.ts";

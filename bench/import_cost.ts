@@ -28,16 +28,16 @@ const { commandTable } = await lazyImport<typeof import("../lib/cli/main.ts")>(
 mark("import lib/cli/main.ts (parser, help, command table)");
 const root = commandTable();
 mark("build the command table");
-await lazyImport("../lib/cli/commands/models.ts", import.meta.url);
-const { listingRegistry } = await lazyImport<typeof import("../lib/model_listing.ts")>(
-  "../lib/model_listing.ts",
+await lazyImport("../lib/cli/commands/models/run.ts", import.meta.url);
+const { listingRegistry } = await lazyImport<typeof import("../lib/default_registry_listing.ts")>(
+  "../lib/default_registry_listing.ts",
   import.meta.url,
 );
 mark("import the models command (llm models list)");
 listingRegistry().modelsWithAliases();
 mark("list the models from their data");
-const hook = await lazyImport<typeof import("../lib/plugins/cli_hook.ts")>(
-  "../lib/plugins/cli_hook.ts",
+const hook = await lazyImport<typeof import("../lib/cli/plugin_hook.ts")>(
+  "../lib/cli/plugin_hook.ts",
   import.meta.url,
 );
 mark("import lib/plugins/cli_hook.ts (plugin commands, before parsing)");

@@ -12,12 +12,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DatabaseSync } from "node:sqlite";
 import { openLogsDb } from "../lib/logs/db.ts";
-import { logTurn, pythonIsoformat, type TurnRecord } from "../lib/logs/store.ts";
+import { logTurn, type TurnRecord } from "../lib/logs/store.ts";
 import { textMessage } from "../lib/models/messages.ts";
 import type { Message } from "../lib/models/messages.ts";
 import { ulid } from "../lib/models/ulid.ts";
 import { measureCommands, measureInProcess, type Measurement } from "./measure.ts";
 import type { Group } from "./report.ts";
+import { pythonIsoformat } from "../lib/compat/isoformat.ts";
 
 const repoDir = fileURLToPath(new URL("../", import.meta.url));
 

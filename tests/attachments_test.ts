@@ -8,7 +8,7 @@ import {
   UnsupportedFeatureError,
 } from "../mod.ts";
 import { sniffType, typeFromName } from "../lib/attachments/sniff.ts";
-import { sha256Hex } from "../lib/hash/sha256.ts";
+import { sha256Hex } from "../lib/compat/sha256.ts";
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 const bytes = (text: string) => new TextEncoder().encode(text);

@@ -3,7 +3,7 @@
  * the block boundaries and for several digest sizes, and against @noble/hashes for random inputs.
  */
 import assert from "node:assert/strict";
-import { blake2b, blake2b128Hex } from "../lib/hash/blake2b.ts";
+import { blake2b, blake2b128Hex } from "../lib/compat/blake2b.ts";
 
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 const input = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 7 + 3) % 256);

@@ -3,10 +3,10 @@
  * OpenAI server and a loopback HTTP server for URL fragments; logs.db is checked row by row.
  */
 import assert from "node:assert/strict";
+import { fragmentLoaderRegistry } from "../lib/loaders/registries.ts";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
-import { fragmentHash } from "../lib/fragments/fragment.ts";
-import { registerFragmentLoader, unregisterFragmentLoader } from "../lib/fragments/loaders.ts";
+import { fragmentHash } from "../lib/models/fragment.ts";
 import { main } from "../lib/cli/main.ts";
 import { memoryIo } from "../lib/cli/io.ts";
 import { tempUserDir } from "./support/env.ts";
@@ -181,12 +181,15 @@ Deno.test("fragment loaders: llm fragments loaders, and -f prefix:arg through a 
   assert.equal(await main(["fragments", "loaders"], empty), 0);
   assert.equal(empty.stdoutText(), "No fragment loaders found\n");
 
-  registerFragmentLoader(
+  fragmentLoaderRegistry.register(
     "upper",
     (arg) => ({ content: arg.toUpperCase(), source: `upper:${arg}` }),
     "Upper-cases\nthe argument",
   );
-  registerFragmentLoader("bare", () => [{ content: "one", source: "" }, { content: "two", source: "" }]);
+  fragmentLoaderRegistry.register(
+    "bare",
+    () => [{ content: "one", source: "" }, { content: "two", source: "" }],
+  );
   try {
     const io = memoryIo();
     assert.equal(await main(["fragments", "loaders"], io), 0);
@@ -210,8 +213,8 @@ Deno.test("fragment loaders: llm fragments loaders, and -f prefix:arg through a 
       db.close();
     }
   } finally {
-    unregisterFragmentLoader("upper");
-    unregisterFragmentLoader("bare");
+    fragmentLoaderRegistry.unregister("upper");
+    fragmentLoaderRegistry.unregister("bare");
   }
 });
 

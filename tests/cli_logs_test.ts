@@ -122,7 +122,15 @@ Deno.test("logs: our llm prompt rows print as Python llm 0.32 printed its own (M
   );
 
   // Token counts come from the server; the two Chat Completions rows of the first conversation match exactly.
-  const usage = normalize(await out("logs", "-u", "-n", "0")).split("\n# ");
+  // -u adds a Cost line under each token count (lib/pricing, not in Python llm): checked, then left out.
+  const withCosts = normalize(await out("logs", "-u", "-n", "0"));
+  assert.equal(
+    withCosts.match(
+      /\n## Token usage\n\n.*\n\nCost: (\$[0-9.]+ \(prices of 2024-10-01\)|unknown \(.*\))\n\n/g,
+    )?.length,
+    4,
+  );
+  const usage = withCosts.replace(/\nCost: .*\n\n/g, "\n").split("\n# ");
   const expectedUsage = normalize(await fixture("logs-list-usage.md")).split("\n# ");
   assert.equal(usage.length, 4);
   assert.deepEqual(usage.slice(0, 2), expectedUsage.slice(0, 2));
@@ -189,7 +197,10 @@ Deno.test("logs list: count, -m, -q ranking and -l, -c/--cid, -r, -t, -u, --json
   assert.equal(truncatedJson.response, "word ".repeat(19) + "wo...");
   assert.equal("response_json" in truncatedJson, false, "-t drops the *_json keys");
 
-  assert.match(await out("logs", "-u", "-n", "1"), /\n## Token usage\n\n\d+ input, 31 output\n\n$/);
+  assert.match(
+    await out("logs", "-u", "-n", "1"),
+    /\n## Token usage\n\n\d+ input, 31 output\n\nCost: \$[0-9.]+ \(prices of 2024-10-01\)\n\n$/,
+  );
   const json = JSON.parse(await out("logs", "--json"));
   assert.deepEqual(json.map((r: { id: string }) => r.id), [id2, id3, id4]);
 

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { main } from "../lib/cli/main.ts";
 import { memoryIo } from "../lib/cli/io.ts";
-import { schemaSummary } from "../lib/cli/commands/schemas.ts";
+import { schemaSummary } from "../lib/cli/commands/schemas/run.ts";
 import { startOpenAIServer } from "./support/openai_server.ts";
 import { tempUserDir } from "./support/env.ts";
 

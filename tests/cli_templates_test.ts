@@ -3,12 +3,12 @@
  * loader is registered in this process) against the loopback OpenAI server.
  */
 import assert from "node:assert/strict";
+import { templateLoaderRegistry } from "../lib/loaders/registries.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { main } from "../lib/cli/main.ts";
 import { memoryIo } from "../lib/cli/io.ts";
-import { loadYaml } from "../lib/deps/yaml.ts";
-import { registerTemplateLoader, unregisterTemplateLoader } from "../lib/templates/loaders.ts";
+import { loadYaml } from "./support/npm_yaml.ts";
 import { tempUserDir } from "./support/env.ts";
 import { startOpenAIServer } from "./support/openai_server.ts";
 import { runCli } from "./support/run_cli.ts";
@@ -201,7 +201,8 @@ Deno.test("llm templates list, show, path, edit", async () => {
   );
   assert.equal(
     (await run("show", "summarize")).stdout,
-    "defaults:\n  tone: calm\nmodel: gpt-4o-mini\nname: summarize\noptions:\n  temperature: 0.5\n" +
+    // As Python llm 0.32 prints it: yaml.dump(..., indent=4).
+    "defaults:\n    tone: calm\nmodel: gpt-4o-mini\nname: summarize\noptions:\n    temperature: 0.5\n" +
       "prompt: 'Summarize: $input'\nsystem: Be $tone.\n\n",
   );
   const missing = await run("show", "nope");
@@ -252,7 +253,7 @@ Deno.test("-t URL (loopback) and -t prefix:rest through a registered loader; llm
   const none = memoryIo();
   await main(["templates", "loaders"], none);
   assert.equal(none.stdoutText(), "No template loaders found\n");
-  registerTemplateLoader(
+  templateLoaderRegistry.register(
     "shout",
     (rest) => ({ prompt: `${rest.toUpperCase()} $input`, model: "gpt-4o" }),
     `
@@ -260,7 +261,7 @@ Deno.test("-t URL (loopback) and -t prefix:rest through a registered loader; llm
 
     Use shout:word`,
   );
-  registerTemplateLoader("shout", () => ({ prompt: "second" }));
+  templateLoaderRegistry.register("shout", () => ({ prompt: "second" }));
   try {
     const io = memoryIo();
     await main(["templates", "loaders"], io);
@@ -274,13 +275,13 @@ Deno.test("-t URL (loopback) and -t prefix:rest through a registered loader; llm
     assert.equal(body.model, "gpt-4o");
     assert.deepEqual(sent(body), [["user", "HEY you"]]);
   } finally {
-    unregisterTemplateLoader("shout");
-    unregisterTemplateLoader("shout_1");
+    templateLoaderRegistry.unregister("shout");
+    templateLoaderRegistry.unregister("shout_1");
   }
 });
 
 Deno.test("--schema: DSL, JSON, --schema-multi, t:TEMPLATE, stored id, file; errors; saved as schema_object", async () => {
-  const { schemaDsl } = await import("../lib/cli/commands/_schema_input.ts");
+  const { schemaDsl } = await import("../lib/schemas/schema_input.ts");
   assert.deepEqual(schemaDsl("name, age int: their age, ok bool"), {
     type: "object",
     properties: {
@@ -315,7 +316,7 @@ Deno.test("--schema: DSL, JSON, --schema-multi, t:TEMPLATE, stored id, file; err
   assert.equal((await run("--schema", JSON.stringify(dog), "invent a dog", "--save", "dog")).code, 0);
   assert.match(
     await Deno.readTextFile(join(env.templates, "dog.yaml")),
-    /schema_object:\n {2}type: object\n {2}properties:\n {4}b:\n/,
+    /schema_object:\n {4}type: object\n {4}properties:\n {8}b:\n/,
   );
   r = await run("--schema", "t:dog", "again");
   assert.equal(r.code, 0, r.stderr);

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { main } from "../lib/cli/main.ts";
 import { memoryIo } from "../lib/cli/io.ts";
 import { installPlugin } from "../lib/plugins/install.ts";
-import { toolSignature } from "../lib/cli/commands/tools.ts";
+import { toolSignature } from "../lib/cli/commands/tools/run.ts";
 import { tempUserDir } from "./support/env.ts";
 
 async function llm(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

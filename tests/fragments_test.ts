@@ -4,16 +4,17 @@
  * 0.32 does (text_ref parts, part_fragments, turn_fragments, literal-only search text).
  */
 import assert from "node:assert/strict";
+import { fragmentLoaderRegistry } from "../lib/loaders/registries.ts";
 import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { openLogsDb } from "../lib/logs/db.ts";
 import { loadChain, logTurn } from "../lib/logs/store.ts";
 import { textMessage } from "../lib/models/messages.ts";
-import { fetchText, FetchTextError, MAX_REDIRECTS } from "../lib/fragments/fetch_text.ts";
-import { fragmentHash } from "../lib/fragments/fragment.ts";
-import { fragmentRowYaml, pyyamlScalar } from "../lib/fragments/list_yaml.ts";
-import { registerFragmentLoader, unregisterFragmentLoader } from "../lib/fragments/loaders.ts";
-import { encodeTextRefs, recordTurnFragments } from "../lib/fragments/record.ts";
+import { fetchText, FetchTextError, MAX_REDIRECTS } from "../lib/loaders/fetch_text.ts";
+import { fragmentHash } from "../lib/models/fragment.ts";
+import { fragmentRowYaml } from "../lib/cli/commands/fragments/list_yaml.ts";
+import { pyyamlScalar } from "../lib/compat/pyyaml_dump.ts";
+import { encodeTextRefs, recordTurnFragments } from "../lib/logs/fragments/record.ts";
 import { FragmentNotFoundError, resolveFragments } from "../lib/fragments/resolve.ts";
 import {
   ensureFragment,
@@ -21,7 +22,7 @@ import {
   listFragments,
   removeFragmentAlias,
   setFragmentAlias,
-} from "../lib/fragments/store.ts";
+} from "../lib/logs/fragments/store.ts";
 
 async function tempDb(): Promise<{ db: DatabaseSync; dir: string } & AsyncDisposable> {
   const dir = await Deno.makeTempDir({ prefix: "fragments_test_" });
@@ -95,11 +96,11 @@ Deno.test("resolveFragments: alias and hash before files, stdin, loaders, errors
   await assert.rejects(resolveFragments(["nothing-here"], { db: t.db }), FragmentNotFoundError);
   await assert.rejects(resolveFragments([t.dir]), /is a directory/);
 
-  registerFragmentLoader(
+  fragmentLoaderRegistry.register(
     "pair",
     (arg) => [{ content: `${arg}-1`, source: "p" }, { type: "image/png", url: "http://x/y.png" }],
   );
-  registerFragmentLoader("fail", () => Promise.reject(new Error("no network")));
+  fragmentLoaderRegistry.register("fail", () => Promise.reject(new Error("no network")));
   try {
     r = await resolveFragments(["pair:z"], { allowAttachments: true });
     assert.deepEqual(r.fragments, [{ content: "z-1", source: "p" }]);
@@ -111,8 +112,8 @@ Deno.test("resolveFragments: alias and hash before files, stdin, loaders, errors
     await assert.rejects(resolveFragments(["fail:z"]), /Could not load fragment fail:z: no network/);
     await assert.rejects(resolveFragments(["zzz:z"]), /Unknown fragment prefix: zzz/);
   } finally {
-    unregisterFragmentLoader("pair");
-    unregisterFragmentLoader("fail");
+    fragmentLoaderRegistry.unregister("pair");
+    fragmentLoaderRegistry.unregister("fail");
   }
 });
 

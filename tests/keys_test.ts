@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { cliErrorMessage } from "../lib/cli/error_messages.ts";
 import { join } from "node:path";
 import { getKey, getModel, loadKeys, NeedsKeyError, setKey, userDir } from "../mod.ts";
 import { setEnv, tempUserDir } from "./support/env.ts";
@@ -55,8 +56,14 @@ Deno.test("a missing key raises NeedsKeyError that says how to set it", async ()
   const model = getModel("gpt-4o-mini");
   assert.throws(() => model.resolveKey(), (error: unknown) => {
     assert.ok(error instanceof NeedsKeyError);
+    // The library says what to do in its own terms; the CLI words it as Python llm does.
     assert.equal(
       error.message,
+      "No key found for 'openai': give one as the key option, store it in keys.json, or set the " +
+        "OPENAI_API_KEY environment variable",
+    );
+    assert.equal(
+      cliErrorMessage(error),
       "No key found - add one using 'llm keys set openai' or set the OPENAI_API_KEY environment variable",
     );
     return true;

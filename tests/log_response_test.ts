@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { getModel, LogStore } from "../mod.ts";
-import { queryLogs } from "../lib/logs/query.ts";
+import { queryLogs } from "../lib/logs/query/query_logs.ts";
 import { startOpenAIServer } from "./support/openai_server.ts";
 import { tempUserDir } from "./support/env.ts";
 

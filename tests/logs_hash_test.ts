@@ -1,17 +1,9 @@
 import { DatabaseSync } from "node:sqlite";
 import assert from "node:assert/strict";
-import {
-  attachmentId,
-  canonicalJson,
-  messageHash,
-  parsePythonJson,
-  pyFloat,
-  pythonJsonDumps,
-  schemaId,
-  schemaJson,
-} from "../lib/logs/hash.ts";
+import { attachmentId, messageHash, schemaId, schemaJson } from "../lib/logs/hash.ts";
 import { loadChain } from "../lib/logs/history.ts";
 import type { Message } from "../lib/models/messages.ts";
+import { canonicalJson, parsePythonJson, pyFloat, pythonJsonDumps } from "../lib/compat/python_json.ts";
 
 const FIXTURE = new URL("./fixtures/logs-store/python-0.32.db", import.meta.url);
 

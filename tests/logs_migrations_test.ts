@@ -30,12 +30,11 @@ function dbSchema(db: DatabaseSync): Schema {
   return new Map(rows.map((r) => [r.name, { type: r.type, sql: normalise(r.sql) }]));
 }
 
-/** Compares schemas; the message_tree view is our own SQL, so only its columns are compared. */
+/** Compares schemas (the message_tree view included: it is Python llm's SQL), then the view's columns. */
 function assertSameSchema(db: DatabaseSync, expected: Schema): void {
   const actual = dbSchema(db);
   deepEqual([...actual.keys()].sort(), [...expected.keys()].sort());
   for (const [name, want] of expected) {
-    if (name === "message_tree") continue;
     deepEqual(actual.get(name), want, `schema of ${name}`);
   }
   equal(actual.get("message_tree")?.type, "view");
@@ -284,5 +283,29 @@ Deno.test("Python llm 0.32 accepts a database we created without migrating it", 
     }
     equal((before as unknown[]).length, 30);
     deepEqual(read(), before);
+  });
+});
+
+Deno.test("a new logs.db has Python llm 0.32's schema: every object's SQL byte for byte, message_tree included", async () => {
+  await withTempDir(async (dir) => {
+    const { openLogsDb } = await import("../lib/logs/db.ts");
+    const db = openLogsDb(`${dir}/logs.db`);
+    const ours = new Map(
+      (db.prepare("SELECT type, name, sql FROM sqlite_master").all() as {
+        type: string;
+        name: string;
+        sql: string;
+      }[])
+        .map((r) => [r.name, { type: r.type, sql: r.sql }]),
+    );
+    db.close();
+    const fixture = JSON.parse(
+      await Deno.readTextFile(new URL("./fixtures/python-llm-0.32/logs-schema.json", import.meta.url)),
+    ) as { objects: { type: string; name: string; sql: string | null }[] };
+    equal(fixture.objects.length, 70);
+    deepEqual([...ours.keys()].sort(), fixture.objects.map((o) => o.name).sort());
+    for (const object of fixture.objects) {
+      deepEqual(ours.get(object.name), { type: object.type, sql: object.sql }, object.name);
+    }
   });
 });

@@ -6,8 +6,8 @@ import {
   InvalidSearchQueryError,
   NoConversationsError,
   queryLogs,
-} from "../lib/logs/query.ts";
-import { checkRenderOptions, LogsOptionsError } from "../lib/logs/query_output.ts";
+} from "../lib/logs/query/query_logs.ts";
+import { checkRenderOptions, LogsOptionsError } from "../lib/cli/logs_render/output.ts";
 
 const RICH = fileURLToPath(new URL("./fixtures/logs-query/logs.db", import.meta.url));
 

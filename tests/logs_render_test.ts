@@ -1,12 +1,13 @@
 import { strictEqual as assertStrictEquals } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath as fromFileUrl } from "node:url";
-import { queryLogs, type QueryLogsOptions } from "../lib/logs/query.ts";
-import { renderLogs, type RenderLogsOptions } from "../lib/logs/query_output.ts";
-import { parseJson } from "../lib/logs/query_json.ts";
-import { pythonJsonDumps, truncateString } from "../lib/logs/render_json_python.ts";
-import { extractCodeBlock, maybeFencedCode } from "../lib/logs/render_markdown_code.ts";
-import { dumpYaml } from "../lib/logs/render_short_yaml.ts";
+import { queryLogs, type QueryLogsOptions } from "../lib/logs/query/query_logs.ts";
+import { renderLogs, type RenderLogsOptions } from "../lib/cli/logs_render/output.ts";
+import { parseJson } from "../lib/compat/json_value.ts";
+import { truncateString } from "../lib/compat/python_text.ts";
+import { extractCodeBlock, maybeFencedCode } from "../lib/cli/logs_render/code_blocks.ts";
+import { dumpYaml } from "../lib/compat/pyyaml_dump.ts";
+import { pythonJsonDumps } from "../lib/compat/python_json.ts";
 
 const PY = fromFileUrl(new URL("./fixtures/python-llm-0.32/", import.meta.url));
 const CASES = fromFileUrl(new URL("./fixtures/logs-query/", import.meta.url));

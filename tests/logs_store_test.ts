@@ -1,17 +1,17 @@
 import { DatabaseSync } from "node:sqlite";
 import assert from "node:assert/strict";
 import { condenseJson, payloadReplacements } from "../lib/logs/condense.ts";
-import { messageHash, pyFloat } from "../lib/logs/hash.ts";
+import { messageHash } from "../lib/logs/hash.ts";
 import {
   conversationName,
   loadConversation,
   logTurn,
   newestConversationId,
-  pythonDatetimeStr,
-  pythonIsoformat,
   type TurnRecord,
 } from "../lib/logs/store.ts";
 import { type Message, textMessage } from "../lib/models/messages.ts";
+import { pyFloat } from "../lib/compat/python_json.ts";
+import { pythonDatetimeStr, pythonIsoformat } from "../lib/compat/isoformat.ts";
 
 const FIXTURE = new URL("./fixtures/logs-store/python-0.32.db", import.meta.url).pathname;
 const WORKER = new URL("./support/log_worker.ts", import.meta.url).pathname;

@@ -1,15 +1,15 @@
 /**
  * `llm models list` lists the built-in and extra-openai-models.yaml models from their data while the default
- * registry is not loaded (lib/model_listing.ts). These tests hold that listing to the default registry's:
+ * registry is not loaded (lib/default_registry_listing.ts). These tests hold that listing to the default registry's:
  * the same models, labels, capabilities, aliases and warnings, the same CLI output, and no model class loaded.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { main } from "../lib/cli/main.ts";
 import { memoryIo } from "../lib/cli/io.ts";
-import { catalogRegistry, listingRegistry } from "../lib/model_listing.ts";
-import type { ModelListing, ModelRegistry } from "../lib/models/registry.ts";
-import { registry } from "../lib/registry.ts";
+import { catalogRegistry, listingRegistry } from "../lib/default_registry_listing.ts";
+import type { ModelListing, ModelRegistry } from "../lib/models/model_registry.ts";
+import { registry } from "../lib/default_registry.ts";
 import { tempUserDir } from "./support/env.ts";
 import { runCli } from "./support/run_cli.ts";
 import { staticRepoImports } from "./support/static_graph.ts";
@@ -122,10 +122,10 @@ Deno.test("llm models list in a fresh process (data listing) prints what the def
 });
 
 Deno.test("llm models list loads no model class: the models command's static imports reach none", async () => {
-  const reached = await staticRepoImports(new URL("../lib/cli/commands/models.ts", import.meta.url));
-  assert.ok(reached.includes("lib/model_listing.ts"), reached.join(", "));
+  const reached = await staticRepoImports(new URL("../lib/cli/commands/models/run.ts", import.meta.url));
+  assert.ok(reached.includes("lib/default_registry_listing.ts"), reached.join(", "));
   const heavy = [
-    "lib/registry.ts",
+    "lib/default_registry.ts",
     "lib/models/model.ts",
     "lib/models/response.ts",
     "lib/models/conversation.ts",

@@ -4,6 +4,7 @@
  * response_json, tool calls and keys.
  */
 import assert from "node:assert/strict";
+import { cliErrorMessage } from "../lib/cli/error_messages.ts";
 import { getModel, NeedsKeyError } from "../mod.ts";
 import { setKey } from "../lib/user/keys.ts";
 import { tempUserDir } from "./support/env.ts";
@@ -328,7 +329,7 @@ Deno.test("keys: no key anywhere gives NeedsKeyError and sends nothing", async (
   const error = await response.text().then(() => undefined, (e) => e);
   assert.ok(error instanceof NeedsKeyError);
   assert.equal(
-    error.message,
+    cliErrorMessage(error),
     "No key found - add one using 'llm keys set openai' or set the OPENAI_API_KEY environment variable",
   );
   assert.equal(server.requests.length, 0);

@@ -4,11 +4,13 @@
  * `responses`, checked on the requests the loopback server receives.
  */
 import assert from "node:assert/strict";
+import { cliErrorMessage } from "../lib/cli/error_messages.ts";
 import { join } from "node:path";
-import { getModel, NeedsKeyError, registry } from "../mod.ts";
+import { getModel, NeedsKeyError } from "../mod.ts";
 import { setKey } from "../lib/user/keys.ts";
 import { tempUserDir } from "./support/env.ts";
 import { startOpenAIServer } from "./support/openai_server.ts";
+import { registry } from "../lib/default_registry.ts";
 
 /** A server, and a user dir whose extra-openai-models.yaml is `yaml` (`{base}` is replaced by the server's origin). */
 async function setup(yaml: string, env: Record<string, string | undefined> = {}) {
@@ -96,7 +98,7 @@ Deno.test("api_key_name sends that key from keys.json, never OPENAI_API_KEY; mis
   assert.equal(model.needsKey, "localkey");
   const error = await model.prompt("hi").text().then(() => undefined, (e) => e);
   assert.ok(error instanceof NeedsKeyError);
-  assert.equal(error.message, "No key found - add one using 'llm keys set localkey'");
+  assert.equal(cliErrorMessage(error), "No key found - add one using 'llm keys set localkey'");
   assert.equal(server.requests.length, 0);
 
   setKey("localkey", "sk-local-secret");

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import anthropicPlugin from "../plugins/anthropic/mod.ts";
 import { readEventData } from "../plugins/anthropic/client.ts";
 import { ClaudeReader } from "../plugins/anthropic/stream.ts";
-import { getModel } from "../lib/registry.ts";
+import { getModel } from "../lib/default_registry.ts";
 import { loadPlugin, unloadPlugin } from "../lib/plugins/runtime.ts";
 import { tempUserDir } from "./support/env.ts";
 import { splitBytes } from "./support/sse.ts";
@@ -51,7 +51,7 @@ Deno.test("HTTP errors are one-line errors naming Anthropic's error type, with a
       ],
       [
         401,
-        /^Anthropic API error 401 \(authentication_error\): invalid x-api-key; .*'llm keys set anthropic'/,
+        /^Anthropic API error 401 \(authentication_error\): invalid x-api-key; check the API key$/,
       ],
       [429, /^Anthropic API error 429 \(rate_limit_error\): .*; .*wait a moment and try again$/],
       [529, /^Anthropic API error 529 \(overloaded_error\): Overloaded; Anthropic's API is overloaded/],
@@ -141,7 +141,8 @@ Deno.test("without a key the prompt stops before any request, saying how to set 
     const error = await errorOf(HAIKU);
     assert.equal(
       error.message,
-      "No key found - add one using 'llm keys set anthropic' or set the ANTHROPIC_API_KEY environment variable",
+      "No key found for 'anthropic': give one as the key option, store it in keys.json, or set the " +
+        "ANTHROPIC_API_KEY environment variable",
     );
     assert.equal(server.requests.length, 0);
   }));

@@ -10,7 +10,7 @@ import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import anthropicPlugin from "../plugins/anthropic/mod.ts";
-import { getModel } from "../lib/registry.ts";
+import { getModel } from "../lib/default_registry.ts";
 import type { Response } from "../lib/models/response.ts";
 import { LogStore } from "../lib/logs/log_response.ts";
 import { loadPlugin, unloadPlugin } from "../lib/plugins/runtime.ts";

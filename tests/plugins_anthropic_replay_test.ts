@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import anthropicPlugin from "../plugins/anthropic/mod.ts";
-import { getModel } from "../lib/registry.ts";
+import { getModel } from "../lib/default_registry.ts";
 import type { Response } from "../lib/models/response.ts";
 import type { StreamEvent } from "../lib/models/stream.ts";
 import { loadPlugin, unloadPlugin } from "../lib/plugins/runtime.ts";

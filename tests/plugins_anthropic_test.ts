@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import anthropicPlugin, { anthropicBaseUrl, strictSchema } from "../plugins/anthropic/mod.ts";
 import { Attachment } from "../lib/attachments/attachment.ts";
-import { getModel } from "../lib/registry.ts";
+import { getModel } from "../lib/default_registry.ts";
 import { loadPlugin, unloadPlugin } from "../lib/plugins/runtime.ts";
 import { tempUserDir } from "./support/env.ts";
 import {

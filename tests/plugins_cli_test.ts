@@ -192,10 +192,10 @@ Deno.test("llm install URL and jsr: from loopback servers; llm uninstall asks fi
 });
 
 Deno.test("before a command runs, the plugin hook reaches no model code: --version and --help stay light", async () => {
-  const reached = await staticRepoImports(new URL("../lib/plugins/cli_hook.ts", import.meta.url));
+  const reached = await staticRepoImports(new URL("../lib/cli/plugin_hook.ts", import.meta.url));
   assert.ok(reached.includes("lib/plugins/enabled.ts"), reached.join(", "));
   const heavy = [
-    "lib/registry.ts",
+    "lib/default_registry.ts",
     "lib/models/model.ts",
     "lib/plugins/runtime.ts",
     "lib/plugins/activate.ts",

@@ -3,9 +3,10 @@
  * conversations, attachments, tool calls and results, and `echo-needs-key`; installed and run by the CLI too.
  */
 import assert from "node:assert/strict";
+import { cliErrorMessage } from "../lib/cli/error_messages.ts";
 import { fileURLToPath } from "node:url";
 import echoPlugin from "../examples/plugins/echo.ts";
-import { getModel } from "../lib/registry.ts";
+import { getModel } from "../lib/default_registry.ts";
 import { loadPlugin, unloadPlugin } from "../lib/plugins/runtime.ts";
 import { runCli } from "./support/run_cli.ts";
 import { tempUserDir } from "./support/env.ts";
@@ -120,7 +121,8 @@ Deno.test("echo-needs-key needs a key and shows it", () =>
   withEcho(async () => {
     const model = getModel("echo-needs-key");
     assert.equal(model.label, "EchoNeedsKey: echo-needs-key");
-    await assert.rejects(model.prompt("hi").text(), /llm keys set echo-needs-key.*LLM_ECHO_NEEDS_KEY_KEY/);
+    const error = await model.prompt("hi").text().then(() => undefined, (e: unknown) => e);
+    assert.match(cliErrorMessage(error), /llm keys set echo-needs-key.*LLM_ECHO_NEEDS_KEY_KEY/);
     assert.equal(JSON.parse(await model.prompt("hi", { key: "sk-direct" }).text()).key, "sk-direct");
   }));
 

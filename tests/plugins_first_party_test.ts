@@ -11,7 +11,7 @@ import { FIRST_PARTY_PLUGINS, firstPartySpecifier, isBareName } from "../lib/plu
 import { installPlugin } from "../lib/plugins/install.ts";
 import { PluginModel } from "../lib/plugins/plugin_model.ts";
 import { registerInstalledPlugins } from "../lib/plugins/runtime.ts";
-import { getModel } from "../lib/registry.ts";
+import { getModel } from "../lib/default_registry.ts";
 import { runCli } from "./support/run_cli.ts";
 import { tempUserDir } from "./support/env.ts";
 import { anthropicExchange, startAnthropicServer } from "./support/anthropic_server.ts";
@@ -132,7 +132,11 @@ Deno.test("llm install llm-anthropic, llm plugins, then llm -m claude-haiku-4.5 
     server.enqueue({ kind: "status", status: 401 });
     out = await runCli(["-m", "claude-haiku-4.5", "hi"], { env });
     assert.equal(out.code, 1);
-    assert.match(out.stderr, /^Error: Anthropic API error 401 \(authentication_error\): invalid x-api-key; /);
+    assert.equal(
+      out.stderr,
+      "Error: Anthropic API error 401 (authentication_error): invalid x-api-key; check the key set with " +
+        "'llm keys set anthropic'\n",
+    );
     assert.equal(out.stderr.trim().split("\n").length, 1);
   } finally {
     await Deno.remove(user, { recursive: true });

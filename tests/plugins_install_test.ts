@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { getModel } from "../lib/registry.ts";
+import { getModel } from "../lib/default_registry.ts";
 import { installPlugin, uninstallPlugin } from "../lib/plugins/install.ts";
 import { readPluginRecords } from "../lib/plugins/record.ts";
 import { registerInstalledPlugins } from "../lib/plugins/runtime.ts";

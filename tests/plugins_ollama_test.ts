@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ollamaPlugin, { ollamaBaseUrl, OllamaModel } from "../examples/plugins/ollama/mod.ts";
-import { getModel, getModels } from "../lib/registry.ts";
+import { getModel, getModels } from "../lib/default_registry.ts";
 import { getPluginEmbeddingModels } from "../lib/plugins/extensions.ts";
 import { loadPlugin, unloadPlugin } from "../lib/plugins/runtime.ts";
 import { runCli } from "./support/run_cli.ts";
@@ -299,7 +299,11 @@ Deno.test("llm install the plugin, llm models, prompts with options, -c, --no-st
   assert.equal(first.code, 0);
   const again = await runCli(["-c", "again", "--no-stream", "-u"]);
   assert.equal(again.stdout, "Echo: again\n");
-  assert.equal(again.stderr, "Token usage: 7 input, 2 output\n");
+  // No price is known for a local model, and -u says so (lib/pricing).
+  assert.equal(
+    again.stderr,
+    "Token usage: 7 input, 2 output\nCost: unknown (no price known for llama3.2:latest)\n",
+  );
   const [firstChat, secondChat] = ollama.chats();
   assert.deepEqual(firstChat.body, {
     model: "llama3.2:latest",

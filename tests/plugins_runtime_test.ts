@@ -3,11 +3,12 @@
  * tools and loaders, LLM_LOAD_PLUGINS, and records refreshed when a local plugin changes.
  */
 import assert from "node:assert/strict";
+import { fragmentLoaderRegistry, templateLoaderRegistry } from "../lib/loaders/registries.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Model } from "../lib/models/model.ts";
 import type { Prompt } from "../lib/models/prompt.ts";
-import { getModel, registry } from "../lib/registry.ts";
+import { getModel, registry } from "../lib/default_registry.ts";
 import { definePlugin } from "../lib/plugins/api.ts";
 import { loadPlugins } from "../lib/plugins/activate.ts";
 import { getPluginTools } from "../lib/plugins/extensions.ts";
@@ -15,8 +16,6 @@ import { installPlugin } from "../lib/plugins/install.ts";
 import { PluginModel } from "../lib/plugins/plugin_model.ts";
 import { readPluginRecords } from "../lib/plugins/record.ts";
 import { getPlugins, loadPlugin, unloadPlugin } from "../lib/plugins/runtime.ts";
-import { fragmentLoader } from "../lib/fragments/loaders.ts";
-import { templateLoader } from "../lib/templates/loaders.ts";
 import { main } from "../lib/cli/main.ts";
 import { memoryIo } from "../lib/cli/io.ts";
 import { buildCommandTable } from "../lib/cli/table.ts";
@@ -147,10 +146,10 @@ Deno.test("tools and template/fragment loaders come from the plugins that record
     assert.equal(tools.get("shout_tool_1")?.plugin, "llm-test-tools");
 
     await loadPlugins(); // connects the loader registries
-    const template = await templateLoader("shout");
+    const template = await templateLoaderRegistry.get("shout");
     assert.equal(template?.description, "Shouted templates");
     assert.deepEqual(await template?.loader("hi"), { prompt: "HI" });
-    const fragment = await fragmentLoader("shout");
+    const fragment = await fragmentLoaderRegistry.get("shout");
     assert.deepEqual(await fragment?.loader("abc"), { content: "ABC", source: "shout:abc" });
   } finally {
     unloadPlugin("llm-test-tools");

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { cliErrorMessage } from "../lib/cli/error_messages.ts";
 import { join } from "node:path";
 import {
   ConfigError,
@@ -8,7 +9,6 @@ import {
   getModelsWithAliases,
   isLlmError,
   Model,
-  ModelRegistry,
   type Prompt,
   removeAlias,
   setAlias,
@@ -16,8 +16,9 @@ import {
   UnknownAliasError,
   UnknownModelError,
 } from "../mod.ts";
-import { registry } from "../lib/registry.ts";
+import { registry } from "../lib/default_registry.ts";
 import { tempUserDir } from "./support/env.ts";
+import { ModelRegistry } from "../lib/models/model_registry.ts";
 
 function caught(fn: () => unknown): unknown {
   try {
@@ -58,12 +59,17 @@ Deno.test("an unknown model raises UnknownModelError naming close matches", asyn
   assert.equal(error.suggestions[0], "gpt-4o-mini");
   assert.equal(
     error.message,
+    "Unknown model 'gpt-4o-mni'. Did you mean 'gpt-4o-mini', 'gpt-5-mini' or 'gpt-4.1-mini'?",
+  );
+  assert.equal(
+    cliErrorMessage(error),
     "Unknown model 'gpt-4o-mni'. Did you mean 'gpt-4o-mini', 'gpt-5-mini' or 'gpt-4.1-mini'? " +
       "Run 'llm models' to list models",
   );
   const far = caught(() => getModel("zzzzzzzzzz")) as UnknownModelError;
   assert.deepEqual(far.suggestions, []);
-  assert.equal(far.message, "Unknown model 'zzzzzzzzzz'. Run 'llm models' to list models");
+  assert.equal(far.message, "Unknown model 'zzzzzzzzzz'");
+  assert.equal(cliErrorMessage(far), "Unknown model 'zzzzzzzzzz'. Run 'llm models' to list models");
 });
 
 Deno.test("models Python llm 0.32 removed are unknown", async () => {
@@ -220,7 +226,7 @@ Deno.test("a broken extra-openai-models.yaml is reported with file and line; bui
 
 Deno.test("extra models: entries without model_id are a ConfigError naming the entry", async () => {
   await using dir = await tempUserDir();
-  const { readExtraOpenAIModelSpecs } = await import("../lib/providers/openai_compatible.ts");
+  const { readExtraOpenAIModelSpecs } = await import("../lib/providers/openai/compatible.ts");
   const path = join(dir.path, "extra.yaml");
   await Deno.writeTextFile(path, "- model_name: x\n");
   assert.throws(

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { cliErrorMessage } from "../lib/cli/error_messages.ts";
 import {
   CancelledError,
   type Chunk,
@@ -152,8 +153,8 @@ Deno.test("options are validated with clear messages; strings from the command l
   await assert.rejects(
     () => model.prompt("x", { options: { nope: 1 } }).text(),
     (e: unknown) =>
-      e instanceof InvalidOptionError &&
-      e.message ===
+      e instanceof InvalidOptionError && e.message === "Unknown option 'nope' for model scripted" &&
+      cliErrorMessage(e) ===
         "Unknown option 'nope' for model scripted. Run 'llm models --options -m scripted' to list its options",
   );
   assert.equal(model.runs, 1, "a bad option never reaches the model");

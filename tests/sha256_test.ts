@@ -1,6 +1,6 @@
 /** SHA-256 against digests Python's hashlib printed (as literals) and against Web Crypto. */
 import assert from "node:assert/strict";
-import { sha256Hex } from "../lib/hash/sha256.ts";
+import { sha256Hex } from "../lib/compat/sha256.ts";
 
 const input = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 13 + 5) % 256);
 

@@ -7,8 +7,9 @@
  * (anchors, aliases, tags, `?` keys, merge keys, directives).
  */
 import assert from "node:assert/strict";
-import { loadYaml } from "../lib/deps/yaml.ts";
-import { parseSimpleYaml, SimpleYamlError } from "../lib/user/simple_yaml.ts";
+import { loadYaml } from "./support/npm_yaml.ts";
+import { parseSimpleYaml, SimpleYamlError } from "../lib/compat/pyyaml_load.ts";
+import { staticImportGraph } from "./support/static_graph.ts";
 
 type ValidCase = { name: string; yaml: string; expected: unknown; npmDiffers?: string };
 type ErrorCase = { name: string; yaml: string; line: number; column: number; says: string };
@@ -345,8 +346,12 @@ Deno.test("parseSimpleYaml reads a large models file quickly", () => {
   assert.ok(elapsed < 2000, `took ${elapsed} ms`);
 });
 
-Deno.test("simple_yaml.ts imports nothing, so reading it loads no npm package", async () => {
-  const source = await Deno.readTextFile(new URL("../lib/user/simple_yaml.ts", import.meta.url));
-  assert.ok(!/^\s*import\s/m.test(source), "simple_yaml.ts must not import anything");
-  assert.ok(!source.includes("npm:"), "simple_yaml.ts must not mention npm: specifiers");
+Deno.test("the YAML reader loads no npm package: its static import graph is our own files", async () => {
+  const { modules, dynamicImports } = await staticImportGraph(
+    new URL("../lib/compat/pyyaml_load.ts", import.meta.url),
+  );
+  for (const module of modules) assert.ok(module.startsWith("file:"), module);
+  assert.deepEqual([...dynamicImports], []);
+  const source = await Deno.readTextFile(new URL("../lib/compat/pyyaml_load.ts", import.meta.url));
+  assert.ok(!source.includes("npm:"), "the reader must not mention npm: specifiers");
 });

@@ -4,10 +4,10 @@
  * the bytes (magic numbers), else from the name.
  * @module
  */
-import { sha256Hex } from "../hash/sha256.ts";
+import { sha256Hex } from "../compat/sha256.ts";
 import { LlmError } from "../errors.ts";
 import type { AttachmentData } from "./data.ts";
-import { pythonJsonDumps } from "../python_json.ts";
+import { pythonJsonDumps } from "../compat/python_json.ts";
 import { decodeBase64, encodeBase64 } from "./base64.ts";
 import { sniffType, typeFromName } from "./sniff.ts";
 

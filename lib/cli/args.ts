@@ -20,7 +20,7 @@ import {
   type OptionSpec,
   type OptionValues,
   UsageError,
-} from "./spec.ts";
+} from "../commands/spec.ts";
 
 type ParseArgs = typeof import("node:util").parseArgs;
 

@@ -4,8 +4,12 @@
  *
  * @module
  */
-import type { CommandSpec, OptionSpec } from "./spec.ts";
+import type { CommandSpec, OptionSpec } from "../commands/spec.ts";
 import { VERSION } from "../version.ts";
+import { userDir } from "../user/dir.ts";
+
+/** Where the documentation is: the package's page, which shows the README, and links on from there. */
+export const DOCS_URL = "https://jsr.io/@denollm/llm";
 
 /** The widest help is 78 columns (80 minus a margin), the narrowest 50, as in click. */
 function textWidth(columns: number): number {
@@ -153,6 +157,14 @@ export function renderHelp(target: HelpTarget, columns = 80): string {
   const width = textWidth(columns);
   const lines = [`Usage: ${usageLine(target.programName, target.path, command)}`, ""];
   lines.push(...descriptionLines(command.description ?? command.summary, width), "");
+  if (target.isRoot) {
+    // Not in Python llm's help: where the files are, and where to read more.
+    lines.push(
+      `  User directory: ${userDir()} (set LLM_USER_PATH for another)`,
+      `  Documentation: ${DOCS_URL}`,
+      "",
+    );
+  }
   const rows: [string, string][] = [];
   if (target.isRoot) rows.push(["--version", "Show the version and exit."]);
   for (const spec of command.options ?? []) {

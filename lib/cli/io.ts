@@ -7,33 +7,7 @@
  * @module
  */
 
-/** A stream the CLI writes to. */
-export interface OutputStream {
-  /** Writes all of `data` now (no buffering until a newline). */
-  write(data: string | Uint8Array): void;
-  /** True when the stream is a terminal. */
-  isTerminal(): boolean;
-}
-
-/** The stream the CLI reads input from. */
-export interface InputStream {
-  /** True when stdin is a terminal (nothing is piped in). */
-  isTerminal(): boolean;
-  /** The bytes of stdin; it can be read once. */
-  readonly readable: ReadableStream<Uint8Array>;
-}
-
-/** The streams a command uses. */
-export interface Io {
-  /** Results. */
-  stdout: OutputStream;
-  /** Errors, warnings and progress. */
-  stderr: OutputStream;
-  /** Input. */
-  stdin: InputStream;
-  /** The terminal width in columns (80 when unknown). */
-  columns(): number;
-}
+import type { Io, OutputStream } from "../commands/io.ts";
 
 const encoder = new TextEncoder();
 
@@ -69,6 +43,7 @@ export function denoIo(): Io {
       get readable() {
         return Deno.stdin.readable;
       },
+      setRaw: (raw) => Deno.stdin.setRaw(raw),
     },
     columns: terminalColumns,
   };

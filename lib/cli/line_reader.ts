@@ -1,7 +1,9 @@
 /**
- * Reads standard input a line at a time (for `llm chat`), on a terminal or from a pipe.
+ * Reads standard input a line at a time (for `llm chat`): on a terminal with the line editor of
+ * `lib/terminal/line_editor.ts` and a history kept in the user directory, from a pipe as plain lines.
  * @module
  */
+import type { Io } from "../commands/io.ts";
 
 /** Reads lines from a byte stream; `null` at the end of input. */
 export class LineReader {
@@ -39,4 +41,51 @@ export class LineReader {
   async close(): Promise<void> {
     await this.#reader.cancel().catch(() => {});
   }
+}
+
+/** Where `llm chat` reads its lines from. */
+export interface ChatInput {
+  /** Shows `prompt` and reads a line; `null` at the end of input (Ctrl-D on a terminal). */
+  readLine(prompt: string): Promise<string | null>;
+  /** Stops reading. */
+  close(): Promise<void>;
+}
+
+/** The history file of `llm chat`, in the user directory. */
+export const CHAT_HISTORY_FILE = "chat-history.txt";
+
+/**
+ * The input of `llm chat`. When stdin and stdout are a terminal it is the line editor, with the history in
+ * `chat-history.txt` in the user directory (`LLM_CHAT_HISTORY_SIZE` entries, 1,000 by default; 0 keeps none);
+ * otherwise plain lines, and no history is read or written.
+ */
+export async function openChatInput(io: Io): Promise<ChatInput> {
+  const setRaw = io.stdin.setRaw;
+  if (!setRaw || !io.stdin.isTerminal() || !io.stdout.isTerminal()) {
+    const lines = new LineReader(io.stdin.readable);
+    return {
+      readLine: (prompt) => {
+        io.stdout.write(prompt);
+        return lines.readLine();
+      },
+      close: () => lines.close(),
+    };
+  }
+  const { LineEditor } = await import("../terminal/line_editor.ts");
+  const { History } = await import("../terminal/history.ts");
+  const { userDir, userPath } = await import("../user/dir.ts");
+  const size = Number(Deno.env.get("LLM_CHAT_HISTORY_SIZE") ?? 1000);
+  const maxEntries = Number.isInteger(size) && size >= 0 ? size : 1000;
+  let history = History.memory();
+  if (maxEntries > 0) {
+    await Deno.mkdir(userDir(), { recursive: true });
+    history = await History.load(userPath(CHAT_HISTORY_FILE), { maxEntries });
+  }
+  const editor = new LineEditor({
+    input: { readable: io.stdin.readable, setRaw: (raw) => setRaw.call(io.stdin, raw) },
+    write: (text) => io.stdout.write(text),
+    columns: () => io.columns(),
+    history,
+  });
+  return { readLine: (prompt) => editor.readLine(prompt), close: () => editor.close() };
 }

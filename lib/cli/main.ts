@@ -12,13 +12,16 @@
  *
  * @module
  */
+import { LlmError } from "../errors.ts";
 import { parseCommand } from "./args.ts";
 import { loadDotenv } from "./dotenv.ts";
-import { denoIo, type Io } from "./io.ts";
-import { type CommandSpec, findCommand, isUsageError } from "./spec.ts";
+import { denoIo } from "./io.ts";
+import { type CommandSpec, findCommand, isUsageError } from "../commands/spec.ts";
 import { buildCommandTable } from "./table.ts";
 import { userPath } from "../user/dir.ts";
 import { lazyImport } from "../lazy_import.ts";
+import { cliErrorMessage } from "./error_messages.ts";
+import type { Io } from "../commands/io.ts";
 
 /** Options for {@link main}. */
 export interface MainOptions {
@@ -49,9 +52,18 @@ export async function main(args: string[], io: Io = denoIo(), options: MainOptio
     // their models and loaders are activated before a command runs. With no plugin installed or named in
     // LLM_PLUGINS, the plugin machinery is not even imported.
     const pluginHook = pluginsMayBeInUse()
-      ? await lazyImport<typeof import("../plugins/cli_hook.ts")>("../plugins/cli_hook.ts", import.meta.url)
+      ? await lazyImport<typeof import("./plugin_hook.ts")>("./plugin_hook.ts", import.meta.url)
       : undefined;
     await pluginHook?.preparePlugins(root, args);
+    // Shell completion (the scripts of `llm completion`): answered here, and no command runs.
+    const completing = Deno.env.get(`_${root.name.replace(/-/g, "_").toUpperCase()}_COMPLETE`);
+    if (completing) {
+      const { answerCompletion } = await lazyImport<typeof import("./commands/completion/run.ts")>(
+        "./commands/completion/run.ts",
+        import.meta.url,
+      );
+      return answerCompletion(completing, root, io);
+    }
     if (UNSUPPORTED_COMMANDS.has(args[0]) && !findCommand(root, [args[0]])) {
       throw new UnsupportedCommandError(args[0]);
     }
@@ -80,26 +92,16 @@ export async function main(args: string[], io: Io = denoIo(), options: MainOptio
 }
 
 /**
- * Commands of Python `llm` that this version does not have yet. Without this list `llm embed ...` would be
- * taken as a prompt ("embed ...") and sent to a model.
+ * Commands of Python `llm` that this version does not have yet. Without this list `llm openai ...` would be
+ * taken as a prompt ("openai ...") and sent to a model.
  */
-const UNSUPPORTED_COMMANDS = new Set([
-  "embed",
-  "embed-multi",
-  "similar",
-  "embed-models",
-  "collections",
-  "openai",
-]);
+const UNSUPPORTED_COMMANDS = new Set(["openai"]);
 
 /** A Python `llm` command that is not available here yet. */
-export class UnsupportedCommandError extends Error {
-  /** Exit code 1. */
-  readonly exitCode = 1;
+export class UnsupportedCommandError extends LlmError {
   /** Creates the error for `llm <name>`. */
   constructor(name: string) {
     super(`'llm ${name}' is not supported yet by llm for Deno; run 'llm --help' for the commands it has`);
-    this.name = "UnsupportedCommandError";
   }
 }
 
@@ -131,7 +133,7 @@ async function report(error: unknown, { io, root, path }: ReportContext): Promis
   if (raise && raise !== "0") throw error;
   if (error instanceof Deno.errors.BrokenPipe) return 0; // e.g. `llm logs | head -n 1`
   const exitCode = (error as { exitCode?: unknown } | null)?.exitCode;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = cliErrorMessage(error);
   if (isUsageError(error) || exitCode === 2) {
     const usagePath = (isUsageError(error) && error.path) || path;
     const command = findCommand(root, usagePath) ?? root;

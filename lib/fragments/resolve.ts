@@ -13,32 +13,38 @@
 import type { DatabaseSync } from "node:sqlite";
 import { resolve } from "node:path";
 import { LlmError } from "../models/errors.ts";
-import type { AttachmentLoad } from "../plugins/api.ts";
-import { pluginReference } from "../templates/prefix_registry.ts";
-import { fetchText, isHttpUrl } from "./fetch_text.ts";
-import type { Fragment } from "./fragment.ts";
-import { fragmentLoader } from "./loaders.ts";
-import { findFragment } from "./store.ts";
+import type { AttachmentLoad } from "../loaders/types.ts";
+import { pluginReference } from "../loaders/prefix_registry.ts";
+import { fetchText, isHttpUrl } from "../loaders/fetch_text.ts";
+import type { Fragment } from "../models/fragment.ts";
+import { fragmentLoaderRegistry } from "../loaders/registries.ts";
+import { UnknownLoaderPrefixError } from "../loaders/prefix_registry.ts";
+import { findFragment } from "../logs/fragments/store.ts";
 
 /** A fragment value that names nothing: no URL, loader, alias, hash or file. */
 export class FragmentNotFoundError extends LlmError {
   /** The value as given. */
   readonly value: string;
-  /** Creates the error; `message` defaults to Python `llm`'s `Fragment 'x' not found` plus a hint. */
+  /** True when the value named nothing at all (rather than a directory, an unreadable file...). */
+  readonly notFound: boolean;
+  /** Creates the error; `message` defaults to Python `llm`'s `Fragment 'x' not found` plus what to give. */
   constructor(value: string, message?: string) {
     super(
       message ??
-        `Fragment '${value}' not found. Give a file path, a URL, '-' for stdin, or an alias or hash from ` +
-          "'llm fragments list'",
+        `Fragment '${value}' not found. Give a file path, a URL, '-' for stdin, or a stored alias or hash`,
     );
     this.value = value;
+    this.notFound = message === undefined;
   }
 }
 
 /** Options of {@link resolveFragments}. */
 export interface ResolveFragmentsOptions {
-  /** logs.db, where aliases and hashes are looked up (without it only URLs, stdin, loaders and files work). */
-  db?: DatabaseSync;
+  /**
+   * logs.db, where aliases and hashes are looked up (without it only URLs, stdin, loaders and files work), or
+   * a function that opens it when a lookup is needed.
+   */
+  db?: DatabaseSync | (() => DatabaseSync | undefined);
   /** Reads stdin for `-` (default: all of `Deno.stdin`). */
   readStdin?: () => Promise<string>;
   /** Accept attachments returned by loaders (allowed for `-f`, not for `--sf`). */
@@ -65,12 +71,9 @@ async function fromLoader(
   options: ResolveFragmentsOptions,
   out: ResolvedFragments,
 ) {
-  const entry = await fragmentLoader(prefix);
+  const entry = await fragmentLoaderRegistry.get(prefix);
   if (!entry) {
-    throw new FragmentNotFoundError(
-      value,
-      `Unknown fragment prefix: ${prefix}. Run 'llm fragments loaders' to list the prefixes plugins provide`,
-    );
+    throw new UnknownLoaderPrefixError("fragment", prefix);
   }
   let result;
   try {
@@ -113,7 +116,7 @@ function fromFile(value: string): Fragment {
 /**
  * Resolves `-f`/`--sf` values to fragments.
  * @throws {FragmentNotFoundError} for a value that names nothing, an unknown prefix or a failing loader.
- * @throws {import("./fetch_text.ts").FetchTextError} when a URL cannot be fetched.
+ * @throws {import("../loaders/fetch_text.ts").FetchTextError} when a URL cannot be fetched.
  */
 export async function resolveFragments(
   values: string[],
@@ -129,7 +132,8 @@ export async function resolveFragments(
     } else if (reference) {
       await fromLoader(value, reference, options, out);
     } else {
-      const stored = options.db ? findFragment(options.db, value) : undefined;
+      const db = typeof options.db === "function" ? options.db() : options.db;
+      const stored = db ? findFragment(db, value) : undefined;
       if (stored) out.fragments.push(stored);
       else out.fragments.push(fromFile(value));
     }

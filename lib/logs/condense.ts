@@ -12,8 +12,9 @@
  * @module
  */
 
-import { isRawJsonNumber, messageDict, pythonJsonDumps } from "./hash.ts";
+import { messageDict } from "./hash.ts";
 import type { Message } from "../models/messages.ts";
+import { isRawJsonNumber, pythonJsonDumps } from "../compat/python_json.ts";
 
 /** Below this length a reference costs about as much as the string it replaces. */
 const MIN_LENGTH = 64;

@@ -5,16 +5,16 @@
  *
  * @module
  */
+import { LlmError } from "../errors.ts";
 
 /** Base class of every error about the logs database. `path` is the file it concerns. */
-export class LogsDatabaseError extends Error {
+export class LogsDatabaseError extends LlmError {
   /** The path of the database file the error is about. */
   readonly path: string;
 
   /** Creates the error; `message` should name the path and what to do about it. */
   constructor(path: string, message: string, options?: ErrorOptions) {
     super(message, options);
-    this.name = "LogsDatabaseError";
     this.path = path;
   }
 }
@@ -28,7 +28,6 @@ export class NotSQLiteError extends LogsDatabaseError {
       `'${path}' is not an SQLite database, so it was not opened or changed. ` +
         "Move it aside or pass a different path with -d/--database",
     );
-    this.name = "NotSQLiteError";
   }
 }
 
@@ -42,7 +41,6 @@ export class ReadOnlyDatabaseError extends LogsDatabaseError {
         "Fix its permissions, or run with --no-log to skip logging",
       { cause },
     );
-    this.name = "ReadOnlyDatabaseError";
   }
 }
 
@@ -62,7 +60,6 @@ export class NewerSchemaError extends LogsDatabaseError {
         `(unknown migrations: ${unknownMigrations.join(", ")}), so it was left unchanged. ` +
         "Upgrade this tool, or pass a different path with -d/--database",
     );
-    this.name = "NewerSchemaError";
     this.unknownMigrations = [...unknownMigrations];
   }
 }
@@ -78,7 +75,6 @@ export class OpenLogsDatabaseError extends LogsDatabaseError {
         "Check that the file is not corrupt and that no other process holds it locked",
       { cause },
     );
-    this.name = "OpenLogsDatabaseError";
   }
 }
 
@@ -87,6 +83,5 @@ export class MissingLogsDatabaseError extends LogsDatabaseError {
   /** Creates the error for the missing file at `path`. */
   constructor(path: string) {
     super(path, `No log database found at '${path}'. Run a prompt with logging on to create it`);
-    this.name = "MissingLogsDatabaseError";
   }
 }

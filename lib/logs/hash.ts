@@ -3,26 +3,15 @@
  *
  * A message's identity is `"b2:" + blake2b-128(canonical JSON of {parent, message})`; a schema's id is the
  * blake2b-128 of its compact JSON; an attachment's id is the sha256 of its bytes (or of `{"url": ...}`).
- * Because both tools must agree byte for byte, this module also carries a faithful copy of the behaviour of
- * Python's `json.dumps` (key order, separators, float formatting, escaping).
+ * Both tools must agree byte for byte: the JSON is Python's (`lib/compat/python_json.ts`).
  *
  * @module
  */
 
-import { blake2b128Hex } from "../hash/blake2b.ts";
-import { sha256Hex } from "../hash/sha256.ts";
+import { blake2b128Hex } from "../compat/blake2b.ts";
+import { sha256Hex } from "../compat/sha256.ts";
 import type { AttachmentData, Message, Part } from "../models/messages.ts";
-import { canonicalJson, pythonJsonDumps } from "../python_json.ts";
-export {
-  canonicalJson,
-  isRawJsonNumber,
-  parsePythonJson,
-  pyFloat,
-  pythonFloatRepr,
-  pythonJsonDumps,
-  PythonJsonError,
-} from "../python_json.ts";
-export type { PythonJsonOptions, RawJsonNumber } from "../python_json.ts";
+import { canonicalJson, pythonJsonDumps } from "../compat/python_json.ts";
 
 /** The tag in front of every message hash: the algorithm that produced it. */
 export const HASH_PREFIX = "b2:";

@@ -7,8 +7,9 @@
  */
 
 import type { DatabaseSync } from "node:sqlite";
+import { LogsDatabaseError } from "./errors.ts";
 import type { AttachmentData, Message, Part, Role } from "../models/messages.ts";
-import { parsePythonJson } from "./hash.ts";
+import { parsePythonJson } from "../compat/python_json.ts";
 
 /** One turn of a loaded conversation. */
 export interface LoadedTurn {
@@ -81,7 +82,12 @@ export function loadChain(db: DatabaseSync, tip: string | null): Message[] {
   );
   for (let hash: string | null = tip; hash !== null;) {
     const row = getMessage.get(hash) as Row | undefined;
-    if (!row) throw new Error(`Message '${hash}' is not in the logs database; it may have been deleted`);
+    if (!row) {
+      throw new LogsDatabaseError(
+        db.location() ?? ":memory:",
+        `Message '${hash}' is not in the logs database; it may have been deleted`,
+      );
+    }
     rows.push(row);
     hash = str(row.parent_hash);
   }

@@ -19,8 +19,9 @@ import { describeOptions } from "../models/options.ts";
 import type { Response } from "../models/response.ts";
 import { ulid } from "../models/ulid.ts";
 import { logsDbPath, openLogsDb } from "./db.ts";
-import { pyFloat } from "./hash.ts";
 import { logTurn, type TurnRecord } from "./store.ts";
+import { recordTurnFragments } from "./fragments/record.ts";
+import { pyFloat } from "../compat/python_json.ts";
 
 const fallbackConversations = new WeakMap<Response, string>();
 
@@ -92,7 +93,10 @@ export async function logResponse(
   response: Response,
   options: TurnRecordOptions = {},
 ): Promise<string> {
-  return await logTurn(db, await turnRecordFor(response, options));
+  const id = await logTurn(db, await turnRecordFor(response, options));
+  const { fragmentRecords: prompt, systemFragmentRecords: system } = response.prompt;
+  if (prompt.length || system.length) await recordTurnFragments(db, response.id, { prompt, system });
+  return id;
 }
 
 /** A logs.db opened for writing responses, shared with Python `llm`. */

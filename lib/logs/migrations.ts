@@ -10,6 +10,7 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
+import { pythonDatetimeStr } from "../compat/isoformat.ts";
 import {
   addColumn,
   columnNames,
@@ -376,8 +377,7 @@ export function pendingMigrations(db: DatabaseSync): string[] {
 
 /** `applied_at` in the form Python's `str(datetime.now(timezone.utc))` writes. */
 function appliedAtNow(): string {
-  const iso = new Date().toISOString(); // 2025-01-02T03:04:05.678Z
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000+00:00`;
+  return pythonDatetimeStr(new Date());
 }
 
 function databaseLabel(db: DatabaseSync): string {

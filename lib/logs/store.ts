@@ -8,19 +8,14 @@
  *
  * @module
  */
+import { LlmError } from "../errors.ts";
 
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import type { Message, Part } from "../models/messages.ts";
 import { type CondenseContext, condensePayload } from "./condense.ts";
-import {
-  attachmentBytes,
-  attachmentId,
-  chainHashes,
-  partDict,
-  pythonJsonDumps,
-  schemaId,
-  schemaJson,
-} from "./hash.ts";
+import { attachmentBytes, attachmentId, chainHashes, partDict, schemaId, schemaJson } from "./hash.ts";
+import { pythonDatetimeStr } from "../compat/isoformat.ts";
+import { pythonJsonDumps } from "../compat/python_json.ts";
 
 export {
   loadChain,
@@ -66,11 +61,10 @@ export interface TurnRecord {
 }
 
 /** Thrown when the database stayed locked by other writers for longer than the retry budget. */
-export class LogsBusyError extends Error {
+export class LogsBusyError extends LlmError {
   /** Creates the error. */
   constructor(readonly waitedMs: number) {
     super(`The logs database stayed locked by another process for ${waitedMs} ms; try again when it is free`);
-    this.name = "LogsBusyError";
   }
 }
 
@@ -78,18 +72,6 @@ export class LogsBusyError extends Error {
 export interface LogTurnOptions {
   /** How long to keep retrying while another writer holds the database (default 60 000 ms). */
   busyTimeoutMs?: number;
-}
-
-/** Python's `str(datetime.now(timezone.utc))`, as written in `threads.datetime_utc`. */
-export function pythonDatetimeStr(date: Date): string {
-  return pythonIsoformat(date).replace("T", " ");
-}
-
-/** Python's `datetime.isoformat()` of an aware UTC datetime (microseconds left out when zero). */
-export function pythonIsoformat(date: Date): string {
-  const iso = date.toISOString(); // 2025-01-02T03:04:05.123Z
-  const ms = date.getUTCMilliseconds();
-  return iso.slice(0, 19) + (ms ? `.${String(ms).padStart(3, "0")}000` : "") + "+00:00";
 }
 
 const CONVERSATION_NAME_LENGTH = 32;

@@ -59,6 +59,17 @@ export class Conversation {
   }
 
   /**
+   * Removes `response` from the conversation (a turn that failed and produced nothing), so later turns do
+   * not send it as history. Returns whether it was there.
+   */
+  forget(response: Response): boolean {
+    const index = this.responses.indexOf(response);
+    if (index < 0) return false;
+    this.responses.splice(index, 1);
+    return true;
+  }
+
+  /**
    * Fills in `response.prompt.messages` with the full chain: the previous response's chain and output (waiting
    * for it to finish), or the loaded history, then this turn. Called when the response starts to run.
    */

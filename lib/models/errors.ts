@@ -20,8 +20,7 @@ export class UnknownModelError extends LlmError {
   constructor(model: string, suggestions: string[] = []) {
     const quoted = suggestions.map((s) => `'${s}'`);
     const names = quoted.length > 1 ? `${quoted.slice(0, -1).join(", ")} or ${quoted.at(-1)}` : quoted[0];
-    const hint = quoted.length ? ` Did you mean ${names}?` : "";
-    super(`Unknown model '${model}'.${hint} Run 'llm models' to list models`);
+    super(quoted.length ? `Unknown model '${model}'. Did you mean ${names}?` : `Unknown model '${model}'`);
     this.model = model;
     this.suggestions = suggestions;
   }
@@ -35,8 +34,8 @@ export class NeedsKeyError extends LlmError {
   readonly envVar?: string;
   /** Creates the error; the message says how to set the key. */
   constructor(keyName: string, envVar?: string) {
-    const env = envVar ? ` or set the ${envVar} environment variable` : "";
-    super(`No key found - add one using 'llm keys set ${keyName}'${env}`);
+    const env = envVar ? `, or set the ${envVar} environment variable` : "";
+    super(`No key found for '${keyName}': give one as the key option, store it in keys.json${env}`);
     this.keyName = keyName;
     this.envVar = envVar;
   }
@@ -46,10 +45,13 @@ export class NeedsKeyError extends LlmError {
 export class InvalidOptionError extends LlmError {
   /** The option's name. */
   readonly option: string;
+  /** For an option the model does not have: the model's id. */
+  readonly unknownFor?: string;
   /** Creates the error for `option`. */
-  constructor(option: string, message: string) {
+  constructor(option: string, message: string, details: { unknownFor?: string } = {}) {
     super(message);
     this.option = option;
+    this.unknownFor = details.unknownFor;
   }
 }
 
@@ -62,11 +64,17 @@ export class ModelError extends LlmError {
   readonly kind: ModelErrorKind;
   /** The HTTP status, for `kind: "http"`. */
   readonly status?: number;
+  /** The keys.json name of the key the request used, when the model needs one (for 401/403 hints). */
+  readonly keyName?: string;
   /** Creates the error. */
-  constructor(message: string, options: { kind?: ModelErrorKind; status?: number; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    options: { kind?: ModelErrorKind; status?: number; keyName?: string; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.kind = options.kind ?? "other";
     this.status = options.status;
+    this.keyName = options.keyName;
   }
 }
 
@@ -76,17 +84,6 @@ export class CancelledError extends ModelError {
   constructor(message = "Cancelled", options: { cause?: unknown } = {}) {
     super(message, { kind: "cancelled", cause: options.cause });
     this.exitCode = 130;
-  }
-}
-
-/** A file in the user directory could not be read: broken JSON or YAML, a missing required field. */
-export class ConfigError extends LlmError {
-  /** The file's path. */
-  readonly path: string;
-  /** Creates the error for `path`. */
-  constructor(path: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.path = path;
   }
 }
 

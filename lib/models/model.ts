@@ -6,6 +6,7 @@ import { getKey } from "../user/keys.ts";
 import { Conversation, type ConversationInit } from "./conversation.ts";
 import { NeedsKeyError } from "./errors.ts";
 import type { Attachment } from "../attachments/attachment.ts";
+import type { Fragment } from "./fragment.ts";
 import type { Message, ToolResultPart } from "./messages.ts";
 import type { ServerSideToolInfo, ServerSideToolRequest, ToolSpec } from "./tool_spec.ts";
 import type { OptionsDefinition } from "./options.ts";
@@ -17,10 +18,10 @@ import type { Chunk } from "./stream.ts";
 export interface PromptOptions {
   /** The system prompt. */
   system?: string;
-  /** Fragments placed before the prompt text. */
-  fragments?: string[];
+  /** Fragments placed before the prompt text: texts, or texts with their source (`{ content, source }`). */
+  fragments?: (string | Fragment)[];
   /** System fragments placed before the system prompt. */
-  systemFragments?: string[];
+  systemFragments?: (string | Fragment)[];
   /** Model options, e.g. `{ temperature: 0.5 }`; validated when the response runs. */
   options?: Record<string, unknown>;
   /** An API key, or the name of one in keys.json; overrides `model.key`. */

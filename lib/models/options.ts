@@ -15,6 +15,7 @@
 import { loadZod, type Zod } from "../deps/zod.ts";
 import type { ZodType } from "npm:zod@^4.1";
 import { InvalidOptionError } from "./errors.ts";
+import { markValidated } from "./validated_options.ts";
 
 /** One option's zod schema (any zod type; `.describe()` gives its help text). */
 export interface OptionSchema {
@@ -137,7 +138,7 @@ export async function validateOptions(
   modelId = "this model",
 ): Promise<Record<string, unknown>> {
   const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== null));
-  if (Object.keys(given).length === 0) return {};
+  if (Object.keys(given).length === 0) return markValidated({});
   if (!definition) {
     const name = Object.keys(given)[0];
     throw new InvalidOptionError(name, `Model ${modelId} does not accept options, but got '${name}'`);
@@ -146,10 +147,9 @@ export async function validateOptions(
   const input: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(given)) {
     if (!(name in shape)) {
-      throw new InvalidOptionError(
-        name,
-        `Unknown option '${name}' for model ${modelId}. Run 'llm models --options -m ${modelId}' to list its options`,
-      );
+      throw new InvalidOptionError(name, `Unknown option '${name}' for model ${modelId}`, {
+        unknownFor: modelId,
+      });
     }
     const jsonSchema = z.toJSONSchema(shape[name], { unrepresentable: "any", io: "input" }) as JsonSchema;
     input[name] = coerce(value, jsonSchema);
@@ -161,7 +161,7 @@ export async function validateOptions(
     const shown = typeof given[name] === "string" ? given[name] : JSON.stringify(given[name]);
     throw new InvalidOptionError(name, `Invalid value for option '${name}' (${shown}): ${issue.message}`);
   }
-  return Object.fromEntries(
+  return markValidated(Object.fromEntries(
     Object.entries(result.data as Record<string, unknown>).filter(([, v]) => v !== undefined),
-  );
+  ));
 }

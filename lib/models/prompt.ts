@@ -5,7 +5,13 @@
 import type { Attachment } from "../attachments/attachment.ts";
 import type { AttachmentData } from "../attachments/data.ts";
 import type { Message, Part, ToolResultPart } from "./messages.ts";
+import type { Fragment } from "./fragment.ts";
+import { isValidated } from "./validated_options.ts";
 import type { ServerSideToolRequest, ToolSpec } from "./tool_spec.ts";
+
+function asFragment(fragment: string | Fragment): Fragment {
+  return typeof fragment === "string" ? { content: fragment, source: "" } : fragment;
+}
 
 /** The parts of a prompt a caller gives; see {@link Prompt}. */
 export interface PromptInit {
@@ -13,10 +19,10 @@ export interface PromptInit {
   prompt?: string;
   /** The system prompt. */
   system?: string;
-  /** Fragments placed before the prompt text, joined with newlines. */
-  fragments?: string[];
+  /** Fragments placed before the prompt text, joined with newlines: texts, or texts with their source. */
+  fragments?: (string | Fragment)[];
   /** System fragments placed before the system prompt, joined with blank lines. */
-  systemFragments?: string[];
+  systemFragments?: (string | Fragment)[];
   /** Option values (validated against the model's options when the response runs). */
   options?: Record<string, unknown>;
   /** A JSON Schema the output must follow. */
@@ -45,12 +51,12 @@ export interface PromptInit {
 export class Prompt {
   /** The typed prompt text, without fragments. */
   readonly text: string | undefined;
-  /** Fragments placed before the prompt text. */
-  readonly fragments: string[];
+  /** Fragments placed before the prompt text, with their sources (logged to the `fragments` table). */
+  readonly fragmentRecords: Fragment[];
   /** The system prompt as given, without system fragments. */
   readonly systemText: string | undefined;
-  /** System fragments placed before the system prompt. */
-  readonly systemFragments: string[];
+  /** System fragments placed before the system prompt, with their sources. */
+  readonly systemFragmentRecords: Fragment[];
   /** Option values; validated (typed) once the response runs. */
   options: Record<string, unknown>;
   /** A JSON Schema the output must follow. */
@@ -73,10 +79,11 @@ export class Prompt {
   /** Creates a prompt; `messages` defaults to this turn alone (system, then the user message). */
   constructor(init: PromptInit = {}) {
     this.text = init.prompt;
-    this.fragments = init.fragments ?? [];
+    this.fragmentRecords = (init.fragments ?? []).map(asFragment);
     this.systemText = init.system;
-    this.systemFragments = init.systemFragments ?? [];
-    this.options = { ...(init.options ?? {}) };
+    this.systemFragmentRecords = (init.systemFragments ?? []).map(asFragment);
+    // Options validated already (by the prompt pipeline) are kept as they are, so they are not validated again.
+    this.options = init.options && isValidated(init.options) ? init.options : { ...(init.options ?? {}) };
     this.schema = init.schema;
     this.hideReasoning = init.hideReasoning ?? false;
     this.attachments = init.attachments ?? [];
@@ -101,6 +108,16 @@ export class Prompt {
     if (this.#attachmentData || !this.attachments.length) return;
     this.#attachmentData = await Promise.all(this.attachments.map((a) => a.toData()));
     this.messages = this.#initialMessages();
+  }
+
+  /** The fragments' texts. */
+  get fragments(): string[] {
+    return this.fragmentRecords.map((f) => f.content);
+  }
+
+  /** The system fragments' texts. */
+  get systemFragments(): string[] {
+    return this.systemFragmentRecords.map((f) => f.content);
   }
 
   /** The prompt text with fragments, joined with newlines, as it is sent. */

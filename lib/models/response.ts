@@ -11,6 +11,8 @@ import type { Prompt } from "./prompt.ts";
 import type { Chunk, StreamEvent, ToolCall, Usage } from "./stream.ts";
 import { ulid } from "./ulid.ts";
 import { lazyImport } from "../lazy_import.ts";
+import { pythonIsoformat } from "../compat/isoformat.ts";
+import { isValidated } from "./validated_options.ts";
 
 /** Where a response is in its life. */
 export type ResponseStatus = "pending" | "running" | "done" | "failed" | "cancelled";
@@ -43,14 +45,6 @@ export interface ExecuteContext {
   key?: string;
   /** Aborted when the response is cancelled; pass it to `fetch`. */
   signal: AbortSignal;
-}
-
-/** An ISO 8601 UTC timestamp with microseconds, as Python's `datetime.isoformat()` writes it. */
-function isoMicros(epochMs: number): string {
-  const whole = Math.floor(epochMs);
-  const micros = Math.floor((epochMs - whole) * 1000);
-  const base = new Date(whole).toISOString(); // 2026-01-01T00:00:00.123Z
-  return `${base.slice(0, 23)}${String(micros).padStart(3, "0")}+00:00`;
 }
 
 function nowMs(): number {
@@ -145,7 +139,7 @@ export class Response implements AsyncIterable<string> {
       await this.prompt.prepare();
       await checkSupported(this.model, this.prompt);
       if (this.conversation) await this.conversation.prepareChain(this);
-      if (Object.keys(this.prompt.options).length) {
+      if (Object.keys(this.prompt.options).length && !isValidated(this.prompt.options)) {
         // zod and the option code load only for a prompt that has options.
         const { validateOptions } = await lazyImport<typeof import("./options.ts")>(
           "./options.ts",
@@ -307,7 +301,7 @@ export class Response implements AsyncIterable<string> {
 
   /** When it started; the current time before it starts. */
   datetimeUtcSoFar(): string {
-    return isoMicros(this.#startMs || nowMs());
+    return pythonIsoformat(this.#startMs || nowMs());
   }
 
   /** Tool calls the model asked for. */

@@ -2,7 +2,7 @@
  * Token usage as text, as Python `llm` prints it (`1,000 input, 20 output, {"cached_tokens": 5}`).
  * @module
  */
-import { pythonJsonDumps, thousands } from "../python_json.ts";
+import { pythonJsonDumps, thousands } from "../compat/python_json.ts";
 import type { Usage } from "./stream.ts";
 
 /** Formats usage as Python `llm` does: `1,000 input, 20 output, {"cached_tokens": 5}`. */

@@ -18,7 +18,17 @@
  * @module
  */
 import type { Model } from "../models/model.ts";
-import type { CommandSpec } from "../cli/spec.ts";
+import type { FragmentLoader, TemplateLoader } from "../loaders/types.ts";
+
+export type {
+  AttachmentLoad,
+  FragmentData,
+  FragmentLoader,
+  LoadedTemplate,
+  TemplateLoader,
+} from "../loaders/types.ts";
+import type { CommandSpec } from "../commands/spec.ts";
+import type { EmbeddingModelLike } from "../embeddings/embedding_model.ts";
 
 /** A value a hook may return: nothing, or a promise of nothing (hooks may be async). */
 export type HookResult = void | Promise<void>;
@@ -26,14 +36,11 @@ export type HookResult = void | Promise<void>;
 /** Registers a model; `aliases` are its plugin-given aliases. */
 export type RegisterModelHook = (model: Model, options?: { aliases?: Iterable<string> }) => void;
 
-/** An embedding model (the embeddings feature arrives later; plugins can already register them). */
-export interface EmbeddingModelLike {
-  /** The model id. */
-  id: string;
-  /** Embeds a batch of texts or byte strings. */
-  embedBatch(items: (string | Uint8Array)[]): Promise<number[][]> | AsyncIterable<number[]>;
-}
-
+/**
+ * An embedding model as a plugin registers it: an `EmbeddingModel` subclass (from `plugin.ts`), or any object
+ * with an `id` and an `embedBatch()` (see `lib/embeddings/embedding_model.ts`).
+ */
+export type { EmbeddingModelLike } from "../embeddings/embedding_model.ts";
 /** Registers an embedding model. */
 export type RegisterEmbeddingModelHook = (
   model: EmbeddingModelLike,
@@ -55,49 +62,12 @@ export interface ToolDefinition {
 /** Registers a tool. */
 export type RegisterToolHook = (tool: ToolDefinition) => void;
 
-/** A template as a loader returns it (the fields of a template YAML file). */
-export type TemplateData = Record<string, unknown>;
-
-/** Loads a template for `-t prefix:rest`; throws to report a failure. */
-export type TemplateLoader = (rest: string) => TemplateData | Promise<TemplateData>;
-
 /** Registers a template loader for `prefix`; `description` is shown by `llm templates loaders`. */
 export type RegisterTemplateLoaderHook = (
   prefix: string,
   loader: TemplateLoader,
   description?: string,
 ) => void;
-
-/** A fragment: its text and where it came from. */
-export interface FragmentData {
-  /** The text. */
-  content: string;
-  /** Where it came from (a URL, a path, `prefix:arg`). */
-  source: string;
-}
-
-/** An attachment a fragment loader may return instead of text. */
-export interface AttachmentLoad {
-  /** MIME type. */
-  type?: string;
-  /** Path of a local file. */
-  path?: string;
-  /** URL. */
-  url?: string;
-  /** Inline bytes. */
-  content?: Uint8Array;
-}
-
-/** Loads fragments for `-f prefix:arg`; throws to report a failure. */
-export type FragmentLoader = (
-  arg: string,
-) =>
-  | FragmentData
-  | AttachmentLoad
-  | (FragmentData | AttachmentLoad)[]
-  | Promise<
-    FragmentData | AttachmentLoad | (FragmentData | AttachmentLoad)[]
-  >;
 
 /** Registers a fragment loader for `prefix`; `description` is shown by `llm fragments loaders`. */
 export type RegisterFragmentLoaderHook = (

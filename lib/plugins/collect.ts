@@ -4,7 +4,7 @@
  * may carry its own copy of this library.
  * @module
  */
-import type { CommandSpec } from "../cli/spec.ts";
+import type { CommandSpec } from "../commands/spec.ts";
 import { describeOptions } from "../models/options.ts";
 import type { OptionsDefinition } from "../models/options.ts";
 import type { Chunk } from "../models/stream.ts";
@@ -126,6 +126,13 @@ export async function collectRegistrations(plugin: Plugin): Promise<Collected> {
   await run(
     "registerEmbeddingModels",
     (model: EmbeddingModelLike, options?: { aliases?: Iterable<string> }) => {
+      if (typeof model?.id !== "string" || typeof model.embedBatch !== "function") {
+        c.problems.push(
+          "registerEmbeddingModels registered something that is not an embedding model " +
+            "(it needs an id and embedBatch())",
+        );
+        return;
+      }
       c.embeddingModels.push({ model, aliases: aliasList(options) });
     },
   );

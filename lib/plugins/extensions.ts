@@ -6,9 +6,8 @@
  * Duplicate tool names get `_1`, `_2`... suffixes, as in Python `llm`.
  * @module
  */
-import { beforeFragmentLoaderLookup, registerFragmentLoader } from "../fragments/loaders.ts";
-import { beforeTemplateLoaderLookup, registerTemplateLoader } from "../templates/loaders.ts";
 import type { EmbeddingModelLike, ToolDefinition } from "./api.ts";
+import { fragmentLoaderRegistry, templateLoaderRegistry } from "../loaders/registries.ts";
 import type { Collected } from "./collect.ts";
 import { errorMessage } from "./errors.ts";
 import type { PluginRecord } from "./record.ts";
@@ -83,7 +82,7 @@ async function handOverTemplateLoaders(): Promise<void> {
     if (handedOver.has(`t\u0000${name}`)) continue;
     handedOver.add(`t\u0000${name}`);
     for (const { prefix, loader, description } of collected.templateLoaders) {
-      registerTemplateLoader(prefix, loader, description ?? "");
+      templateLoaderRegistry.register(prefix, loader, description ?? "");
     }
   }
 }
@@ -94,7 +93,7 @@ async function handOverFragmentLoaders(): Promise<void> {
     if (handedOver.has(`f\u0000${name}`)) continue;
     handedOver.add(`f\u0000${name}`);
     for (const { prefix, loader, description } of collected.fragmentLoaders) {
-      registerFragmentLoader(prefix, loader, description ?? "");
+      fragmentLoaderRegistry.register(prefix, loader, description ?? "");
     }
   }
 }
@@ -106,6 +105,6 @@ async function handOverFragmentLoaders(): Promise<void> {
 export function connectPluginLoaders(): void {
   if (connected) return;
   connected = true;
-  beforeTemplateLoaderLookup(handOverTemplateLoaders);
-  beforeFragmentLoaderLookup(handOverFragmentLoaders);
+  templateLoaderRegistry.beforeLookup(handOverTemplateLoaders);
+  fragmentLoaderRegistry.beforeLookup(handOverFragmentLoaders);
 }

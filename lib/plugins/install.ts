@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { userDir } from "../user/dir.ts";
-import { registry } from "../registry.ts";
+import { registry } from "../default_registry.ts";
 import { registrationsOf } from "./collect.ts";
 import { type DownloadedPackage, downloadJsrPackage } from "./download_jsr.ts";
 import { downloadUrlModule } from "./download_url.ts";

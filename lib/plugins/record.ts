@@ -7,9 +7,9 @@
  */
 import { userPath } from "../user/dir.ts";
 import { readJsonObject, writeJsonFile } from "../user/json_file.ts";
-import { ConfigError } from "../models/errors.ts";
 import type { OptionInfo } from "../models/options.ts";
 import type { ServerSideToolInfo } from "../models/tool_spec.ts";
+import { ConfigError } from "../user/config_error.ts";
 
 /** How a plugin was installed. */
 export type PluginSourceKind = "path" | "url" | "jsr" | "npm";

@@ -5,8 +5,8 @@
  * @module
  */
 import { Model } from "../models/model.ts";
-import type { RegisterModel } from "../models/registry.ts";
-import { addModelSource, registry } from "../registry.ts";
+import type { RegisterModel } from "../models/model_registry.ts";
+import { addModelSource, registry } from "../default_registry.ts";
 import type { Plugin } from "./api.ts";
 import {
   type Collected,
@@ -152,7 +152,8 @@ async function resolveRecordedModel(record: PluginRecord, id: string): Promise<M
  *
  * @example
  * ```ts
- * import { definePlugin, loadPlugin } from "../../mod.ts";
+ * import { loadPlugin } from "../../mod.ts";
+ * import { definePlugin } from "../../plugin.ts";
  * await loadPlugin(definePlugin({ name: "llm-nothing" }));
  * ```
  * @throws {PluginImportError} when the module cannot be imported or is not a plugin.

@@ -11,16 +11,14 @@
  * @module
  */
 import { join } from "node:path";
-import { fetchText, FetchTextError, isHttpUrl } from "../fragments/fetch_text.ts";
-import { loadYaml } from "../deps/yaml.ts";
+import { fetchText, FetchTextError, isHttpUrl } from "../loaders/fetch_text.ts";
+import { parseSimpleYaml, SimpleYamlError } from "../compat/pyyaml_load.ts";
 import { LlmError } from "../models/errors.ts";
 import { userPath } from "../user/dir.ts";
-import { templateLoader } from "./loaders.ts";
-import { pluginReference } from "./prefix_registry.ts";
+import { templateLoaderRegistry } from "../loaders/registries.ts";
+import { UnknownLoaderPrefixError } from "../loaders/prefix_registry.ts";
+import { pluginReference } from "../loaders/prefix_registry.ts";
 import { Template } from "./template.ts";
-
-const PY_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
-const PY_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
 
 /** A template that could not be found or read: no such name, a bad URL, a failing loader, broken YAML. */
 export class TemplateLoadError extends LlmError {
@@ -37,10 +35,7 @@ export class TemplateLoadError extends LlmError {
 export class NoSuchTemplateError extends TemplateLoadError {
   /** Creates the error for `name`, looked for at `path`. */
   constructor(name: string, path: string) {
-    super(
-      name,
-      `Invalid template: ${name}. There is no file ${path}; run 'llm templates list' to see your templates`,
-    );
+    super(name, `Invalid template: ${name}. There is no file ${path}`);
   }
 }
 
@@ -61,33 +56,21 @@ export function templateFile(name: string): string {
  * @throws {TemplateLoadError} for YAML that does not parse.
  * @throws {import("./template.ts").InvalidTemplateError} for fields that are wrong.
  */
-export async function parseTemplateYaml(name: string, text: string, where: string): Promise<Template> {
-  const yaml = await loadYaml();
+export function parseTemplateYaml(name: string, text: string, where: string): Promise<Template> {
   let data: unknown;
   try {
-    // YAML 1.1, as PyYAML reads it: `yes`/`no`/`on`/`off` are booleans (but not `y`/`n`, which the yaml
-    // package's 1.1 schema reads as booleans too); later duplicate keys win.
-    data = yaml.parse(text, {
-      version: "1.1",
-      uniqueKeys: false,
-      customTags: (tags) =>
-        tags.map((tag) =>
-          typeof tag === "object" && tag.tag === "tag:yaml.org,2002:bool" && !tag.collection
-            ? { ...tag, test: tag.test?.test("true") ? PY_TRUE : PY_FALSE }
-            : tag
-        ),
-    });
+    // The one YAML reader, with PyYAML's YAML 1.1 semantics (`yes`/`no`/`on`/`off` are booleans).
+    data = parseSimpleYaml(text, where);
   } catch (error) {
-    const detail = (error as Error).message.split("\n")[0];
+    if (!(error instanceof SimpleYamlError)) throw error;
     throw new TemplateLoadError(
       name,
-      `Invalid YAML in template ${where}: ${detail}. Fix the file and try again`,
-      {
-        cause: error,
-      },
+      `Invalid YAML in template ${where}: line ${error.line}, column ${error.column}: ${error.reason}. ` +
+        "Fix the file and try again",
+      { cause: error },
     );
   }
-  return Template.fromData(name, data, where);
+  return Promise.resolve(Template.fromData(name, data, where));
 }
 
 function isFile(path: string): boolean {
@@ -102,12 +85,9 @@ async function fromLoader(
   name: string,
   { prefix, rest }: { prefix: string; rest: string },
 ): Promise<Template> {
-  const entry = await templateLoader(prefix);
+  const entry = await templateLoaderRegistry.get(prefix);
   if (!entry) {
-    throw new TemplateLoadError(
-      name,
-      `Unknown template prefix: ${prefix}. Run 'llm templates loaders' to list the prefixes plugins provide`,
-    );
+    throw new UnknownLoaderPrefixError("template", prefix);
   }
   let data: unknown;
   try {

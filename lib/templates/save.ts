@@ -3,8 +3,8 @@
  * as YAML that Python `llm` (PyYAML) reads back to the same values.
  * @module
  */
-import { dumpYaml } from "../logs/render_short_yaml.ts";
-import type { JsonValue } from "../logs/query_json.ts";
+import { dumpYaml } from "../compat/pyyaml_dump.ts";
+import type { JsonValue } from "../compat/json_value.ts";
 import { LlmError } from "../models/errors.ts";
 import { templateFile } from "./load.ts";
 import type { TemplateData } from "./template.ts";
@@ -41,7 +41,7 @@ export function templateYaml(data: TemplateData): string {
   for (const key of SAVE_ORDER) {
     if (data[key] !== undefined) ordered[key] = data[key] as JsonValue;
   }
-  return Object.keys(ordered).length ? dumpYaml(ordered) : "{}\n";
+  return Object.keys(ordered).length ? dumpYaml(ordered, { indent: 4 }) : "{}\n";
 }
 
 /** Writes `<user_dir>/templates/<name>.yaml`; returns its path. */

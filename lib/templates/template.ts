@@ -11,7 +11,7 @@
  * @module
  */
 import { LlmError } from "../models/errors.ts";
-import { substitute, templateVariables } from "./substitute.ts";
+import { substitute, templateVariables } from "../compat/string_template.ts";
 
 /** An attachment with an explicit MIME type (`attachment_types:` entries). */
 export interface TemplateAttachmentType {

@@ -2,7 +2,7 @@
  * User-defined model aliases in `aliases.json`, shared with Python `llm` (`{"alias": "model_id"}`, indent 4).
  * @module
  */
-import { LlmError } from "../models/errors.ts";
+import { LlmError } from "../errors.ts";
 import { userPath } from "./dir.ts";
 import { readJsonObject, writeJsonFile } from "./json_file.ts";
 
@@ -29,10 +29,10 @@ export function writeUserAlias(alias: string, modelId: string): void {
 /** There is no such alias in aliases.json. */
 export class UnknownAliasError extends LlmError {
   /** Creates the error for `alias`. */
-  constructor(readonly alias: string, fileExists: boolean) {
+  constructor(readonly alias: string, readonly fileExists: boolean) {
     super(
       fileExists
-        ? `No such alias: ${alias}. Run 'llm aliases' to list aliases`
+        ? `No such alias: ${alias}`
         : `No aliases.json file exists, so there is no alias '${alias}' to remove`,
     );
   }

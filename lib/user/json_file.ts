@@ -3,7 +3,7 @@
  * @module
  */
 import { dirnamePath as dirname } from "./path.ts";
-import { ConfigError } from "../models/errors.ts";
+import { ConfigError } from "./config_error.ts";
 
 /** Reads a JSON object from `path`; `undefined` when the file does not exist. Broken JSON is a `ConfigError`. */
 export function readJsonObject(path: string): Record<string, unknown> | undefined {

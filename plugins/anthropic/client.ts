@@ -25,10 +25,10 @@ export function anthropicBaseUrl(value: string | undefined = Deno.env.get("ANTHR
 /** What to do about each of Anthropic's error types. */
 const HINTS: Record<string, string> = {
   invalid_request_error: "check the prompt and its options",
-  authentication_error: "check the key: set it with 'llm keys set anthropic' or ANTHROPIC_API_KEY",
+  authentication_error: "check the API key",
   billing_error: "check the billing details of the Anthropic account",
-  permission_error: "this key may not use that model or feature; check the key or pick another model",
-  not_found_error: "check the model id ('llm models' lists them)",
+  permission_error: "the key may not use this model or feature; check the API key",
+  not_found_error: "check the model id",
   request_too_large: "send less: fewer or smaller attachments and fragments",
   rate_limit_error: "the rate limit or credit of the key is used up; wait a moment and try again",
   api_error: "Anthropic had an internal error; try again",
@@ -64,7 +64,7 @@ export function httpError(status: number, body: string): ModelError {
   const hint = HINTS[type ?? ""] ?? (status >= 500 ? HINTS.api_error : "check the request");
   return new ModelError(
     `Anthropic API error ${status}${type ? ` (${type})` : ""}: ${oneLine(message)}; ${hint}`,
-    { kind: "http", status },
+    { kind: "http", status, keyName: "anthropic" },
   );
 }
 

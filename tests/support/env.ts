@@ -2,7 +2,7 @@
  * Test helpers for the process environment and a temporary user directory.
  * @module
  */
-import { registry } from "../../lib/registry.ts";
+import { registry } from "../../lib/default_registry.ts";
 
 /** A temporary user directory set as `LLM_USER_PATH` until disposed; the registry is reloaded both times. */
 export interface TempUserDir extends AsyncDisposable {

@@ -1,0 +1,258 @@
+/**
+ * The embeddings benchmarks:
+ * - `llm similar -n 10` on an embeddings.db of 100,000 vectors of 1,536 dimensions (the size of OpenAI's
+ *   `text-embedding-3-small`), by ID and by content, with sqlite-vec and with the typed-array fallback
+ *   (`LLM_SQLITE_VEC=0`), and Python llm 0.32's `llm similar` on the same file when it is installed;
+ * - the cost of importing and loading sqlite-vec;
+ * - `llm embed-multi` of 10,000 CSV rows against the loopback embeddings server, beside a bare client
+ *   sending the same batches (the server's own pace), with peak memory.
+ *
+ * ```sh
+ * deno run -A bench/embeddings_bench.ts                       # ~2 minutes on 2 cores
+ * deno run -A bench/embeddings_bench.ts --vectors=20000 --runs=3
+ * ```
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { encode } from "../lib/embeddings/codec.ts";
+import { openEmbeddingsDb } from "../lib/embeddings/db.ts";
+import { md5 } from "../lib/compat/md5.ts";
+import { startEmbeddingsServer } from "../tests/support/embeddings_server.ts";
+import { fromSamples, measureCommands, type Measurement, type Sample } from "./measure.ts";
+import { type Group, groupText } from "./report.ts";
+
+const repoDir = fileURLToPath(new URL("../", import.meta.url));
+const PYTHON_LLM = Deno.env.get("PYTHON_LLM") ?? "/tmp/pyllm/bin/llm";
+
+/** A small deterministic random number generator (mulberry32), so every seeded database is the same. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Writes `count` random unit vectors of `dims` values into collection `bench` (model
+ * `text-embedding-3-small`) of a new embeddings.db at `path`, as `llm embed-multi` stores them (no content).
+ * Returns the file's size in bytes.
+ */
+export async function seedEmbeddings(path: string, count: number, dims: number): Promise<number> {
+  await Deno.remove(path).catch(() => {});
+  const rand = random(1);
+  const db = openEmbeddingsDb(path);
+  try {
+    db.prepare("INSERT INTO collections (name, model) VALUES ('bench', 'text-embedding-3-small')").run();
+    const insert = db.prepare(
+      "INSERT INTO embeddings (collection_id, id, embedding, content_hash, updated) VALUES (1, ?, ?, ?, ?)",
+    );
+    const v = new Float64Array(dims);
+    const now = Math.floor(Date.now() / 1000);
+    db.exec("BEGIN");
+    for (let i = 0; i < count; i++) {
+      let norm = 0;
+      for (let j = 0; j < dims; j++) {
+        v[j] = rand() - 0.5;
+        norm += v[j] * v[j];
+      }
+      norm = Math.sqrt(norm);
+      for (let j = 0; j < dims; j++) v[j] /= norm;
+      insert.run(`item-${i}`, encode(v), md5(`item ${i}`), now);
+    }
+    db.exec("COMMIT");
+  } finally {
+    db.close();
+  }
+  return (await Deno.stat(path)).size;
+}
+
+const WORDS =
+  "the a of to and in is it for on with as pelican model prompt vector search index row table query"
+    .split(" ");
+
+/** A CSV of `rows` rows (`id,text`), ten to twenty words each. */
+function csvRows(rows: number): string {
+  const rand = random(3);
+  const lines = ["id,text"];
+  for (let i = 0; i < rows; i++) {
+    const n = 10 + Math.floor(rand() * 11);
+    lines.push(`${i},${Array.from({ length: n }, () => WORDS[Math.floor(rand() * WORDS.length)]).join(" ")}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+function checked(expectLines: number) {
+  return (out: { code: number; stdout: string; stderr: string }) => {
+    if (out.code !== 0) throw new Error(`exit code ${out.code}: ${out.stderr.slice(0, 500)}`);
+    const lines = out.stdout.trimEnd().split("\n");
+    if (lines.length !== expectLines) {
+      throw new Error(`expected ${expectLines} lines: ${out.stdout.slice(0, 300)}`);
+    }
+  };
+}
+
+/** `llm similar` on `vectors` vectors: sqlite-vec, the fallback, Python; and sqlite-vec's load cost. */
+export async function similarGroup(
+  runs: number,
+  userDir: string,
+  vectors = 100_000,
+  dims = 1536,
+): Promise<Group> {
+  const db = join(userDir, "embeddings.db");
+  const started = performance.now();
+  const bytes = await seedEmbeddings(db, vectors, dims);
+  const seedMs = performance.now() - started;
+  await using server = await startEmbeddingsServer({ dims });
+  const env = {
+    LLM_USER_PATH: userDir,
+    NO_COLOR: "1",
+    OPENAI_BASE_URL: server.url,
+    OPENAI_API_KEY: "sk-bench",
+  };
+  const llm = (name: string, args: string[], extra: Record<string, string> = {}) => ({
+    name,
+    cmd: [Deno.execPath(), "run", "-A", "cli.ts", ...args],
+    cwd: repoDir,
+    env: { ...env, ...extra },
+    check: checked(10),
+  });
+  const byId = ["similar", "bench", "item-123", "-n", "10"];
+  const byContent = ["similar", "bench", "-c", "pelican vector search", "-n", "10"];
+  const specs = [
+    { name: "deno run empty.ts", cmd: [Deno.execPath(), "run", "-A", "bench/empty.ts"], cwd: repoDir, env },
+    {
+      name: "import and load sqlite-vec",
+      cmd: [Deno.execPath(), "run", "-A", "bench/sqlite_vec_load.ts"],
+      cwd: repoDir,
+      env,
+    },
+    llm("llm similar ID -n 10 (sqlite-vec)", byId),
+    llm("llm similar ID -n 10 (typed-array fallback)", byId, { LLM_SQLITE_VEC: "0" }),
+    llm("llm similar -c TEXT -n 10 (sqlite-vec)", byContent),
+    llm("llm similar -c TEXT -n 10 (typed-array fallback)", byContent, { LLM_SQLITE_VEC: "0" }),
+  ];
+  const measurements = await measureCommands(specs, runs);
+  if (await Deno.stat(PYTHON_LLM).then(() => true, () => false)) {
+    // Timed once: Python's brute force in a Python function per row is slow enough that one run tells.
+    const [python] = await measureCommands([{
+      name: "Python llm 0.32: llm similar ID -n 10 (one run)",
+      cmd: [PYTHON_LLM, ...byId, "-d", db],
+      env,
+      check: checked(10),
+    }], 1);
+    measurements.push(python);
+  }
+  return {
+    title: `Embeddings: llm similar (${vectors.toLocaleString("en")} vectors of ${
+      dims.toLocaleString("en")
+    })`,
+    description:
+      `An embeddings.db of ${vectors.toLocaleString("en")} random unit vectors of ${dims} float32 ` +
+      `values (${(bytes / 1024 / 1024).toFixed(0)} MiB, 4 KiB pages as Python writes them, seeded in ` +
+      `${(seedMs / 1000).toFixed(1)} s). Every search is exact: each vector is compared with the query. ` +
+      "By content adds one request to the loopback embeddings server for the query's vector. " +
+      "The fallback is the typed-array scan used when sqlite-vec cannot load. Target: 300 ms for " +
+      "`llm similar -n 10` with sqlite-vec.",
+    measurements,
+    targets: { "llm similar ID -n 10 (sqlite-vec)": { ms: 300 } },
+  };
+}
+
+/** `llm embed-multi` of `rows` CSV rows, beside the server's own pace for the same batches. */
+export async function embedMultiGroup(runs: number, userDir: string, rows = 10_000): Promise<Group> {
+  await using server = await startEmbeddingsServer({ dims: 1536 });
+  const csv = join(userDir, "rows.csv");
+  const text = csvRows(rows);
+  await Deno.writeTextFile(csv, text);
+  const db = join(userDir, "embed-multi.db");
+  const env = {
+    LLM_USER_PATH: userDir,
+    NO_COLOR: "1",
+    OPENAI_BASE_URL: server.url,
+    OPENAI_API_KEY: "sk-bench",
+  };
+  const fresh = () => {
+    for (const suffix of ["", "-journal"]) {
+      try {
+        Deno.removeSync(db + suffix);
+      } catch { /* not there */ }
+    }
+  };
+  const measurements = await measureCommands([
+    {
+      name: `llm embed-multi, ${rows.toLocaleString("en")} rows (3-small, 1,536 dimensions)`,
+      cmd: [Deno.execPath(), "run", "-A", "cli.ts", "embed-multi", "bench", csv, "-m", "3-small", "-d", db],
+      cwd: repoDir,
+      env,
+      before: fresh,
+      check(out) {
+        if (out.code !== 0) throw new Error(`exit code ${out.code}: ${out.stderr.slice(0, 500)}`);
+      },
+    },
+  ], runs);
+  // The server's own pace: the same 100-text batches posted by a bare client, one after another.
+  const texts = text.trimEnd().split("\n").slice(1).map((line) => line.slice(line.indexOf(",") + 1));
+  const samples: Sample[] = [];
+  for (let r = 0; r < runs; r++) {
+    const started = performance.now();
+    for (let i = 0; i < texts.length; i += 100) {
+      const response = await fetch(`${server.url}/embeddings`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          input: texts.slice(i, i + 100),
+          model: "text-embedding-3-small",
+          encoding_format: "base64",
+        }),
+      });
+      await response.arrayBuffer();
+    }
+    samples.push({ ms: performance.now() - started, peakKib: null });
+  }
+  measurements.push(
+    fromSamples(`bare client: the same ${Math.ceil(rows / 100)} requests (in process)`, samples),
+  );
+  const rate = (m: Measurement) => Math.round(rows / (m.wall.median / 1000)).toLocaleString("en");
+  return {
+    title: `Embeddings: llm embed-multi (${rows.toLocaleString("en")} rows)`,
+    description:
+      `A CSV of ${rows.toLocaleString("en")} rows of 10-20 words, embedded in batches of 100 by the ` +
+      `loopback server (1,536 dimensions, base64) into a new embeddings.db each run: ${
+        rate(measurements[0])
+      } ` +
+      `rows/s, against ${
+        rate(measurements[1])
+      } rows/s for a bare client sending the same requests (the server's ` +
+      "pace). Target: bounded by the server, with flat memory.",
+    measurements,
+    targets: {},
+  };
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      runs: { type: "string", default: "5" },
+      vectors: { type: "string", default: "100000" },
+      dims: { type: "string", default: "1536" },
+      rows: { type: "string", default: "10000" },
+    },
+  });
+  const userDir = await Deno.makeTempDir({ prefix: "llm-bench-embeddings-" });
+  try {
+    const groups = [
+      await similarGroup(Number(values.runs), userDir, Number(values.vectors), Number(values.dims)),
+      await embedMultiGroup(Number(values.runs), userDir, Number(values.rows)),
+    ];
+    console.log(groups.map(groupText).join("\n\n"));
+  } finally {
+    await Deno.remove(userDir, { recursive: true });
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * `llm chat`: an interactive conversation with one model.
+ * @module
+ */
+import { ModelError } from "../../../models/errors.ts";
+import type { Fragment } from "../../../models/fragment.ts";
+import { openChatInput } from "../../line_reader.ts";
+import type { CommandContext } from "../../../commands/spec.ts";
+import { chatFragments, refuseUnsupported, requestFrom, sessionFor } from "../prompt/_inputs.ts";
+import { streamResponse } from "../prompt/_shared.ts";
+import { cliErrorMessage } from "../../error_messages.ts";
+import type { Io } from "../../../commands/io.ts";
+
+/** Opens `$EDITOR` (or `vi`) on a temporary file and returns what was saved, or `null` if nothing was. */
+async function editText(initial = ""): Promise<string | null> {
+  const dir = await Deno.makeTempDir({ prefix: "llm-edit-" });
+  const path = `${dir}/prompt.md`;
+  try {
+    await Deno.writeTextFile(path, initial);
+    const before = (await Deno.stat(path)).mtime?.getTime();
+    const editor = Deno.env.get("VISUAL") || Deno.env.get("EDITOR") ||
+      (Deno.build.os === "windows" ? "notepad" : "vi");
+    const [command, ...args] = editor.split(/\s+/);
+    const status = await new Deno.Command(command, {
+      args: [...args, path],
+      stdin: "inherit",
+      stdout: "inherit",
+      stderr: "inherit",
+    }).output();
+    if (!status.success) return null;
+    // Saved means the file changed: new content, or a new modification time for the same content.
+    const after = (await Deno.stat(path)).mtime?.getTime();
+    const text = await Deno.readTextFile(path);
+    if (text === initial && after === before) return null;
+    return text;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+function banner(io: Io, modelId: string): void {
+  io.stdout.write(
+    `Chatting with ${modelId}\n` +
+      "Type 'exit' or 'quit' to exit\n" +
+      "Type '!multi' to enter multiple lines, then '!end' to finish\n" +
+      "Type '!edit' to open your default editor and modify the prompt\n" +
+      "Type '!fragment <my_fragment> [<another_fragment> ...]' to insert one or more fragments\n",
+  );
+}
+
+/** Runs `llm chat`. */
+export async function runChat(ctx: CommandContext): Promise<number> {
+  const v = ctx.values as Record<string, unknown>;
+  refuseUnsupported(v, [["tool", "-T/--tool"], ["functions", "--functions"]]);
+  await using session = sessionFor(ctx, true);
+  // As in Python llm: -o replaces the stored default options entirely.
+  const prepared = await session.prepare({
+    ...requestFrom(ctx),
+    storedOptions: "unless-given",
+    stream: !v.noStream,
+  });
+
+  banner(ctx.io, prepared.model.id);
+  const lines = await openChatInput(ctx.io);
+  let answering = false;
+  const onIdleSignal = () => {
+    if (!answering) {
+      ctx.io.stdout.write("\n");
+      Deno.exit(130);
+    }
+  };
+  Deno.addSignalListener("SIGINT", onIdleSignal);
+  let multi = false;
+  let endToken = "!end";
+  let gathered: string[] = [];
+  let gatheredFragments: Fragment[] = [];
+  try {
+    while (true) {
+      let line = await lines.readLine(multi ? "" : "> ");
+      if (line === null) {
+        ctx.io.stdout.write("\n");
+        return 0;
+      }
+      if (!multi && line.trim().startsWith("!multi")) {
+        multi = true;
+        const bits = line.trim().split(/\s+/).slice(1);
+        endToken = bits.length ? `!end ${bits.join(" ")}` : "!end";
+        continue;
+      }
+      if (line.trim() === "!edit") {
+        const edited = await editText();
+        if (edited === null) {
+          ctx.io.stderr.write("Editor closed without saving.\n");
+          continue;
+        }
+        line = edited.trim();
+      }
+      let typedFragments: Fragment[] = [];
+      if (line.trim().startsWith("!fragment ")) {
+        ({ prompt: line, fragments: typedFragments } = await chatFragments(ctx, session, line));
+      }
+      if (multi) {
+        if (line.trim() !== endToken) {
+          if (line) gathered.push(line);
+          gatheredFragments.push(...typedFragments);
+          continue;
+        }
+        line = gathered.join("\n");
+        typedFragments = gatheredFragments;
+        gathered = [];
+        gatheredFragments = [];
+        multi = false;
+      } else if (line.trim() === "exit" || line.trim() === "quit") {
+        return 0;
+      }
+      const response = prepared.send(line, { fragments: typedFragments });
+      answering = true;
+      const outcome = await streamResponse(ctx.io, response, { raw: Boolean(v.raw) });
+      answering = false;
+      if (outcome.error === undefined) {
+        await session.log(response);
+        continue;
+      }
+      await session.log(response, {
+        interrupted: { reason: String((outcome.error as Error)?.message ?? outcome.error) },
+      });
+      if (outcome.interrupted) {
+        ctx.io.stderr.write("Cancelled\n");
+        continue;
+      }
+      // A failed request (HTTP error, dropped connection) ends this answer only; anything else (no key, a
+      // bad option) would fail every turn, so it ends the chat.
+      if (outcome.error instanceof ModelError) {
+        // A turn that produced nothing is forgotten, so the next one does not send its prompt as history.
+        if (!outcome.text) prepared.forget(response);
+        ctx.io.stderr.write(`Error: ${cliErrorMessage(outcome.error)}\n`);
+        continue;
+      }
+      throw outcome.error;
+    }
+  } finally {
+    Deno.removeSignalListener("SIGINT", onIdleSignal);
+    await lines.close();
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * What `llm prompt` and `llm chat` share on the terminal: streaming a response to stdout with a spinner and
+ * Ctrl-C handling, and the token usage line.
+ * @module
+ */
+import type { Response } from "../../../models/response.ts";
+import { tokenUsageString } from "../../../models/token_usage.ts";
+import { paint, startSpinner } from "../../io.ts";
+import type { Io } from "../../../commands/io.ts";
+import { lazyImport } from "../../../lazy_import.ts";
+import { markdownWanted } from "../../../terminal/markdown_mode.ts";
+
+/** How a streamed response ended. */
+export interface StreamOutcome {
+  /** The text written (the whole response, or what arrived before a failure). */
+  text: string;
+  /** The error it failed with, if any. */
+  error?: unknown;
+  /** True when Ctrl-C stopped it. */
+  interrupted: boolean;
+}
+
+/**
+ * Runs a response, writing its text to stdout as it arrives (or all at once when `write` is false, for `-x` and
+ * `--json`), with a spinner on a terminal until the first output and Ctrl-C cancelling it. On a terminal the
+ * text is rendered as Markdown, block by block as each one is finished, unless `raw` (`--raw`) or a setting
+ * says not to (see `lib/terminal/markdown_mode.ts`). Reasoning goes to stderr, dim. Never throws: the outcome
+ * says how it ended.
+ */
+export async function streamResponse(
+  io: Io,
+  response: Response,
+  options: { write?: boolean; raw?: boolean } = {},
+): Promise<StreamOutcome> {
+  const write = options.write ?? true;
+  const stopSpinner = startSpinner(io);
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    response.cancel();
+  };
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT", "SIGBREAK"] : ["SIGINT"];
+  for (const signal of signals) Deno.addSignalListener(signal, onSignal);
+  // The renderer loads while the request is on its way; if it cannot load, the text is printed raw.
+  const markdown = write && markdownWanted(io.stdout, { raw: options.raw })
+    ? openMarkdown(io.columns()).catch(() => undefined)
+    : undefined;
+  const out = async (text: string) => {
+    const renderer = await markdown;
+    const shown = renderer ? await renderer.write(text) : text;
+    if (shown) {
+      stopSpinner();
+      io.stdout.write(shown);
+    }
+  };
+  let wrote = false;
+  let inReasoning = false;
+  try {
+    for await (const batch of response.eventBatches()) {
+      let text = "";
+      let reasoning = "";
+      for (const event of batch) {
+        if (event.type === "reasoning" && event.chunk) {
+          if (text && write) await out(text);
+          text = "";
+          reasoning += event.chunk;
+          inReasoning = true;
+        } else if (event.type === "text" && event.chunk) {
+          if (reasoning) {
+            stopSpinner();
+            io.stderr.write(paint(io.stderr, reasoning, "dim"));
+          }
+          reasoning = "";
+          if (inReasoning) {
+            io.stderr.write("\n");
+            inReasoning = false;
+          }
+          text += event.chunk;
+          wrote = true;
+        }
+      }
+      if (reasoning) {
+        stopSpinner();
+        io.stderr.write(paint(io.stderr, reasoning, "dim"));
+      }
+      if (text && write) await out(text);
+      if (!markdown) stopSpinner();
+    }
+    return { text: response.textSoFar(), interrupted: false };
+  } catch (error) {
+    return { text: response.textSoFar(), error, interrupted };
+  } finally {
+    stopSpinner();
+    for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
+    const renderer = await markdown;
+    if (renderer) io.stdout.write(await renderer.end());
+    else if (write && wrote) io.stdout.write("\n");
+  }
+}
+
+/** The streaming Markdown renderer, loaded only when output is rendered. */
+async function openMarkdown(columns: number) {
+  const { MarkdownStream } = await lazyImport<typeof import("../../../terminal/markdown_stream.ts")>(
+    "../../../terminal/markdown_stream.ts",
+    import.meta.url,
+  );
+  return await MarkdownStream.open({ width: columns });
+}
+
+/**
+ * Writes `Token usage: ...` to stderr, as `-u` asks, and on the next line what the response cost (or that the
+ * price is unknown; see lib/pricing/).
+ */
+export async function writeUsage(io: Io, response: Response): Promise<void> {
+  const counts = response.usageSoFar();
+  const usage = tokenUsageString(counts);
+  if (usage) io.stderr.write(paint(io.stderr, `Token usage: ${usage}`, "yellow", "bold") + "\n");
+  const { costLine } = await import("../../../pricing/cost.ts");
+  io.stderr.write(paint(io.stderr, costLine(response.model.id, counts, response.model), "yellow") + "\n");
+}

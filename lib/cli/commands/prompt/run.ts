@@ -1,0 +1,145 @@
+/**
+ * `llm prompt` (the default command): the flags become a prompt request for the library's pipeline, the
+ * answer streams to stdout, and the session logs it.
+ * @module
+ */
+import { CancelledError } from "../../../models/errors.ts";
+import type { Response } from "../../../models/response.ts";
+import type { PromptSession } from "../../../prompting/session.ts";
+import { readStdinText } from "../../io.ts";
+import { lazyImport } from "../../../lazy_import.ts";
+import { markdownWanted } from "../../../terminal/markdown_mode.ts";
+import type { CommandContext } from "../../../commands/spec.ts";
+import { refuseUnsupported, requestFrom, saveTemplate, sessionFor } from "./_inputs.ts";
+import { streamResponse, writeUsage } from "./_shared.ts";
+
+const NOT_YET: [string, string][] = [
+  ["attachment", "-a/--attachment"],
+  ["attachmentType", "--at/--attachment-type"],
+  ["tool", "-T/--tool"],
+  ["functions", "--functions"],
+  ["async", "--async"],
+];
+
+/** Reads the prompt as Python `llm` does: piped stdin, then the argument, joined with a space. */
+async function readPrompt(ctx: CommandContext, argument: string | undefined, waitForTty: boolean) {
+  let prompt = argument;
+  if (!ctx.io.stdin.isTerminal()) {
+    const piped = await readStdinText(ctx.io);
+    if (piped) prompt = prompt ? `${piped} ${prompt}` : piped;
+  } else if (prompt === undefined && waitForTty) {
+    prompt = await readStdinText(ctx.io);
+  }
+  return prompt;
+}
+
+/** Runs `llm prompt`. */
+export async function runPrompt(ctx: CommandContext): Promise<number> {
+  const v = ctx.values as Record<string, unknown>;
+  refuseUnsupported(v, NOT_YET);
+  await using session = sessionFor(ctx);
+  const argument = ctx.args.prompt as string | undefined;
+  if (v.save) {
+    await saveTemplate(ctx, session, {
+      prompt: await readPrompt(ctx, argument, false),
+      system: v.system as string | undefined,
+    });
+    return 0;
+  }
+  if (v.options) return await showOptions(ctx, session);
+  const prepared = await session.prepare(requestFrom(ctx));
+  const template = prepared.template?.data;
+  const extracting = extract(v) || Boolean(template?.extract || template?.extract_last);
+  const text = await readPrompt(ctx, argument, !prepared.hasInput);
+  // A logs.db that cannot be written is found before the request is sent.
+  if (session.logging) session.db();
+  const write = !v.noStream && !v.json && !extracting;
+  const response = prepared.send(text, { stream: write });
+  // A schema's answer is JSON: it is never rendered as Markdown.
+  const raw = Boolean(v.raw) || prepared.schema !== undefined;
+  const outcome = await streamResponse(ctx.io, response, { write, raw });
+  if (outcome.error !== undefined) {
+    const reason = outcome.error instanceof CancelledError
+      ? "Cancelled with Ctrl-C"
+      : String((outcome.error as Error).message ?? outcome.error);
+    await session.log(response, { interrupted: { reason } });
+    if (outcome.interrupted || outcome.error instanceof CancelledError) {
+      ctx.io.stderr.write("Error: Cancelled with Ctrl-C\n");
+      return 130;
+    }
+    throw outcome.error;
+  }
+  await session.log(response);
+  if (!write) {
+    let output = outcome.text;
+    if (extracting) {
+      const { extractCodeBlock } = await import("../../logs_render/code_blocks.ts");
+      output = extractCodeBlock(output, Boolean(v.extractLast || template?.extract_last)) ?? output;
+    }
+    // The JSON rows end with their own newline, as `llm logs --json` prints them.
+    if (v.json) output = (await jsonRows(response, session)).trimEnd();
+    if (!v.json && !extracting && markdownWanted(ctx.io.stdout, { raw })) {
+      ctx.io.stdout.write(await renderMarkdownOutput(output, ctx.io.columns()));
+    } else {
+      ctx.io.stdout.write(output + "\n");
+    }
+  }
+  if (v.usage) await writeUsage(ctx.io, response);
+  return 0;
+}
+
+/** `--no-stream` output rendered as Markdown for a terminal (the renderer is loaded only then). */
+async function renderMarkdownOutput(text: string, columns: number): Promise<string> {
+  const { renderMarkdown } = await lazyImport<typeof import("../../../terminal/markdown_stream.ts")>(
+    "../../../terminal/markdown_stream.ts",
+    import.meta.url,
+  );
+  return await renderMarkdown(text, { width: columns });
+}
+
+function extract(v: Record<string, unknown>): boolean {
+  return Boolean(v.extract || v.extractLast);
+}
+
+/** `llm -m MODEL --options`: the chosen model's options, as `llm models --options` shows them. */
+async function showOptions(ctx: CommandContext, session: PromptSession): Promise<number> {
+  const request = requestFrom(ctx);
+  const { loadTemplate } = await import("../../../templates/load.ts");
+  const { loggedConversation } = await import("../../../prompting/resume.ts");
+  const { chooseModel } = await import("../../../prompting/model_choice.ts");
+  const template = request.template ? await loadTemplate(request.template) : undefined;
+  const resumed = request.continue
+    ? loggedConversation(session.db(), typeof request.continue === "string" ? request.continue : undefined)
+    : undefined;
+  const model = chooseModel({
+    model: request.model,
+    query: request.query,
+    conversationModel: resumed?.model,
+    templateModel: template?.data.model,
+  });
+  const { renderModel } = await import("../models/run.ts");
+  const { getModelsWithAliases } = await import("../../../default_registry.ts");
+  const entry = getModelsWithAliases().find((m) => m.model.id === model.id) ?? { model, aliases: [] };
+  ctx.io.stdout.write(await renderModel(entry, { options: true, shownClasses: new Set() }) + "\n");
+  return 0;
+}
+
+/** The `llm logs --json` rows of this response: from the log when it was logged, else from a memory db. */
+async function jsonRows(response: Response, session: PromptSession): Promise<string> {
+  const { openLogsDb } = await import("../../../logs/db.ts");
+  const { queryLogs } = await import("../../../logs/query/query_logs.ts");
+  const { renderLogsJson } = await import("../../logs_render/json.ts");
+  const { logResponse } = await import("../../../logs/log_response.ts");
+  const temp = session.logging ? undefined : await Deno.makeTempDir({ prefix: "llm-json-" });
+  const db = temp ? openLogsDb(`${temp}/logs.db`) : session.db();
+  try {
+    if (temp) await logResponse(db, response);
+    const rows = queryLogs(db, { idGte: response.id, count: 0 }).filter((r) => r.id === response.id);
+    return renderLogsJson(rows);
+  } finally {
+    if (temp) {
+      db.close();
+      await Deno.remove(temp, { recursive: true });
+    }
+  }
+}

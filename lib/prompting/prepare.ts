@@ -1,0 +1,248 @@
+/**
+ * Resolving a prompt request once (model, template, conversation, options, fragments, schema) into a
+ * {@link PreparedPrompt} that sends one turn (`llm prompt`) or many (`llm chat`), all through one
+ * {@link PromptSession} and its one logs.db connection.
+ * @module
+ */
+import { LlmError, UnsupportedFeatureError } from "../models/errors.ts";
+import type { Conversation } from "../models/conversation.ts";
+import type { Fragment } from "../models/fragment.ts";
+import type { Model } from "../models/model.ts";
+import { validateOptions } from "../models/options.ts";
+import type { Response } from "../models/response.ts";
+import { loadModelOptions } from "../user/settings.ts";
+import type { Template } from "../templates/template.ts";
+import { chooseModel } from "./model_choice.ts";
+import type { PromptRequest } from "./request.ts";
+import type { PromptSession } from "./session.ts";
+import { type LoggedConversation, loggedConversation } from "./resume.ts";
+
+/** A template that uses something this version cannot send yet. */
+export class TemplateFeatureError extends LlmError {
+  /** The template's name. */
+  readonly template: string;
+  /** Creates the error for `template` and the features it uses. */
+  constructor(template: string, features: string[]) {
+    super(
+      `Template '${template}' uses ${features.join(" and ")}, which llm for Deno does not support yet; ` +
+        "remove them from the template to use it",
+    );
+    this.template = template;
+  }
+}
+
+/** A fragment loader returned an attachment, which `--sf` cannot take (or nothing can, yet). */
+export class FragmentAttachmentError extends LlmError {
+  /** Creates the error. */
+  constructor() {
+    super(
+      "A fragment loader returned an attachment, which llm for Deno does not support yet; use a text fragment",
+    );
+  }
+}
+
+function checkTemplate(template: Template): void {
+  const { tools, attachments, attachment_types: types, functions } = template.data;
+  const unsupported = [
+    tools?.length ? "tools" : "",
+    attachments?.length || types?.length ? "attachments" : "",
+    functions && template.functionsTrusted ? "functions" : "",
+  ].filter(Boolean);
+  if (unsupported.length) throw new TemplateFeatureError(template.name, unsupported);
+}
+
+/** A template's options as `-o` pairs would give them (strings as written; other values as JSON). */
+function templateOptions(template: Template | undefined): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(template?.data.options ?? {}).map((
+      [key, value],
+    ) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+  );
+}
+
+/** A prompt request, resolved: send it with {@link PreparedPrompt.send}. */
+export class PreparedPrompt {
+  /** The model. */
+  readonly model: Model;
+  /** The conversation its turns go to (a new one, or the one continued). */
+  readonly conversation: Conversation;
+  /** The template, if one was named. */
+  readonly template?: Template;
+  /** The validated options. */
+  readonly options: Record<string, unknown>;
+  /** The fragments sent with the first turn (the template's, then the request's). */
+  readonly fragments: Fragment[];
+  /** The system fragments sent with the first turn. */
+  readonly systemFragments: Fragment[];
+  /** The output schema, if any. */
+  readonly schema?: Record<string, unknown>;
+  readonly #request: PromptRequest;
+  #turns = 0;
+
+  /** Made by {@link preparePrompt}. */
+  constructor(init: {
+    request: PromptRequest;
+    model: Model;
+    conversation: Conversation;
+    template?: Template;
+    options: Record<string, unknown>;
+    fragments: Fragment[];
+    systemFragments: Fragment[];
+    schema?: Record<string, unknown>;
+  }) {
+    this.#request = init.request;
+    this.model = init.model;
+    this.conversation = init.conversation;
+    this.template = init.template;
+    this.options = init.options;
+    this.fragments = init.fragments;
+    this.systemFragments = init.systemFragments;
+    this.schema = init.schema;
+  }
+
+  /**
+   * True when the prompt has something to send without typed text: fragments, a schema, or a template
+   * whose prompt does not use `$input` (so the CLI need not wait for stdin).
+   */
+  get hasInput(): boolean {
+    const template = this.template?.data;
+    return this.fragments.length > 0 || this.schema !== undefined ||
+      Boolean(template?.prompt && !this.template!.variables().includes("input"));
+  }
+
+  /**
+   * Sends a turn: `text` through the template (if any), with the system prompt, fragments and system
+   * fragments on the first turn, and `turn.fragments` (chat's `!fragment`) on this one; `turn.stream`
+   * overrides the request's. Returns the response at once; it runs when read.
+   */
+  send(text?: string, turn: { fragments?: Fragment[]; stream?: boolean } = {}): Response {
+    const extraFragments = turn.fragments ?? [];
+    const first = this.#turns === 0;
+    const request = this.#request;
+    let prompt = text;
+    let system = first ? request.system : undefined;
+    if (this.template) ({ prompt, system } = this.template.apply(prompt, system, request.params ?? {}));
+    this.#turns++;
+    return this.conversation.prompt(prompt, {
+      system,
+      options: this.options,
+      key: request.key,
+      stream: turn.stream ?? request.stream,
+      fragments: first ? [...this.fragments, ...extraFragments] : extraFragments,
+      systemFragments: first ? this.systemFragments : undefined,
+      schema: this.schema,
+      attachments: first ? request.attachments : undefined,
+      hideReasoning: request.hideReasoning,
+      signal: request.signal,
+    });
+  }
+
+  /**
+   * Forgets a turn that produced nothing (a failed request), so the next turn does not send its prompt as
+   * history; if it was the first, the next turn carries the system prompt and fragments instead.
+   */
+  forget(response: Response): void {
+    if (this.conversation.forget(response) && this.conversation.responses.length === 0) this.#turns = 0;
+  }
+}
+
+/**
+ * Resolves `request` as `llm` does, reading logs.db through `session` where needed (a conversation to
+ * continue, fragments by alias or hash, a stored schema).
+ *
+ * @throws {import("../templates/load.ts").TemplateLoadError} when the template cannot be loaded.
+ * @throws {import("./resume.ts").NoConversationError} when there is no conversation to continue.
+ * @throws {import("../models/errors.ts").UnknownModelError} for an unknown model.
+ * @throws {import("../models/errors.ts").InvalidOptionError} for a bad option.
+ * @throws {import("../fragments/resolve.ts").FragmentNotFoundError} for a fragment that names nothing.
+ */
+export async function preparePrompt(session: PromptSession, request: PromptRequest): Promise<PreparedPrompt> {
+  let template: Template | undefined;
+  if (request.template) {
+    const { loadTemplate } = await import("../templates/load.ts");
+    template = await loadTemplate(request.template);
+    checkTemplate(template);
+  }
+  let resumed: LoggedConversation | undefined;
+  if (request.continue) {
+    resumed = loggedConversation(
+      session.db(),
+      typeof request.continue === "string" ? request.continue : undefined,
+    );
+  }
+  const model = chooseModel({
+    model: request.model ?? request.conversation?.model,
+    query: request.query,
+    conversationModel: resumed?.model,
+    templateModel: template?.data.model,
+  });
+  const given = { ...templateOptions(template), ...request.options };
+  const useStored = (request.storedOptions ?? "merge") === "merge" || Object.keys(given).length === 0;
+  const options = await validateOptions(
+    model.options,
+    { ...(useStored ? loadModelOptions(model.id) : {}), ...given },
+    model.id,
+  );
+  const schema = await schemaOf(session, request, template);
+  if (schema && !model.supportsSchema) {
+    throw new UnsupportedFeatureError(model.id, `${model.label} does not support schemas`);
+  }
+  const fragments = await resolveFragmentValues(session, [
+    ...(template?.data.fragments ?? []),
+    ...(request.fragments ?? []),
+  ], request);
+  const systemFragments = await resolveFragmentValues(session, [
+    ...(template?.data.system_fragments ?? []),
+    ...(request.systemFragments ?? []),
+  ], request);
+  const conversation = request.conversation ??
+    (resumed
+      ? model.conversation({ id: resumed.id, name: resumed.name, loadedMessages: resumed.messages })
+      : model.conversation());
+  return new PreparedPrompt({
+    request,
+    model,
+    conversation,
+    template,
+    options,
+    fragments,
+    systemFragments,
+    schema,
+  });
+}
+
+/** The schema: a template's `schema_object` wins, as in Python llm; `--schema` text is resolved. */
+async function schemaOf(
+  session: PromptSession,
+  request: PromptRequest,
+  template: Template | undefined,
+): Promise<Record<string, unknown> | undefined> {
+  if (template?.data.schema_object) return template.data.schema_object;
+  if (request.schema === undefined) return undefined;
+  const { multiSchema, resolveSchemaInput } = await import("../schemas/schema_input.ts");
+  const schema = typeof request.schema === "string"
+    ? await resolveSchemaInput(request.schema, () => session.existingDb())
+    : request.schema;
+  return request.schemaMulti ? multiSchema(schema) : schema;
+}
+
+/**
+ * Resolves fragment values (`-f`, `--sf`, chat's `!fragment`) against the session's logs.db.
+ * @throws {import("../fragments/resolve.ts").FragmentNotFoundError} for a value that names nothing.
+ */
+export async function resolveFragmentValues(
+  session: PromptSession,
+  values: string[],
+  request: Pick<PromptRequest, "readStdin" | "signal"> = {},
+): Promise<Fragment[]> {
+  if (!values.length) return [];
+  const { resolveFragments } = await import("../fragments/resolve.ts");
+  const resolved = await resolveFragments(values, {
+    db: () => session.existingDb(),
+    allowAttachments: true,
+    readStdin: request.readStdin,
+    signal: request.signal,
+  });
+  if (resolved.attachments.length) throw new FragmentAttachmentError();
+  return resolved.fragments;
+}

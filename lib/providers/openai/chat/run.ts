@@ -1,0 +1,118 @@
+/**
+ * The requests of the OpenAI Chat Completions models (`POST /chat/completions`), streaming and not: the body as
+ * Python `llm` 0.32 builds it, and the reading of the answer (text, tool calls, usage, the response JSON).
+ * Loaded the first time such a model runs (`model.ts` defines the models and loads this).
+ * @module
+ */
+import type { Prompt } from "../../../models/prompt.ts";
+import type { ExecuteContext } from "../../../models/response.ts";
+import type { Chunk } from "../../../models/stream.ts";
+import { apiOptions, type OpenAIBaseModel, withoutNulls } from "../base_model.ts";
+import { runExchange } from "../exchange.ts";
+import { ChunkCombiner, setChatUsage } from "./chunks.ts";
+import { chatMessages } from "./messages.ts";
+
+/** The request options llm handles itself, left out of the body. */
+const CONSUMED = ["json_object", "image_detail", "chat_completions"];
+
+/** The request body (without `stream`), as Python `llm` 0.32 builds it. */
+export function chatRequestBody(
+  model: OpenAIBaseModel,
+  prompt: Prompt,
+  stream: boolean,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    model: model.apiModelName,
+    messages: chatMessages(prompt.messages),
+    ...apiOptions(prompt.options, CONSUMED),
+  };
+  if (body.max_tokens === undefined && model.config.defaultMaxTokens !== undefined) {
+    body.max_tokens = model.config.defaultMaxTokens;
+  }
+  if (prompt.options.json_object) body.response_format = { type: "json_object" };
+  if (prompt.schema) {
+    body.response_format = { type: "json_schema", json_schema: { name: "output", schema: prompt.schema } };
+  }
+  if (stream) body.stream_options = { include_usage: true };
+  return body;
+}
+
+/** Runs the request; shared with Responses models when `chat_completions` is set. */
+export function runChat(
+  model: OpenAIBaseModel,
+  prompt: Prompt,
+  context: ExecuteContext,
+): AsyncGenerator<Chunk> {
+  return runExchange(model, context, {
+    path: "/chat/completions",
+    body: chatRequestBody(model, prompt, context.stream),
+    readStream: readChatStream,
+    readJson: readChatJson,
+  });
+}
+
+async function* readChatStream(
+  events: AsyncIterable<Record<string, unknown>>,
+  context: ExecuteContext,
+): AsyncGenerator<Chunk> {
+  const combined = new ChunkCombiner();
+  const calls = new Map<number, { id?: string; name: string; args: string }>();
+  for await (const raw of events) {
+    combined.add(raw);
+    const choice = (raw.choices as Record<string, unknown>[] | undefined)?.[0];
+    const delta = choice?.delta as Record<string, unknown> | undefined;
+    for (const call of (delta?.tool_calls as Record<string, unknown>[] | undefined) ?? []) {
+      const fn = (call.function ?? {}) as { name?: string; arguments?: string };
+      const index = Number(call.index ?? 0);
+      const known = calls.get(index);
+      if (!known) {
+        calls.set(index, {
+          id: call.id as string | undefined,
+          name: fn.name ?? "",
+          args: fn.arguments ?? "",
+        });
+        yield { type: "tool_call_name", chunk: fn.name ?? "", toolCallId: call.id as string | undefined };
+      } else known.args += fn.arguments ?? "";
+      if (fn.arguments) {
+        yield { type: "tool_call_args", chunk: fn.arguments, toolCallId: calls.get(index)?.id };
+      }
+    }
+    const content = delta?.content;
+    if (typeof content === "string" && content) yield content;
+  }
+  context.response.setResponseJson(withoutNulls(combined.result()));
+  for (const call of calls.values()) {
+    context.response.addToolCall({
+      name: call.name,
+      arguments: JSON.parse(call.args || "{}"),
+      toolCallId: call.id,
+    });
+  }
+  yield* usageChunks(context, combined.usage);
+}
+
+function* readChatJson(raw: Record<string, unknown>, context: ExecuteContext): Generator<Chunk> {
+  context.response.setResponseJson(withoutNulls(raw));
+  const message = ((raw.choices as Record<string, unknown>[])?.[0]?.message ?? {}) as Record<string, unknown>;
+  for (const call of (message.tool_calls as Record<string, unknown>[] | undefined) ?? []) {
+    const fn = call.function as { name: string; arguments?: string };
+    context.response.addToolCall({
+      name: fn.name,
+      arguments: JSON.parse(fn.arguments || "{}"),
+      toolCallId: call.id as string,
+    });
+    yield { type: "tool_call_name", chunk: fn.name, toolCallId: call.id as string };
+    yield { type: "tool_call_args", chunk: fn.arguments ?? "", toolCallId: call.id as string };
+  }
+  if (typeof message.content === "string") yield message.content;
+  yield* usageChunks(context, raw.usage as Record<string, unknown> | undefined);
+}
+
+/** Sets the usage; reasoning the API counted but did not show is marked as redacted reasoning, as Python does. */
+function* usageChunks(context: ExecuteContext, usage: Record<string, unknown> | undefined): Generator<Chunk> {
+  setChatUsage(context, usage);
+  const details = usage?.completion_tokens_details as Record<string, unknown> | undefined;
+  if (typeof details?.reasoning_tokens === "number" && details.reasoning_tokens > 0) {
+    yield { type: "reasoning", chunk: "", redacted: true };
+  }
+}
