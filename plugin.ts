@@ -55,6 +55,7 @@ export {
 
 // Errors a plugin raises.
 export {
+  InvalidOptionError,
   isLlmError,
   LlmError,
   ModelError,
@@ -98,3 +99,6 @@ export type { InputStream, Io, OutputStream } from "./lib/commands/io.ts";
 
 // Files of the user directory a plugin may keep its own data beside.
 export { userDir, userPath } from "./lib/user/dir.ts";
+
+// Python exactness a plugin may need (tool output written as Python llm writes it).
+export { pythonJsonDumps, type PythonJsonOptions } from "./lib/compat/python_json.ts";

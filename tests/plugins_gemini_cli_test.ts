@@ -224,9 +224,6 @@ Deno.test("the plugin package: deno publish --dry-run and deno doc --lint pass",
 });
 
 Deno.test({
-  // Enabled once `llm install llm-gemini` maps the Python name to this package (the Anthropic helper adds the
-  // mapping to lib/plugins/install.ts at the same time as this plugin lands).
-  ignore: true,
   name: "llm install llm-gemini installs the workspace package; a prompt then works",
   async fn() {
     await using gemini = await startGeminiServer();

@@ -8,6 +8,7 @@ import type { CommandSpec } from "../commands/spec.ts";
 import { describeOptions } from "../models/options.ts";
 import type { OptionsDefinition } from "../models/options.ts";
 import type { Chunk } from "../models/stream.ts";
+import type { ServerSideToolInfo } from "../models/tool_spec.ts";
 import {
   type EmbeddingModelLike,
   type FragmentLoader,
@@ -41,6 +42,8 @@ export interface ModelLike {
   attachmentTypes?: Iterable<string>;
   /** Its options. */
   options?: OptionsDefinition;
+  /** The tools its provider runs itself. */
+  serverSideTools?: ServerSideToolInfo[];
 }
 
 /** A loader with its prefix and description. */
@@ -165,8 +168,25 @@ export function modelLabel(model: ModelLike): string {
   return `${className && className !== "Object" ? className : "Model"}: ${model.id}`;
 }
 
+/** Options described once per definition: a plugin's models usually share a few option definitions. */
+const described = new WeakMap<OptionsDefinition, ReturnType<typeof describeOptions>>();
+
+function describeOnce(definition: OptionsDefinition): ReturnType<typeof describeOptions> {
+  let info = described.get(definition);
+  if (!info) {
+    info = describeOptions(definition);
+    described.set(definition, info);
+    info.catch(() => described.delete(definition));
+  }
+  return info;
+}
+
 /** How a model is recorded in plugins.json. */
-export async function modelRecord(model: ModelLike, aliases: string[]): Promise<ModelRecord> {
+export async function modelRecord(
+  model: ModelLike,
+  aliases: string[],
+  withOptions = true,
+): Promise<ModelRecord> {
   const record: ModelRecord = {
     id: model.id,
     aliases,
@@ -179,8 +199,15 @@ export async function modelRecord(model: ModelLike, aliases: string[]): Promise<
   };
   if (model.needsKey) record.needsKey = model.needsKey;
   if (model.keyEnvVar) record.keyEnvVar = model.keyEnvVar;
-  if (typeof model.options === "function") {
-    record.options = (await describeOptions(model.options)).map((
+  if (model.serverSideTools?.length) {
+    record.serverSideTools = model.serverSideTools.map(({ className, name, description }) => ({
+      className,
+      name,
+      ...(description === undefined ? {} : { description }),
+    }));
+  }
+  if (withOptions && typeof model.options === "function") {
+    record.options = (await describeOnce(model.options)).map((
       { name, type, description, jsonSchema },
     ) => ({
       name,
@@ -193,10 +220,17 @@ export async function modelRecord(model: ModelLike, aliases: string[]): Promise<
 }
 
 /** What `collected` amounts to, as plugins.json records it. */
-export async function registrationsOf(plugin: Plugin, collected: Collected): Promise<Registrations> {
+export async function registrationsOf(
+  plugin: Plugin,
+  collected: Collected,
+  options: { withOptions?: boolean } = {},
+): Promise<Registrations> {
+  const withOptions = options.withOptions ?? true;
   return {
     hooks: pluginHooks(plugin),
-    models: await Promise.all(collected.models.map(({ model, aliases }) => modelRecord(model, aliases))),
+    models: await Promise.all(
+      collected.models.map(({ model, aliases }) => modelRecord(model, aliases, withOptions)),
+    ),
     embeddingModels: collected.embeddingModels.map(({ model, aliases }) => ({
       id: String(model.id),
       aliases,

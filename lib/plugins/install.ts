@@ -18,6 +18,7 @@ import { importPlugin, isCompiledBinary, type LoadedPlugin, pluginDir } from "./
 import { PluginModel } from "./plugin_model.ts";
 import { findPluginRecord, type PluginRecord, readPluginRecords, writePluginRecords } from "./record.ts";
 import { parsePluginSpecifier, type PluginSpecifier } from "./specifier.ts";
+import { FIRST_PARTY_PLUGINS, firstPartySpecifier, isBareName } from "./first_party.ts";
 
 /** Options of {@link installPlugin}. */
 export interface InstallOptions {
@@ -78,7 +79,9 @@ export async function installPlugin(spec: string, options: InstallOptions = {}):
   // `llm install --force-reinstall NAME` (what an integrity error suggests): a bare name that is not a file
   // but is an installed plugin means that plugin, from where it was installed.
   const byName = before.find((r) => r.name === spec);
-  if (byName && !(await pathExists(join(options.cwd ?? Deno.cwd(), spec)))) spec = byName.specifier;
+  const isFile = await pathExists(join(options.cwd ?? Deno.cwd(), spec));
+  if (byName && !isFile) spec = byName.specifier;
+  else if (!isFile && isBareName(spec)) spec = knownByName(spec);
   const parsed = parsePluginSpecifier(spec, options.cwd);
   const existing = before.find((r) => r.specifier === parsed.specifier);
   if (existing && parsed.kind !== "path" && !options.upgrade && !options.forceReinstall) {
@@ -174,6 +177,21 @@ function warnDuplicates(record: PluginRecord, onWarning?: (message: string) => v
       );
     }
   }
+}
+
+/**
+ * What a bare name installs: a first-party plugin (`llm-anthropic`) from the workspace or JSR.
+ * @throws {PluginInstallError} for any other name, listing the forms `llm install` takes.
+ */
+function knownByName(name: string): string {
+  const known = firstPartySpecifier(name);
+  if (known) return known;
+  const names = FIRST_PARTY_PLUGINS.map((p) => p.name).join(" and ");
+  throw new PluginInstallError(
+    name,
+    `Cannot install '${name}': no such file, and the only plugins installed by name are ${names}. ` +
+      "Give a path (./my_plugin.ts), an https:// URL, jsr:@scope/name or npm:name",
+  );
 }
 
 /**

@@ -54,6 +54,7 @@ export class PluginModel extends Model {
       supportsTools: record.supportsTools,
       attachmentTypes: record.attachmentTypes,
       options: recordedOptions(record),
+      serverSideTools: record.serverSideTools,
     });
     model.#resolve = resolve;
     return model;
@@ -80,6 +81,7 @@ export class PluginModel extends Model {
     this.supportsTools = model.supportsTools ?? false;
     this.attachmentTypes = new Set([...(model.attachmentTypes ?? [])].map(String));
     this.options = typeof model.options === "function" ? model.options : undefined;
+    this.serverSideTools = [...(model.serverSideTools ?? [])];
   }
 
   /** The label the plugin gave it (recorded until the plugin is loaded). */

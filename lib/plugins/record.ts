@@ -8,6 +8,7 @@
 import { userPath } from "../user/dir.ts";
 import { readJsonObject, writeJsonFile } from "../user/json_file.ts";
 import type { OptionInfo } from "../models/options.ts";
+import type { ServerSideToolInfo } from "../models/tool_spec.ts";
 import { ConfigError } from "../user/config_error.ts";
 
 /** How a plugin was installed. */
@@ -35,6 +36,8 @@ export interface ModelRecord {
   keyEnvVar?: string;
   /** Its options, as `describeOptions` shows them. */
   options: OptionInfo[];
+  /** The tools its provider runs itself (`-T WebSearch`), when it has any. */
+  serverSideTools?: ServerSideToolInfo[];
 }
 
 /** A command as a plugin registered it. */

@@ -18,7 +18,7 @@ import {
 import { errorMessage, PluginError, PluginImportError } from "./errors.ts";
 import { importPlugin, importRecordedPlugin, importUrlOf, type LoadedPlugin } from "./loader.ts";
 import { PluginModel } from "./plugin_model.ts";
-import { type PluginRecord, refreshRegistrations } from "./record.ts";
+import { pickRegistrations, type PluginRecord, refreshRegistrations, type Registrations } from "./record.ts";
 import { enabledRecords, linkPluginRuntime, warnPlugin } from "./enabled.ts";
 
 /** A plugin as `llm plugins` lists it. */
@@ -105,12 +105,34 @@ export async function loadRecordedPlugin(record: PluginRecord): Promise<LoadedPl
   // What a plugin registers can change without its files changing (a provider's list of local models), so
   // the record follows whatever it registered this time; it is only rewritten when something differs.
   try {
-    const registrations = await registrationsOf(loaded.plugin, loaded.collected);
-    refreshRegistrations(record.name, registrations, loaded.plugin.version ?? record.resolvedVersion);
+    const version = loaded.plugin.version ?? record.resolvedVersion;
+    if (!(await unchangedApartFromOptions(record, loaded, version))) {
+      refreshRegistrations(record.name, await registrationsOf(loaded.plugin, loaded.collected), version);
+    }
   } catch (error) {
     warnPlugin(record.name, `could not update plugins.json: ${errorMessage(error)}`);
   }
   return loaded;
+}
+
+/**
+ * True when a plugin with a version registers what its record says, options aside, at the recorded version.
+ * Its options are then taken as recorded: describing them loads zod and costs 100 ms or more on every
+ * prompt, and a plugin that changes its options changes its version (or `llm install --force-reinstall`
+ * records them again).
+ */
+async function unchangedApartFromOptions(
+  record: PluginRecord,
+  loaded: LoadedPlugin,
+  version: string | undefined,
+): Promise<boolean> {
+  if (!version || version !== record.version) return false;
+  const fresh = pickRegistrations(
+    await registrationsOf(loaded.plugin, loaded.collected, { withOptions: false }),
+  );
+  const recorded = pickRegistrations(record);
+  const strip = (r: Registrations) => ({ ...r, models: r.models.map((m) => ({ ...m, options: [] })) });
+  return JSON.stringify(strip(fresh)) === JSON.stringify(strip(recorded));
 }
 
 /** The live model behind a recorded one: imports its plugin and finds the model by id. */
