@@ -65,7 +65,7 @@ export async function runPrompt(ctx: CommandContext): Promise<number> {
     }
     throw outcome.error;
   }
-  await session.log(response);
+  const logged = await session.log(response) !== undefined;
   if (!write) {
     let output = outcome.text;
     if (extracting) {
@@ -73,7 +73,7 @@ export async function runPrompt(ctx: CommandContext): Promise<number> {
       output = extractCodeBlock(output, Boolean(v.extractLast || template?.extract_last)) ?? output;
     }
     // The JSON rows end with their own newline, as `llm logs --json` prints them.
-    if (v.json) output = (await jsonRows(response, session)).trimEnd();
+    if (v.json) output = (await jsonRows(response, session, logged)).trimEnd();
     ctx.io.stdout.write(output + "\n");
   }
   if (v.usage) await writeUsage(ctx.io, response);
@@ -108,12 +108,12 @@ async function showOptions(ctx: CommandContext, session: PromptSession): Promise
 }
 
 /** The `llm logs --json` rows of this response: from the log when it was logged, else from a memory db. */
-async function jsonRows(response: Response, session: PromptSession): Promise<string> {
+async function jsonRows(response: Response, session: PromptSession, logged: boolean): Promise<string> {
   const { openLogsDb } = await import("../../../logs/db.ts");
   const { queryLogs } = await import("../../../logs/query/query_logs.ts");
   const { renderLogsJson } = await import("../../logs_render/json.ts");
   const { logResponse } = await import("../../../logs/log_response.ts");
-  const temp = session.logging ? undefined : await Deno.makeTempDir({ prefix: "llm-json-" });
+  const temp = logged ? undefined : await Deno.makeTempDir({ prefix: "llm-json-" });
   const db = temp ? openLogsDb(`${temp}/logs.db`) : session.db();
   try {
     if (temp) await logResponse(db, response);
