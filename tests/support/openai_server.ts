@@ -68,7 +68,23 @@ export type Reply =
   /** A stream with a truncated event and a `data:` line that is not JSON (a broken JSON body when not streamed). */
   | { kind: "malformed" }
   /** Sends `body` as is, with `contentType` and `status` (default 200), cut every `splitAt` bytes if given. */
-  | { kind: "raw"; status?: number; contentType: string; body: string; splitAt?: number };
+  | { kind: "raw"; status?: number; contentType: string; body: string; splitAt?: number }
+  /** A proxy's HTML error page (`text/html`) with status 200, whatever was asked, streamed or not. */
+  | { kind: "html" }
+  /** Bytes that are not JSON, labelled `application/json`, with status 200, streamed or not. */
+  | { kind: "garbage" }
+  /**
+   * Streams text `chunks` in the endpoint's shape, then ends the body cleanly without the API's end: no
+   * `finish_reason`, no `[DONE]`, no `response.completed`. A request that does not stream gets the whole answer.
+   */
+  | { kind: "unfinished"; chunks: string[] };
+
+/** The page {@link Reply} `html` sends. */
+export const HTML_PAGE =
+  "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body><h1>Bad Gateway</h1></body></html>\n";
+
+/** The body {@link Reply} `garbage` sends. */
+export const GARBAGE_BODY = "\u0000\u0001}{ not json ][\u0002";
 
 /** A running loopback server. */
 export interface OpenAIServer extends AsyncDisposable {
@@ -108,9 +124,9 @@ export class OpenAIServerError extends Error {
   }
 }
 
-/** How a text answer is paced: all at once, slowly, or cut short. */
+/** How a text answer is paced: all at once, slowly, cut short, or ended without the API's end. */
 interface Pace {
-  mode: "whole" | "slow" | "drop";
+  mode: "whole" | "slow" | "drop" | "unfinished";
   delayMs?: number;
   /** Aborts when the client goes away, to end a slow wait early. */
   clientGone?: AbortSignal;
@@ -240,9 +256,9 @@ export function startOpenAIServer(options: OpenAIServerOptions = {}): Promise<Op
       const half = body.subarray(0, Math.floor(body.length / 2));
       return streamed([half], { contentType: "application/json", declaredLength: body.length });
     }
-    const pieces = encodePieces(streamFrames(ctx, plan, mode !== "drop"));
+    const pieces = encodePieces(streamFrames(ctx, plan, mode !== "drop" && mode !== "unfinished"));
     const contentType = "text/event-stream; charset=utf-8";
-    if (mode === "whole") return streamed(pieces, { contentType });
+    if (mode === "whole" || mode === "unfinished") return streamed(pieces, { contentType });
     // A content-length covering the whole stream (or more, for a drop) makes a short body an error at the client.
     const declaredLength = byteLength(pieces) + (mode === "drop" ? 1024 : 0);
     return streamed(pieces, { contentType, delayMs, declaredLength });
@@ -261,6 +277,12 @@ export function startOpenAIServer(options: OpenAIServerOptions = {}): Promise<Op
       const bytes = new TextEncoder().encode(reply.body);
       const pieces = reply.splitAt === undefined ? [bytes] : splitBytes(bytes, reply.splitAt);
       return streamed(pieces, { status: reply.status, contentType: reply.contentType });
+    }
+    if (reply.kind === "html") {
+      return streamed([new TextEncoder().encode(HTML_PAGE)], { contentType: "text/html" });
+    }
+    if (reply.kind === "garbage") {
+      return streamed([new TextEncoder().encode(GARBAGE_BODY)], { contentType: "application/json" });
     }
     if (reply.kind === "recorded") {
       const { response } = recordedExchange(reply.file, reply.index);
@@ -282,6 +304,10 @@ export function startOpenAIServer(options: OpenAIServerOptions = {}): Promise<Op
       case "text": {
         const plan = { text: reply.text, chunks: reply.chunks ?? wordChunks(reply.text) };
         return answerText(ctx, { ...plan, usage: reply.usage ?? usageFor(reply.text) });
+      }
+      case "unfinished": {
+        const text = reply.chunks.join("");
+        return answerText(ctx, { text, chunks: reply.chunks, usage: usageFor(text) }, { mode: "unfinished" });
       }
       case "slow":
       case "drop": {

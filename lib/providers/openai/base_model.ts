@@ -2,7 +2,7 @@
  * What the OpenAI models share: their settings, where requests go, and turning HTTP errors into `ModelError`s.
  * @module
  */
-import type { OpenAIConnection, OpenAIHttpError } from "./http.ts";
+import type { OpenAIBodyError, OpenAIConnection, OpenAIHttpError } from "./http.ts";
 import { lazyImport } from "../../lazy_import.ts";
 import { CancelledError, isLlmError, ModelError } from "../../models/errors.ts";
 import { Model } from "../../models/model.ts";
@@ -130,6 +130,22 @@ export abstract class OpenAIBaseModel extends Model {
         kind: "stream",
         cause: error,
       });
+    }
+    if (name === "OpenAIBodyError") {
+      const { contentType, start } = error as OpenAIBodyError;
+      const shown = start ? `it begins '${start}'` : "it is empty";
+      return new ModelError(
+        `The server at ${this.baseURL} answered with ${contentType || "no content type"}, not the API's ` +
+          `response (${shown}); check that it is an OpenAI-compatible API, then try again`,
+        { kind: "stream", cause: error },
+      );
+    }
+    if (name === "OpenAIStreamEndError") {
+      return new ModelError(
+        `The response stopped before it finished (${detail}); ${received} characters arrived before it. ` +
+          "Try again",
+        { kind: "stream", cause: error },
+      );
     }
     if (error instanceof SyntaxError) {
       return new ModelError(
