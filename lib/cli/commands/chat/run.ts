@@ -7,7 +7,7 @@ import type { Fragment } from "../../../models/fragment.ts";
 import { LineReader } from "../../line_reader.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
 import { chatFragments, refuseUnsupported, requestFrom, sessionFor } from "../prompt/_inputs.ts";
-import { streamResponse } from "../prompt/_shared.ts";
+import { signalExitCode, signalReason, STOP_SIGNALS, streamResponse } from "../prompt/_shared.ts";
 import { cliErrorMessage } from "../../error_messages.ts";
 import type { Io } from "../../../commands/io.ts";
 
@@ -63,13 +63,16 @@ export async function runChat(ctx: CommandContext): Promise<number> {
   banner(ctx.io, prepared.model.id);
   const lines = new LineReader(ctx.io.stdin.readable);
   let answering = false;
-  const onIdleSignal = () => {
-    if (!answering) {
+  // Between answers Ctrl-C, SIGTERM and SIGHUP end the chat (130, 143, 129); during one, streamResponse has them.
+  const idleHandlers = STOP_SIGNALS.map((signal) => {
+    const handler = () => {
+      if (answering) return;
       ctx.io.stdout.write("\n");
-      Deno.exit(130);
-    }
-  };
-  Deno.addSignalListener("SIGINT", onIdleSignal);
+      Deno.exit(signalExitCode(signal));
+    };
+    Deno.addSignalListener(signal, handler);
+    return [signal, handler] as const;
+  });
   let multi = false;
   let endToken = "!end";
   let gathered: string[] = [];
@@ -122,9 +125,15 @@ export async function runChat(ctx: CommandContext): Promise<number> {
         await session.log(response);
         continue;
       }
-      await session.log(response, {
-        interrupted: { reason: String((outcome.error as Error)?.message ?? outcome.error) },
-      });
+      const reason = outcome.signal && outcome.signal !== "SIGINT"
+        ? signalReason(outcome.signal)
+        : String((outcome.error as Error)?.message ?? outcome.error);
+      await session.log(response, { interrupted: { reason } });
+      // SIGTERM or SIGHUP while answering: the partial answer is logged, then the chat ends.
+      if (outcome.signal && outcome.signal !== "SIGINT" && outcome.signal !== "SIGBREAK") {
+        ctx.io.stderr.write(`Error: ${reason}\n`);
+        return signalExitCode(outcome.signal);
+      }
       if (outcome.interrupted) {
         ctx.io.stderr.write("Cancelled\n");
         continue;
@@ -140,7 +149,7 @@ export async function runChat(ctx: CommandContext): Promise<number> {
       throw outcome.error;
     }
   } finally {
-    Deno.removeSignalListener("SIGINT", onIdleSignal);
+    for (const [signal, handler] of idleHandlers) Deno.removeSignalListener(signal, handler);
     await lines.close();
   }
 }

@@ -9,7 +9,7 @@ import type { PromptSession } from "../../../prompting/session.ts";
 import { readStdinText } from "../../io.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
 import { refuseUnsupported, requestFrom, saveTemplate, sessionFor } from "./_inputs.ts";
-import { streamResponse, writeUsage } from "./_shared.ts";
+import { signalExitCode, signalReason, streamResponse, writeUsage } from "./_shared.ts";
 
 const NOT_YET: [string, string][] = [
   ["attachment", "-a/--attachment"],
@@ -55,13 +55,13 @@ export async function runPrompt(ctx: CommandContext): Promise<number> {
   const response = prepared.send(text, { stream: write });
   const outcome = await streamResponse(ctx.io, response, { write });
   if (outcome.error !== undefined) {
-    const reason = outcome.error instanceof CancelledError
-      ? "Cancelled with Ctrl-C"
-      : String((outcome.error as Error).message ?? outcome.error);
+    // Ctrl-C, SIGTERM and SIGHUP keep the partial answer alike; exit 130, 143, 129.
+    const signal = outcome.signal ?? (outcome.error instanceof CancelledError ? "SIGINT" : undefined);
+    const reason = signal ? signalReason(signal) : String((outcome.error as Error).message ?? outcome.error);
     await session.log(response, { interrupted: { reason } });
-    if (outcome.interrupted || outcome.error instanceof CancelledError) {
-      ctx.io.stderr.write("Error: Cancelled with Ctrl-C\n");
-      return 130;
+    if (signal) {
+      ctx.io.stderr.write(`Error: ${reason}\n`);
+      return signalExitCode(signal);
     }
     throw outcome.error;
   }
