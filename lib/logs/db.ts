@@ -155,7 +155,22 @@ function enableWal(db: DatabaseSync): void {
   }
 }
 
+/**
+ * Throws {@link ReadOnlyDatabaseError} when the existing file at `path` cannot be opened for writing: SQLite
+ * would open it read-only without a word, and the first write (after the request was sent) would fail.
+ */
+function checkFileWritable(path: string): void {
+  try {
+    Deno.openSync(path, { write: true }).close();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    if (isPermissionError(error)) throw new ReadOnlyDatabaseError(path, error);
+    throw new OpenLogsDatabaseError(path, error);
+  }
+}
+
 function openForWriting(path: string): DatabaseSync {
+  checkFileWritable(path);
   const db = connect(path, false);
   try {
     enableWal(db);

@@ -10,7 +10,7 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import { logsAreOn, logsDbPath, openLogsDb } from "../logs/db.ts";
-import { LogsSchemaMismatchError } from "../logs/errors.ts";
+import { LogsSchemaMismatchError, ReadOnlyDatabaseError } from "../logs/errors.ts";
 import { type Interruption, logResponse } from "../logs/log_response.ts";
 import { unknownMigrations } from "../logs/migrations.ts";
 import { schemaMisfit } from "../logs/schema_fit.ts";
@@ -125,6 +125,10 @@ export class PromptSession implements AsyncDisposable {
     try {
       return await logResponse(this.db(), response, options);
     } catch (error) {
+      // A file made read-only after it was opened: say which.
+      if (/readonly database/i.test((error as Error)?.message)) {
+        throw new ReadOnlyDatabaseError(this.database, error);
+      }
       // In a newer llm's database a write can still fail (a constraint or trigger of its own): not logged.
       if (!this.#unknown?.length || !isSqliteError(error)) throw error;
       const reason = `writing to it failed: ${(error as Error).message}`;

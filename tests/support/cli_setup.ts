@@ -74,3 +74,37 @@ export function execSql(path: string, sql: string): void {
     db.close();
   }
 }
+
+async function run(cmd: string, args: string[]): Promise<boolean> {
+  try {
+    return (await new Deno.Command(cmd, { args, stdout: "null", stderr: "null" }).output()).success;
+  } catch {
+    return false;
+  }
+}
+
+function writable(path: string): boolean {
+  try {
+    Deno.openSync(path, { write: true }).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes the file at `path` really unwritable: `chmod 444`, or for root (whom permissions do not bind)
+ * `chattr +i`. Returns the undo function, or undefined (after saying why) when neither works here.
+ */
+export async function makeFileUnwritable(path: string): Promise<(() => Promise<void>) | undefined> {
+  if (Deno.uid() !== 0) {
+    await Deno.chmod(path, 0o444);
+    if (!writable(path)) return () => Deno.chmod(path, 0o644);
+    await Deno.chmod(path, 0o644);
+  } else if (await run("chattr", ["+i", path])) {
+    if (!writable(path)) return async () => void await run("chattr", ["-i", path]);
+    await run("chattr", ["-i", path]);
+  }
+  console.log(`skipped: cannot make ${path} read-only here (root without a working chattr +i)`);
+  return undefined;
+}

@@ -60,6 +60,8 @@ export async function runChat(ctx: CommandContext): Promise<number> {
     stream: !v.noStream,
   });
 
+  // A logs.db that cannot be written is found before the first request is sent.
+  if (session.logging) session.db();
   banner(ctx.io, prepared.model.id);
   const lines = new LineReader(ctx.io.stdin.readable);
   let answering = false;
