@@ -1,6 +1,7 @@
 /**
- * What the logging check of a prompt costs (issue 12): `unknownMigrations` on every logged prompt, and
- * `schemaMisfit` once a session on a logs.db a newer llm migrated. Medians of 2000 runs each, in µs.
+ * What the logging checks of a prompt cost (issue 12): the write check on opening logs.db (one open() of the
+ * file for writing) and `unknownMigrations` on every logged prompt, and `schemaMisfit` once a session on a
+ * logs.db a newer llm migrated. Medians of 2000 runs each, in µs.
  *
  * ```sh
  * deno run -A bench/logging_check.ts
@@ -31,12 +32,14 @@ try {
   migrate(setup);
   setup.close();
   const open = median(() => openLogsDb(path).close(), 300);
+  const writable = median(() => Deno.openSync(path, { write: true }).close());
   const db = openLogsDb(path);
   const unknown = median(() => unknownMigrations(db));
   db.exec("INSERT INTO _llm_migrations VALUES ('m099_from_the_future', '2030')");
   const misfit = median(() => schemaMisfit(db));
   db.close();
   console.log(`openLogsDb (current schema, for scale): ${open.toFixed(0)} µs`);
+  console.log(`write check on open, every logged prompt: ${writable.toFixed(1)} µs`);
   console.log(`unknownMigrations, every logged prompt:  ${unknown.toFixed(1)} µs`);
   console.log(`schemaMisfit, once on a newer logs.db:   ${misfit.toFixed(1)} µs`);
 } finally {
