@@ -151,8 +151,10 @@ export { NoConversationError } from "./lib/prompting/resume.ts";
 export { FragmentAttachmentError, TemplateFeatureError } from "./lib/prompting/prepare.ts";
 export {
   LogsDatabaseError,
+  LogsSchemaMismatchError,
   MissingLogsDatabaseError,
   NewerSchemaError,
+  NewerSchemaReadError,
   NotSQLiteError,
   OpenLogsDatabaseError,
   ReadOnlyDatabaseError,

@@ -36,8 +36,15 @@ Deno.test("llm aliases set, then llm aliases and --json match Python llm 0.32", 
     stdout: "",
     stderr: "Alias 'turbo' set to model 'gpt-4-turbo-2024-04-09'\n",
   });
-  // An unknown model id is stored as it is; the alias is not listed until such a model exists.
-  assert.deepEqual(await run(["aliases", "set", "foo", "not-a-model"]), { code: 0, stdout: "", stderr: "" });
+  // An unknown model id is stored as it is; the alias is not listed until such a model exists. Python llm
+  // says nothing; we warn (issue 12).
+  assert.deepEqual(await run(["aliases", "set", "foo", "not-a-model"]), {
+    code: 0,
+    stdout: "",
+    stderr:
+      "Warning: No model 'not-a-model' is known; alias 'foo' was set anyway, for a model a plugin may " +
+      "add later. Run 'llm models' to list models\n",
+  });
   assert.equal(await readAliases(dir.path), await fixture("aliases-setup.json"));
   assert.deepEqual(await run(["aliases"]), { code: 0, stdout: await pythonAliasesText(), stderr: "" });
   assert.deepEqual(await run(["aliases", "list"]), {

@@ -232,3 +232,112 @@ Deno.test({
     }
   },
 });
+
+for (const [signal, code] of [["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+  Deno.test({
+    name: `interrupt: ${signal} mid-stream exits ${code}, keeps the partial text and logs it as interrupted`,
+    ignore: !unix,
+    async fn() {
+      const dir = await Deno.makeTempDir({ prefix: "llm-cli-sigterm-" });
+      await using server = await startOpenAIServer();
+      try {
+        server.enqueue({ kind: "slow", chunks: ["Once ", "upon ", "a ", "time"], delayMs: 2000 });
+        const run = await streamUntilFirstChunk(dir, server.url);
+        run.child.kill(signal);
+        const stdout = await run.rest();
+        const status = await run.child.status;
+        assert.equal(status.code, code);
+        assert.equal(stdout, "Once \n");
+        assert.equal(await run.stderrText, `Error: Cancelled by ${signal}\n`);
+        const path = join(dir, "logs.db");
+        assert.equal(integrity(path), "ok");
+        const db = new DatabaseSync(path, { readOnly: true });
+        try {
+          const turns = db.prepare(
+            "select s.response, t.response_json from turns t join turn_search s on s.turn_id = t.id",
+          ).all() as { response: string; response_json: string }[];
+          assert.deepEqual(turns.map((t) => t.response), ["Once "]);
+          assert.deepEqual(JSON.parse(turns[0].response_json).llm_interrupted, {
+            reason: `Cancelled by ${signal}`,
+          });
+        } finally {
+          db.close();
+        }
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+}
+
+Deno.test({
+  name: "interrupt: SIGTERM in llm chat logs the partial answer and ends the chat; idle, it ends it at once",
+  ignore: !unix,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "llm-cli-chat-sigterm-" });
+    await using server = await startOpenAIServer();
+    const env = {
+      NO_COLOR: "1",
+      LLM_USER_PATH: dir,
+      OPENAI_BASE_URL: server.url,
+      OPENAI_API_KEY: "sk-test",
+      LLM_OPENAI_MAX_RETRIES: "0",
+    };
+    const chat = () =>
+      new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", cliPath, "chat", "-m", "4o-mini"],
+        env,
+        cwd: dir,
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+    /** Reads stdout until `marker` has appeared. */
+    const readUntil = async (reader: ReadableStreamDefaultReader<string>, marker: string) => {
+      let seen = "";
+      while (!seen.includes(marker)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen += value;
+      }
+      return seen;
+    };
+    try {
+      server.enqueue({ kind: "slow", chunks: ["Once ", "upon ", "a ", "time"], delayMs: 2000 });
+      const answering = chat();
+      const stdin = answering.stdin.getWriter();
+      await stdin.write(new TextEncoder().encode("tell me slowly\n"));
+      const stdout = answering.stdout.pipeThrough(new TextDecoderStream()).getReader();
+      const stderr = new Response(answering.stderr).text();
+      await readUntil(stdout, "Once");
+      answering.kill("SIGTERM");
+      const status = await answering.status;
+      await stdin.close().catch(() => {});
+      assert.equal(status.code, 143);
+      assert.equal(await stderr, "Error: Cancelled by SIGTERM\n");
+      const db = new DatabaseSync(join(dir, "logs.db"), { readOnly: true });
+      try {
+        const rows = db.prepare(
+          "select s.response, t.response_json from turns t join turn_search s on s.turn_id = t.id",
+        ).all() as { response: string; response_json: string }[];
+        assert.deepEqual(rows.map((r) => r.response), ["Once "]);
+        assert.equal(JSON.parse(rows[0].response_json).llm_interrupted.reason, "Cancelled by SIGTERM");
+      } finally {
+        db.close();
+      }
+
+      const idle = chat();
+      const idleOut = idle.stdout.pipeThrough(new TextDecoderStream()).getReader();
+      // The prompt after the banner (whose last line has a "> " of its own): the chat is waiting for a line.
+      await readUntil(idleOut, "fragments\n> ");
+      idle.kill("SIGHUP");
+      const idleStatus = await idle.status;
+      await idle.stdin.close().catch(() => {});
+      await idle.stderr.cancel();
+      assert.equal(idleStatus.code, 129);
+      assert.equal(idleStatus.signal, null, "it exits on its own, not killed by the signal");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import {
+  GARBAGE_BODY,
+  HTML_PAGE,
   type OpenAIServer,
   recordedExchange,
   RecordedFixtureError,
@@ -450,6 +452,44 @@ Deno.test("raw replies send the body as given", async () => {
   assert.equal(res.status, 502);
   assert.equal(res.headers.get("content-type"), "text/html");
   assert.equal(await res.text(), "<h1>Bad gateway</h1>");
+});
+
+Deno.test("html and garbage replies answer 200 with a body that is not the API's, streamed or not", async () => {
+  await using server = await startOpenAIServer();
+  for (const stream of [false, true]) {
+    server.enqueue({ kind: "html" }, { kind: "garbage" });
+    const html = await post(server, "/chat/completions", { stream, messages: USER_X });
+    assert.equal(html.status, 200);
+    assert.equal(html.headers.get("content-type"), "text/html");
+    assert.equal(await html.text(), HTML_PAGE);
+    const garbage = await post(server, "/responses", { stream, input: "x" });
+    assert.equal(garbage.headers.get("content-type"), "application/json");
+    const text = await garbage.text();
+    assert.equal(text, GARBAGE_BODY);
+    assert.throws(() => JSON.parse(text), SyntaxError);
+  }
+});
+
+Deno.test("unfinished streams end cleanly without the API's end, in each endpoint's shape", async () => {
+  await using server = await startOpenAIServer();
+  const endings: Record<string, RegExp> = {
+    "/chat/completions": /finish_reason":"(stop|length)"|\[DONE\]/,
+    "/completions": /finish_reason":"(stop|length)"|\[DONE\]/,
+    "/responses": /response\.completed|response\.incomplete/,
+  };
+  for (const [path, ending] of Object.entries(endings)) {
+    server.enqueue({ kind: "unfinished", chunks: ["Half ", "way"] });
+    const res = await post(server, path, { stream: true, messages: USER_X, input: "x", prompt: "x" });
+    const { pieces, error } = await readAll(res);
+    assert.equal(error, undefined, "the body ends cleanly");
+    const body = pieces.join("");
+    assert.match(body, /Half /);
+    assert.match(body, /way/);
+    assert.doesNotMatch(body, ending, path);
+  }
+  server.enqueue({ kind: "unfinished", chunks: ["Whole ", "answer"] });
+  const whole = await (await post(server, "/chat/completions", { messages: USER_X })).json();
+  assert.equal(whole.choices[0].message.content, "Whole answer", "a whole answer is not cut");
 });
 
 Deno.test("waitForRequests resolves on arrival, and rejects on timeout or close", async () => {

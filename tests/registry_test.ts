@@ -18,7 +18,7 @@ import {
 } from "../mod.ts";
 import { registry } from "../lib/default_registry.ts";
 import { tempUserDir } from "./support/env.ts";
-import { ModelRegistry } from "../lib/models/model_registry.ts";
+import { conflictMessage, ModelRegistry } from "../lib/models/model_registry.ts";
 
 function caught(fn: () => unknown): unknown {
   try {
@@ -153,6 +153,50 @@ Deno.test("a registry reports a duplicate id or a failing source and keeps the r
     "broken: boom",
     "Model 'a' from second is already registered by first; the first one is kept",
   ]);
+});
+
+Deno.test("a name belongs to its first registration: later ids are left out, later aliases dropped, all listed", () => {
+  const warnings: string[] = [];
+  const reg = new ModelRegistry([
+    { name: "builtin", load: (register) => register(new Echo("a"), { aliases: ["x", "y"] }) },
+    {
+      name: "plugin",
+      quiet: true,
+      load(register) {
+        register(new Echo("b"), { aliases: ["x", "a", "b-own", "b-own"] });
+        register(new Echo("y"));
+      },
+    },
+    { name: "loud", load: (register) => register(new Echo("c"), { aliases: ["b-own"] }) },
+  ]);
+  reg.onWarning = (m) => warnings.push(m);
+  assert.deepEqual(reg.modelsWithAliases().map(({ model, aliases }) => [model.id, aliases]), [
+    ["a", ["x", "y"]],
+    ["b", ["b-own"]],
+    ["c", []],
+  ]);
+  assert.equal(reg.get("x").id, "a");
+  assert.equal(reg.get("y").id, "a", "an alias held first is not taken by a later model id");
+  assert.equal(reg.get("b-own").id, "b");
+  assert.deepEqual(reg.conflicts().map((c) => [c.source, c.kind, c.name, c.heldBy.modelId, c.heldBy.as]), [
+    ["plugin", "alias", "x", "a", "alias"],
+    ["plugin", "alias", "a", "a", "id"],
+    ["plugin", "id", "y", "a", "alias"],
+    ["loud", "alias", "b-own", "b", "alias"],
+  ]);
+  assert.deepEqual(warnings, [
+    "loud: alias 'b-own' of 'c' is already an alias of 'b' (plugin), which keeps it; the alias is left out",
+  ], "a quiet source's conflicts are not warned of on load");
+  assert.deepEqual(
+    reg.conflictsFor([{ id: "b", aliases: ["x", "new"] }, { id: "z", aliases: ["new"] }], "plugin").map((c) =>
+      conflictMessage(c)
+    ),
+    [
+      "alias 'x' of 'b' is already an alias of 'a' (builtin), which keeps it; the alias is left out",
+      "alias 'new' of 'z' is already an alias of 'b' (plugin), which keeps it; the alias is left out",
+    ],
+    "a dry run sets the source's own registrations aside",
+  );
 });
 
 const EXTRA = `# Local servers

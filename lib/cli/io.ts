@@ -129,9 +129,60 @@ export async function readStdinBytes(io: Io): Promise<Uint8Array> {
   return concat(chunks);
 }
 
-/** Reads all of stdin as UTF-8 text. */
+/**
+ * The offset of the first byte of `bytes` that is not part of valid UTF-8 (a stray continuation byte, a
+ * truncated or overlong sequence, a surrogate, a code point above U+10FFFF), or -1 when all of it is valid.
+ */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i];
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    // The length of the sequence, and the range its second byte must fall in (which rules out overlong
+    // forms, surrogates and code points past U+10FFFF).
+    const [length, low, high] = b >= 0xc2 && b <= 0xdf
+      ? [2, 0x80, 0xbf]
+      : b === 0xe0
+      ? [3, 0xa0, 0xbf]
+      : b === 0xed
+      ? [3, 0x80, 0x9f]
+      : b >= 0xe1 && b <= 0xef
+      ? [3, 0x80, 0xbf]
+      : b === 0xf0
+      ? [4, 0x90, 0xbf]
+      : b >= 0xf1 && b <= 0xf3
+      ? [4, 0x80, 0xbf]
+      : b === 0xf4
+      ? [4, 0x80, 0x8f]
+      : [0, 0, 0];
+    if (length === 0 || i + length > bytes.length) return i;
+    if (bytes[i + 1] < low || bytes[i + 1] > high) return i;
+    for (let k = 2; k < length; k++) if ((bytes[i + k] & 0xc0) !== 0x80) return i;
+    i += length;
+  }
+  return -1;
+}
+
+const warnedStdin = new WeakSet<Io>();
+
+/**
+ * Reads all of stdin as UTF-8 text. Bytes that are not UTF-8 become U+FFFD, and the first time that happens
+ * for `io` a warning on stderr gives the offset of the first one.
+ */
 export async function readStdinText(io: Io): Promise<string> {
-  return new TextDecoder().decode(await readStdinBytes(io));
+  const bytes = await readStdinBytes(io);
+  const bad = firstInvalidUtf8(bytes);
+  if (bad >= 0 && !warnedStdin.has(io)) {
+    warnedStdin.add(io);
+    io.stderr.write(
+      `Warning: stdin is not valid UTF-8 (first invalid byte 0x${
+        bytes[bad].toString(16).padStart(2, "0")
+      } at offset ${bad}); invalid bytes were replaced with U+FFFD\n`,
+    );
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 /** Text styles for {@link paint}. */

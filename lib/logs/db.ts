@@ -1,7 +1,7 @@
 /**
  * Opening logs.db safely: the file is checked to be SQLite before anything touches it, a read-only file
- * or directory and a database from a newer llm give typed errors, and the schema is migrated to match
- * Python llm 0.32.
+ * or directory gives a typed error, and the schema is migrated to match Python llm 0.32. A database a newer
+ * llm has migrated is opened as it is, never migrated (whether a turn fits it is `schemaMisfit`'s question).
  *
  * @module
  */
@@ -11,7 +11,6 @@ import { userPath } from "../user/dir.ts";
 import {
   LogsDatabaseError,
   MissingLogsDatabaseError,
-  NewerSchemaError,
   NotSQLiteError,
   OpenLogsDatabaseError,
   ReadOnlyDatabaseError,
@@ -156,14 +155,27 @@ function enableWal(db: DatabaseSync): void {
   }
 }
 
+/**
+ * Throws {@link ReadOnlyDatabaseError} when the existing file at `path` cannot be opened for writing: SQLite
+ * would open it read-only without a word, and the first write (after the request was sent) would fail.
+ */
+function checkFileWritable(path: string): void {
+  try {
+    Deno.openSync(path, { write: true }).close();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    if (isPermissionError(error)) throw new ReadOnlyDatabaseError(path, error);
+    throw new OpenLogsDatabaseError(path, error);
+  }
+}
+
 function openForWriting(path: string): DatabaseSync {
+  checkFileWritable(path);
   const db = connect(path, false);
   try {
-    // Refuse a newer schema before anything (even the journal mode) changes the file.
-    const unknown = unknownMigrations(db);
-    if (unknown.length) throw new NewerSchemaError(path, unknown);
     enableWal(db);
-    migrate(db);
+    // A newer llm's schema is its own: our older steps are never run over it.
+    if (unknownMigrations(db).length === 0) migrate(db);
     return db;
   } catch (error) {
     db.close();
@@ -174,9 +186,8 @@ function openForWriting(path: string): DatabaseSync {
 function openForReading(path: string): DatabaseSync {
   let db = connect(path, true);
   try {
-    const unknown = unknownMigrations(db);
-    if (unknown.length) throw new NewerSchemaError(path, unknown);
-    if (pendingMigrations(db).length === 0) return db;
+    // A newer llm's database is read as it is: the queries use what they understand.
+    if (unknownMigrations(db).length || pendingMigrations(db).length === 0) return db;
   } catch (error) {
     db.close();
     throw error;
@@ -198,12 +209,13 @@ function openForReading(path: string): DatabaseSync {
  * Before anything touches the file it is checked to be SQLite; a file that is not is never modified.
  * Writable connections use WAL journaling and wait up to {@link BUSY_TIMEOUT_MS} for locks; foreign key
  * enforcement is left off, as Python llm leaves it. With `readonly`, nothing is created or written,
- * except that a database from an older llm is migrated first (which needs write access).
+ * except that a database from an older llm is migrated first (which needs write access). A database a newer
+ * llm has migrated (unknown names in `_llm_migrations`) is opened without migrating it, as Python llm 0.32
+ * opens one: check `schemaMisfit(db)` before writing to it.
  *
  * @throws {NotSQLiteError} the path is a directory or a file that is not SQLite.
  * @throws {MissingLogsDatabaseError} the file does not exist and `readonly` or `create: false` was given.
  * @throws {ReadOnlyDatabaseError} the database must be written but the file or directory is read-only.
- * @throws {NewerSchemaError} a newer llm has migrated the database; it was not modified.
  * @throws {OpenLogsDatabaseError} any other failure to open or migrate it.
  *
  * @example

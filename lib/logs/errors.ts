@@ -46,7 +46,8 @@ export class ReadOnlyDatabaseError extends LogsDatabaseError {
 
 /**
  * The database was migrated by a newer version of llm: `_llm_migrations` lists migrations this
- * version does not know. The database was not modified.
+ * version does not know, so `migrate()` cannot bring it to this version's schema. The database was not
+ * modified. (Opening such a database is not refused: see `openLogsDb` and `schemaMisfit`.)
  */
 export class NewerSchemaError extends LogsDatabaseError {
   /** The migration names found in the database that this version does not know, in order applied. */
@@ -59,6 +60,51 @@ export class NewerSchemaError extends LogsDatabaseError {
       `The logs database '${path}' was upgraded by a newer version of llm ` +
         `(unknown migrations: ${unknownMigrations.join(", ")}), so it was left unchanged. ` +
         "Upgrade this tool, or pass a different path with -d/--database",
+    );
+    this.unknownMigrations = [...unknownMigrations];
+  }
+}
+
+/**
+ * A turn was not logged because a newer llm has changed the database (its `_llm_migrations` lists steps this
+ * version does not know) in a way the rows this version writes do not fit. The database was not changed.
+ */
+export class LogsSchemaMismatchError extends LogsDatabaseError {
+  /** The migration names found in the database that this version does not know, in order applied. */
+  readonly unknownMigrations: readonly string[];
+  /** What does not fit, e.g. `its turns table has no 'model' column`. */
+  readonly misfit: string;
+
+  /** Creates the error for the file at `path`, its unknown migrations and what does not fit. */
+  constructor(path: string, unknownMigrations: readonly string[], misfit: string, options?: ErrorOptions) {
+    super(
+      path,
+      `Not logged: the logs database '${path}' was upgraded by a newer version of llm ` +
+        `(unknown migrations: ${unknownMigrations.join(", ")}) and ${misfit}. ` +
+        "Upgrade this tool to log there, or pass a different path with -d/--database",
+      options,
+    );
+    this.unknownMigrations = [...unknownMigrations];
+    this.misfit = misfit;
+  }
+}
+
+/**
+ * Reading a database that a newer llm has migrated failed: the newer schema changed something this version
+ * reads (tables and columns added by it are not a problem).
+ */
+export class NewerSchemaReadError extends LogsDatabaseError {
+  /** The migration names found in the database that this version does not know, in order applied. */
+  readonly unknownMigrations: readonly string[];
+
+  /** Creates the error for the file at `path`, its unknown migrations and the failure (`cause`). */
+  constructor(path: string, unknownMigrations: readonly string[], cause: unknown) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(
+      path,
+      `Could not read the logs database '${path}', which a newer version of llm upgraded ` +
+        `(unknown migrations: ${unknownMigrations.join(", ")}): ${detail}. Upgrade this tool to read it`,
+      { cause },
     );
     this.unknownMigrations = [...unknownMigrations];
   }

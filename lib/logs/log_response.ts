@@ -19,6 +19,9 @@ import { describeOptions } from "../models/options.ts";
 import type { Response } from "../models/response.ts";
 import { ulid } from "../models/ulid.ts";
 import { logsDbPath, openLogsDb } from "./db.ts";
+import { LogsSchemaMismatchError } from "./errors.ts";
+import { unknownMigrations } from "./migrations.ts";
+import { schemaMisfit } from "./schema_fit.ts";
 import { logTurn, type TurnRecord } from "./store.ts";
 import { recordTurnFragments } from "./fragments/record.ts";
 import { pyFloat } from "../compat/python_json.ts";
@@ -116,14 +119,29 @@ export class LogStore {
     return new LogStore(openLogsDb(path), path);
   }
 
-  /** Logs a response (waiting for it to finish unless it is interrupted); returns the turn id. */
+  /**
+   * Logs a response (waiting for it to finish unless it is interrupted); returns the turn id.
+   *
+   * @throws {LogsSchemaMismatchError} a newer llm changed logs.db so that the turn does not fit.
+   */
   async log(response: Response, options: TurnRecordOptions = {}): Promise<string> {
     if (!options.interrupted) await response.start();
+    this.#misfit ??= misfitOf(this.db, this.path);
+    if (this.#misfit) throw this.#misfit;
     return await logResponse(this.db, response, options);
   }
+
+  #misfit?: LogsSchemaMismatchError | null;
 
   /** Closes the database. */
   close(): void {
     this.db.close();
   }
+}
+
+/** Why turns do not fit a database a newer llm migrated, or `null` (checked only for such a database). */
+function misfitOf(db: DatabaseSync, path: string): LogsSchemaMismatchError | null {
+  const unknown = unknownMigrations(db);
+  const misfit = unknown.length ? schemaMisfit(db) : undefined;
+  return misfit ? new LogsSchemaMismatchError(path, unknown, misfit) : null;
 }

@@ -41,6 +41,43 @@ export interface ModelSource<M extends ModelListing = Model> {
   name: string;
   /** Registers its models. */
   load(register: RegisterModel<M>): void;
+  /**
+   * True when the names its models lose to earlier ones are reported elsewhere (plugins: by `llm install` and
+   * `llm plugins`), so loading it warns of none; {@link ModelRegistry.conflicts} still lists them.
+   */
+  quiet?: boolean;
+}
+
+/**
+ * A name (model id or alias) that a registration wanted but an earlier one holds. Names belong to whoever
+ * registered them first, and the built-in models are registered first, so they keep their ids and aliases.
+ */
+export interface ModelNameConflict {
+  /** What was asked for: a model `id` (the model was left out) or an `alias` (the alias was left out). */
+  kind: "id" | "alias";
+  /** The name. */
+  name: string;
+  /** The model that asked, and its source (a plugin name). */
+  modelId: string;
+  /** The source that asked. */
+  source?: string;
+  /** The model that keeps the name, and whether the name is its id or one of its aliases. */
+  heldBy: { modelId: string; source?: string; as: "id" | "alias" };
+}
+
+/**
+ * How a conflict is reported, e.g. `alias '4o-mini' of 'clash-model' is already an alias of 'gpt-4o-mini'
+ * (openai), which keeps it; the alias is left out`, without the asking source's name (callers prefix it).
+ */
+export function conflictMessage(conflict: ModelNameConflict): string {
+  const { heldBy } = conflict;
+  const source = heldBy.source ?? "another source";
+  const holder = heldBy.as === "id"
+    ? `a model id of ${source}`
+    : `an alias of '${heldBy.modelId}' (${source})`;
+  return conflict.kind === "id"
+    ? `model id '${conflict.name}' is already ${holder}, which keeps it; this model is left out`
+    : `alias '${conflict.name}' of '${conflict.modelId}' is already ${holder}, which keeps it; the alias is left out`;
 }
 
 /** A model with every alias that points at it. */
@@ -79,8 +116,50 @@ export class DuplicateModelError extends LlmError {
 
 interface Entry<M> {
   model: M;
+  /** The aliases it holds (those it asked for that no earlier registration held). */
   aliases: string[];
   source?: string;
+}
+
+/** What holds a name: an entry (or, for a dry run, its id and source). */
+interface NameHolder {
+  model: { id: string };
+  aliases?: string[];
+  source?: string;
+}
+
+/**
+ * Claims `holder`'s model id and `aliases` in `names`, first come first served: a taken id claims nothing, a
+ * taken alias is skipped; the aliases it got are added to `holder.aliases`. Returns what it did not get.
+ */
+function claimNames(
+  names: Map<string, NameHolder>,
+  holder: NameHolder,
+  aliases: Iterable<string>,
+): ModelNameConflict[] {
+  const id = holder.model.id;
+  const conflict = (kind: "id" | "alias", name: string, held: NameHolder): ModelNameConflict => ({
+    kind,
+    name,
+    modelId: id,
+    source: holder.source,
+    heldBy: { modelId: held.model.id, source: held.source, as: held.model.id === name ? "id" : "alias" },
+  });
+  const heldId = names.get(id);
+  if (heldId) return [conflict("id", id, heldId)];
+  names.set(id, holder);
+  const found: ModelNameConflict[] = [];
+  for (const alias of aliases) {
+    const held = names.get(alias);
+    if (held === holder) continue;
+    if (held) {
+      found.push(conflict("alias", alias, held));
+      continue;
+    }
+    names.set(alias, holder);
+    holder.aliases?.push(alias);
+  }
+  return found;
 }
 
 /** Edit distance between two strings (for "did you mean" suggestions). */
@@ -100,7 +179,10 @@ function distance(a: string, b: string): number {
 
 /**
  * Models by id and alias. Sources are loaded the first time the registry is used; a source that throws is
- * reported through `onWarning` and the others keep working.
+ * reported through `onWarning` and the others keep working. A name (id or alias) belongs to the first
+ * registration that claims it: a later model with that id is left out, a later alias is dropped, and the
+ * listings, {@link ModelRegistry.get} and {@link ModelRegistry.conflicts} all say so alike. The user's
+ * aliases.json comes on top of all of it.
  *
  * @example
  * ```ts
@@ -115,8 +197,11 @@ function distance(a: string, b: string): number {
 export class ModelRegistry<M extends ModelListing = Model> {
   #sources: ModelSource<M>[];
   #entries = new Map<string, Entry<M>>();
+  /** Every claimed id and alias, with the entry holding it. */
+  #names = new Map<string, Entry<M>>();
+  #conflicts: ModelNameConflict[] = [];
   #loaded = false;
-  /** Called with a message for each source that fails or registers a duplicate id. */
+  /** Called with a message for each source that fails, or (unless it is quiet) loses a name to another. */
   onWarning: (message: string) => void = (message) => console.warn(`Warning: ${message}`);
 
   /** Creates a registry that loads `sources` on first use. */
@@ -133,6 +218,8 @@ export class ModelRegistry<M extends ModelListing = Model> {
   /** Forgets every model; sources are loaded again on next use (after the user directory changes, say). */
   reload(): void {
     this.#entries.clear();
+    this.#names.clear();
+    this.#conflicts = [];
     this.#loaded = false;
   }
 
@@ -144,21 +231,58 @@ export class ModelRegistry<M extends ModelListing = Model> {
 
   #loadSource(source: ModelSource<M>): void {
     try {
-      source.load((model, options) => this.register(model, { source: source.name, ...options }));
+      source.load((model, options) => this.#add(model, { source: source.name, ...options }, source.quiet));
     } catch (error) {
       this.onWarning(`${source.name}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
-  /** Registers a model (ids must be unique: a duplicate is reported and skipped). */
+  /**
+   * Registers a model. Its id and aliases must be names no earlier registration holds: a model whose id is
+   * taken is reported and skipped, a taken alias is reported and dropped.
+   */
   register(model: M, options: RegisterOptions = {}): void {
     this.#ensureLoaded();
-    const existing = this.#entries.get(model.id);
-    if (existing) {
-      this.onWarning(new DuplicateModelError(model.id, options.source, existing.source).message);
-      return;
+    this.#add(model, options, false);
+  }
+
+  #add(model: M, options: RegisterOptions, quiet = false): void {
+    const entry: Entry<M> = { model, aliases: [], source: options.source };
+    const held = this.#names.get(model.id);
+    const found = claimNames(this.#names, entry, options.aliases ?? []);
+    if (!held) this.#entries.set(model.id, entry);
+    this.#conflicts.push(...found);
+    if (quiet) return;
+    for (const conflict of found) {
+      // A duplicate id keeps its established wording.
+      this.onWarning(
+        conflict.kind === "id" && conflict.heldBy.as === "id"
+          ? new DuplicateModelError(model.id, options.source, held?.source).message
+          : `${options.source ?? "Registration"}: ${conflictMessage(conflict)}`,
+      );
     }
-    this.#entries.set(model.id, { model, aliases: [...(options.aliases ?? [])], source: options.source });
+  }
+
+  /** Every name a registration asked for but did not get, in registration order. */
+  conflicts(): ModelNameConflict[] {
+    this.#ensureLoaded();
+    return [...this.#conflicts];
+  }
+
+  /**
+   * The conflicts `models` (ids with the aliases they ask for) would meet if `source` registered them now, its
+   * own current registrations set aside: what `llm install` warns of before a plugin is recorded.
+   */
+  conflictsFor(
+    models: Iterable<{ id: string; aliases?: Iterable<string> }>,
+    source: string,
+  ): ModelNameConflict[] {
+    this.#ensureLoaded();
+    const names = new Map<string, NameHolder>();
+    for (const [name, entry] of this.#names) if (entry.source !== source) names.set(name, entry);
+    return [...models].flatMap(({ id, aliases }) =>
+      claimNames(names, { model: { id }, source }, aliases ?? [])
+    );
   }
 
   /** Every model with its aliases, in registration order. */
@@ -184,10 +308,7 @@ export class ModelRegistry<M extends ModelListing = Model> {
   aliasMap(): Map<string, M> {
     this.#ensureLoaded();
     const map = new Map<string, M>();
-    for (const { model, aliases } of this.#entries.values()) {
-      map.set(model.id, model);
-      for (const alias of aliases) if (!map.has(alias)) map.set(alias, model);
-    }
+    for (const [name, { model }] of this.#names) map.set(name, model);
     for (const [alias, id] of Object.entries(loadUserAliases())) {
       const target = map.get(id);
       if (target) map.set(alias, target);

@@ -10,12 +10,12 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { userDir } from "../user/dir.ts";
 import { registry } from "../default_registry.ts";
+import { conflictMessage } from "../models/model_registry.ts";
 import { registrationsOf } from "./collect.ts";
 import { type DownloadedPackage, downloadJsrPackage } from "./download_jsr.ts";
 import { downloadUrlModule } from "./download_url.ts";
 import { PluginInstallError } from "./errors.ts";
 import { importPlugin, isCompiledBinary, type LoadedPlugin, pluginDir } from "./loader.ts";
-import { PluginModel } from "./plugin_model.ts";
 import { findPluginRecord, type PluginRecord, readPluginRecords, writePluginRecords } from "./record.ts";
 import { parsePluginSpecifier, type PluginSpecifier } from "./specifier.ts";
 import { FIRST_PARTY_PLUGINS, firstPartySpecifier, isBareName } from "./first_party.ts";
@@ -166,16 +166,14 @@ async function buildRecord(
   };
 }
 
-/** Warns about model ids that another plugin or a built-in provider already registers. */
+/**
+ * Warns of the model ids and aliases of the plugin that built-in models or other plugins already hold: they
+ * keep them, and the plugin's model (for an id) or alias is left out.
+ */
 function warnDuplicates(record: PluginRecord, onWarning?: (message: string) => void): void {
   if (!onWarning) return;
-  for (const { id } of record.models) {
-    const other = registry.find(id);
-    if (other && !(other instanceof PluginModel && other.plugin === record.name)) {
-      onWarning(
-        `Plugin ${record.name}: model '${id}' is already provided by '${other.label}'; the first one is kept`,
-      );
-    }
+  for (const conflict of registry.conflictsFor(record.models, record.name)) {
+    onWarning(`Plugin ${record.name}: ${conflictMessage(conflict)}`);
   }
 }
 

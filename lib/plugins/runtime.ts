@@ -5,7 +5,7 @@
  * @module
  */
 import { Model } from "../models/model.ts";
-import type { RegisterModel } from "../models/model_registry.ts";
+import { conflictMessage, type RegisterModel } from "../models/model_registry.ts";
 import { addModelSource, registry } from "../default_registry.ts";
 import type { Plugin } from "./api.ts";
 import {
@@ -64,6 +64,8 @@ function registerCollected(name: string, collected: Collected, register: Registe
 
 const installedSource = {
   name: "installed plugins",
+  // Names its models lose to earlier ones are reported by `llm install` and `llm plugins`, not on each run.
+  quiet: true,
   load(register: RegisterModel): void {
     for (const record of enabledRecords()) {
       if (active.has(record.name)) continue; // its live registrations come from its own source
@@ -183,6 +185,7 @@ export async function loadPlugin(source: string | Plugin): Promise<PluginInfo> {
   if (replaces) registry.reload(); // drop the models registered for this name before
   addModelSource({
     name,
+    quiet: true,
     load: (register) => active.get(name) === entry && registerCollected(name, collected, register),
   });
   return {
@@ -238,4 +241,15 @@ export function getPlugins(options: { all?: boolean } = {}): PluginInfo[] {
   }
   if (options.all) infos.push(...BUILTIN_PLUGINS.map((p) => ({ ...p, hooks: [...p.hooks] })));
   return infos;
+}
+
+/**
+ * The names (model ids and aliases) that plugins in use asked for but did not get, because a built-in model
+ * or an earlier plugin holds them: one message each, as `llm plugins` and `llm install` report them.
+ */
+export function pluginConflictMessages(): string[] {
+  const plugins = new Set(getPlugins().map((p) => p.name));
+  return registry.conflicts()
+    .filter((c) => c.source !== undefined && plugins.has(c.source))
+    .map((c) => `Plugin ${c.source}: ${conflictMessage(c)}`);
 }

@@ -15,7 +15,8 @@ export interface ServerSentEvent {
 
 /**
  * Yields the events of an SSE byte stream, all the events each network read completed as one array (so a
- * reader handles a fast network's many events per read at once, and writes once per read).
+ * reader handles a fast network's many events per read at once, and writes once per read). With `kept`, the
+ * first bytes of the body are kept in `kept.bytes` (320 at most).
  *
  * @example
  * ```ts
@@ -26,6 +27,7 @@ export interface ServerSentEvent {
  */
 export async function* readServerSentEventBatches(
   body: ReadableStream<Uint8Array>,
+  kept?: { bytes: Uint8Array },
 ): AsyncGenerator<ServerSentEvent[]> {
   const decoder = new TextDecoder();
   let buffer = "";
@@ -36,6 +38,13 @@ export async function* readServerSentEventBatches(
   try {
     while (true) {
       const { value, done } = await reader.read();
+      // The first bytes, for a caller that must say what the body was when it held no event.
+      if (kept && value && kept.bytes.length < 320) {
+        const joined = new Uint8Array(kept.bytes.length + value.length);
+        joined.set(kept.bytes);
+        joined.set(value, kept.bytes.length);
+        kept.bytes = joined.subarray(0, 320);
+      }
       buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
       // At the end, an unterminated last line is still a line.
       if (done && buffer && !/[\r\n]$/.test(buffer)) buffer += "\n";

@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import { join } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { fetchText, FetchTextError, isHttpUrl } from "../loaders/fetch_text.ts";
 import { parseSimpleYaml, SimpleYamlError } from "../compat/pyyaml_load.ts";
 import { LlmError } from "../models/errors.ts";
@@ -46,9 +46,30 @@ export function templatesDir(): string {
   return dir;
 }
 
-/** The file of the stored template `name`: `<user_dir>/templates/<name>.yaml`. */
+/** A template name that leads out of the templates directory, such as `../../notes`. */
+export class TemplateNameEscapesError extends TemplateLoadError {
+  /** Creates the error for `name`, which would leave `dir`. */
+  constructor(name: string, dir: string) {
+    super(
+      name,
+      `Template name '${name}' leads outside the templates directory ${dir}: give a template name such as ` +
+        "'summarize', or the path of an existing file",
+    );
+  }
+}
+
+/**
+ * The file of the stored template `name`: `<user_dir>/templates/<name>.yaml`.
+ * @throws {TemplateNameEscapesError} when the name leads out of the directory (`../x`).
+ */
 export function templateFile(name: string): string {
-  return join(templatesDir(), `${name}.yaml`);
+  const dir = templatesDir();
+  const path = resolve(dir, `${name}.yaml`);
+  const inside = relative(dir, path);
+  if (!inside || inside.split(/[\\/]/)[0] === ".." || isAbsolute(inside)) {
+    throw new TemplateNameEscapesError(name, dir);
+  }
+  return path;
 }
 
 /**

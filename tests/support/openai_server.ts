@@ -72,7 +72,23 @@ export type Reply =
   /** A stream with a truncated event and a `data:` line that is not JSON (a broken JSON body when not streamed). */
   | { kind: "malformed" }
   /** Sends `body` as is, with `contentType` and `status` (default 200), cut every `splitAt` bytes if given. */
-  | { kind: "raw"; status?: number; contentType: string; body: string; splitAt?: number };
+  | { kind: "raw"; status?: number; contentType: string; body: string; splitAt?: number }
+  /** A proxy's HTML error page (`text/html`) with status 200, whatever was asked, streamed or not. */
+  | { kind: "html" }
+  /** Bytes that are not JSON, labelled `application/json`, with status 200, streamed or not. */
+  | { kind: "garbage" }
+  /**
+   * Streams text `chunks` in the endpoint's shape, then ends the body cleanly without the API's end: no
+   * `finish_reason`, no `[DONE]`, no `response.completed`. A request that does not stream gets the whole answer.
+   */
+  | { kind: "unfinished"; chunks: string[] };
+
+/** The page {@link Reply} `html` sends. */
+export const HTML_PAGE =
+  "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body><h1>Bad Gateway</h1></body></html>\n";
+
+/** The body {@link Reply} `garbage` sends. */
+export const GARBAGE_BODY = "\u0000\u0001}{ not json ][\u0002";
 
 /** A running loopback server. */
 export interface OpenAIServer extends AsyncDisposable {
@@ -112,9 +128,9 @@ export class OpenAIServerError extends Error {
   }
 }
 
-/** How a text answer is paced: all at once, slowly, or cut short. */
+/** How a text answer is paced: all at once, slowly, cut short, or ended without the API's end. */
 interface Pace {
-  mode: "whole" | "slow" | "drop";
+  mode: "whole" | "slow" | "drop" | "unfinished";
   delayMs?: number;
   /** Aborts when the client goes away, to end a slow wait early. */
   clientGone?: AbortSignal;
@@ -246,7 +262,7 @@ export function startOpenAIServer(options: OpenAIServerOptions = {}): Promise<Op
       const half = body.subarray(0, Math.floor(body.length / 2));
       return streamed([half], { contentType: "application/json", declaredLength: body.length });
     }
-    const frames = streamFrames(ctx, plan, mode !== "drop");
+    const frames = streamFrames(ctx, plan, mode !== "drop" && mode !== "unfinished");
     const perWrite = Math.max(1, pace.eventsPerWrite ?? 1);
     const grouped = perWrite === 1
       ? frames
@@ -254,7 +270,7 @@ export function startOpenAIServer(options: OpenAIServerOptions = {}): Promise<Op
         frames.slice(i * perWrite, (i + 1) * perWrite).join(""));
     const pieces = encodePieces(grouped);
     const contentType = "text/event-stream; charset=utf-8";
-    if (mode === "whole") return streamed(pieces, { contentType });
+    if (mode === "whole" || mode === "unfinished") return streamed(pieces, { contentType });
     // A content-length covering the whole stream (or more, for a drop) makes a short body an error at the client.
     const declaredLength = byteLength(pieces) + (mode === "drop" ? 1024 : 0);
     return streamed(pieces, { contentType, delayMs, declaredLength });
@@ -273,6 +289,12 @@ export function startOpenAIServer(options: OpenAIServerOptions = {}): Promise<Op
       const bytes = new TextEncoder().encode(reply.body);
       const pieces = reply.splitAt === undefined ? [bytes] : splitBytes(bytes, reply.splitAt);
       return streamed(pieces, { status: reply.status, contentType: reply.contentType });
+    }
+    if (reply.kind === "html") {
+      return streamed([new TextEncoder().encode(HTML_PAGE)], { contentType: "text/html" });
+    }
+    if (reply.kind === "garbage") {
+      return streamed([new TextEncoder().encode(GARBAGE_BODY)], { contentType: "application/json" });
     }
     if (reply.kind === "recorded") {
       const { response } = recordedExchange(reply.file, reply.index);
@@ -297,6 +319,10 @@ export function startOpenAIServer(options: OpenAIServerOptions = {}): Promise<Op
           mode: "whole",
           eventsPerWrite: reply.eventsPerWrite,
         });
+      }
+      case "unfinished": {
+        const text = reply.chunks.join("");
+        return answerText(ctx, { text, chunks: reply.chunks, usage: usageFor(text) }, { mode: "unfinished" });
       }
       case "slow":
       case "drop": {

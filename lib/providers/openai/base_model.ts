@@ -107,6 +107,7 @@ export abstract class OpenAIBaseModel extends Model {
       baseURL: this.baseURL,
       keyName: this.needsKey,
       signal,
+      received,
       lost: (detail) =>
         `The connection was lost before the response finished (${detail}); ` +
         `${received} characters arrived before it. Try again`,

@@ -5,7 +5,7 @@
  * @module
  */
 import { CancelledError, isLlmError, ModelError } from "../../models/errors.ts";
-import type { OpenAIHttpError } from "./http.ts";
+import type { OpenAIBodyError, OpenAIHttpError } from "./http.ts";
 
 /** What the message of an OpenAI error needs to know. */
 export interface OpenAIErrorContext {
@@ -15,6 +15,8 @@ export interface OpenAIErrorContext {
   keyName?: string;
   /** The request's signal: an aborted one means the response was cancelled. */
   signal?: AbortSignal;
+  /** How many characters of text had arrived (for a stream that stopped early). */
+  received?: number;
   /** The message for a failure that is none of the known kinds (a dropped connection), given its detail. */
   lost: (detail: string) => string;
 }
@@ -50,6 +52,22 @@ export function openAIModelError(error: unknown, context: OpenAIErrorContext): u
       kind: "stream",
       cause: error,
     });
+  }
+  if (name === "OpenAIBodyError") {
+    const { contentType, start } = error as OpenAIBodyError;
+    const shown = start ? `it begins '${start}'` : "it is empty";
+    return new ModelError(
+      `The server at ${context.baseURL} answered with ${contentType || "no content type"}, not the API's ` +
+        `response (${shown}); check that it is an OpenAI-compatible API, then try again`,
+      { kind: "stream", cause: error },
+    );
+  }
+  if (name === "OpenAIStreamEndError") {
+    return new ModelError(
+      `The response stopped before it finished (${detail}); ${context.received ?? 0} characters arrived ` +
+        "before it. Try again",
+      { kind: "stream", cause: error },
+    );
   }
   if (error instanceof SyntaxError) {
     return new ModelError(

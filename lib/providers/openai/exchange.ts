@@ -7,6 +7,7 @@
 import type { ExecuteContext } from "../../models/response.ts";
 import type { Chunk } from "../../models/stream.ts";
 import { loadHttpClient, type OpenAIBaseModel } from "./base_model.ts";
+import type { AnswerChecks } from "./http.ts";
 
 /** One API's side of an exchange: where it posts, what it sends, how it reads the answer. */
 export interface OpenAIExchange {
@@ -24,6 +25,11 @@ export interface OpenAIExchange {
   ): AsyncIterable<Chunk | Chunk[]>;
   /** Reads a whole answer. */
   readJson(json: Record<string, unknown>, context: ExecuteContext): AsyncIterable<Chunk> | Iterable<Chunk>;
+  /**
+   * What a whole answer and the end of a streamed one look like: a body that is not the answer is an error, and
+   * a stream that stops before its end is cut short, like a dropped connection.
+   */
+  checks: AnswerChecks;
 }
 
 /** Runs `exchange` for `model`, yielding what its reader yields. */
@@ -39,11 +45,11 @@ export async function* runExchange(
   try {
     const chunks = stream
       ? exchange.readStream(
-        postStream(connection, exchange.path, { ...exchange.body, stream: true }),
+        postStream(connection, exchange.path, { ...exchange.body, stream: true }, exchange.checks),
         context,
       )
       : exchange.readJson(
-        await postJson(connection, exchange.path, { ...exchange.body, stream: false }),
+        await postJson(connection, exchange.path, { ...exchange.body, stream: false }, exchange.checks),
         context,
       );
     for await (const chunk of chunks) {

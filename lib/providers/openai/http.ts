@@ -68,6 +68,47 @@ export class OpenAIConnectionError extends Error {
   }
 }
 
+/**
+ * A successful status with a body that is not what the API sends: not JSON, JSON of another shape, or (for a
+ * streamed request) no server-sent events at all, e.g. a proxy's HTML page.
+ */
+export class OpenAIBodyError extends Error {
+  /** The `content-type` the server gave (empty when none). */
+  readonly contentType: string;
+  /** The first characters of the body, on one line (at most {@link BODY_START_LENGTH}). */
+  readonly start: string;
+  /** Creates the error; `expected` is what the body should have been, e.g. `the API's JSON`. */
+  constructor(contentType: string, start: string, expected: string) {
+    super(`The server answered with ${contentType || "no content type"} instead of ${expected}`);
+    this.name = "OpenAIBodyError";
+    this.contentType = contentType;
+    this.start = start;
+  }
+}
+
+/** A stream that ended without the API's end of an answer (`[DONE]`, a `finish_reason`, `response.completed`). */
+export class OpenAIStreamEndError extends Error {
+  /** Creates the error; `expected` names the end that never came. */
+  constructor(expected: string) {
+    super(`the stream ended without ${expected}`);
+    this.name = "OpenAIStreamEndError";
+  }
+}
+
+/** How many characters of an unexpected body {@link OpenAIBodyError} keeps. */
+export const BODY_START_LENGTH = 80;
+
+// deno-lint-ignore no-control-regex
+const CONTROL_CHARACTERS = /[\x00-\x1f\x7f]/g;
+
+/** The first characters of `text` on one line: whitespace runs as one space, control characters escaped. */
+function bodyStart(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  const shown = line.slice(0, BODY_START_LENGTH)
+    .replace(CONTROL_CHARACTERS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return line.length > BODY_START_LENGTH ? `${shown}…` : shown;
+}
+
 const RETRY_STATUSES = new Set([408, 409, 429]);
 
 function retryDelayMs(response: Response | undefined, attempt: number): number {
@@ -149,14 +190,43 @@ export async function post(connection: OpenAIConnection, path: string, body: unk
   }
 }
 
-/** POSTs a non-streaming request and returns the parsed JSON body. */
+/** What an answer must look like, checked by {@link postJson} and {@link postStream}. */
+export interface AnswerChecks {
+  /** Whether a whole (non-streamed) JSON body is the API's answer, e.g. has `choices`. Default: any object. */
+  isAnswer?: (json: Record<string, unknown>) => boolean;
+  /**
+   * Whether a streamed event ends the answer (e.g. carries a `finish_reason`). A stream that ends without such
+   * an event and without `[DONE]` throws {@link OpenAIStreamEndError}. Default: only `[DONE]` ends it.
+   */
+  isEnd?: (event: Record<string, unknown>) => boolean;
+  /** Names the end in the error, e.g. `a finish_reason or [DONE]`. */
+  endName?: string;
+}
+
+/**
+ * POSTs a non-streaming request and returns the parsed JSON body.
+ *
+ * @throws {OpenAIBodyError} the body is not JSON, or not the object `checks.isAnswer` expects.
+ */
 export async function postJson(
   connection: OpenAIConnection,
   path: string,
   body: unknown,
+  checks: AnswerChecks = {},
 ): Promise<Record<string, unknown>> {
   const response = await post(connection, path, body);
-  return JSON.parse(await response.text());
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const isObject = typeof json === "object" && json !== null && !Array.isArray(json);
+  if (!isObject || !(checks.isAnswer?.(json as Record<string, unknown>) ?? true)) {
+    throw new OpenAIBodyError(response.headers.get("content-type") ?? "", bodyStart(text), "the API's JSON");
+  }
+  return json as Record<string, unknown>;
 }
 
 /**
@@ -164,15 +234,22 @@ export async function postJson(
  * all the events of one network read as one array. A data object that is only `{error: ...}` (how Chat
  * Completions reports a failure mid-stream) is thrown as an {@link OpenAIStreamError}, after the events before
  * it; Responses API `error` events are left to the caller.
+ *
+ * @throws {OpenAIBodyError} the body held no server-sent event (an HTML page, a JSON body).
+ * @throws {OpenAIStreamEndError} the stream ended without `[DONE]` or an event `checks.isEnd` accepts.
  */
 export async function* postStream(
   connection: OpenAIConnection,
   path: string,
   body: unknown,
+  checks: AnswerChecks = {},
 ): AsyncGenerator<Record<string, unknown>[]> {
   const response = await post(connection, path, body);
-  if (!response.body) return;
-  for await (const events of readServerSentEventBatches(response.body)) {
+  const kept = { bytes: new Uint8Array(0) };
+  const stream = response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+  let seen = 0;
+  let ended = false;
+  for await (const events of readServerSentEventBatches(stream, kept)) {
     const batch: Record<string, unknown>[] = [];
     for (const event of events) {
       if (event.data === "[DONE]") {
@@ -187,12 +264,19 @@ export async function* postStream(
         if (batch.length) yield batch;
         throw error;
       }
+      seen++;
       if (data.error && Object.keys(data).length === 1) {
         if (batch.length) yield batch;
         throw new OpenAIStreamError(data);
       }
+      if (checks.isEnd?.(data)) ended = true;
       batch.push(data);
     }
     if (batch.length) yield batch;
   }
+  if (seen === 0) {
+    const text = new TextDecoder().decode(kept.bytes);
+    throw new OpenAIBodyError(response.headers.get("content-type") ?? "", bodyStart(text), "an event stream");
+  }
+  if (!ended) throw new OpenAIStreamEndError(checks.endName ?? "[DONE]");
 }

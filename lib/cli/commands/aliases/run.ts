@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { getModelsWithAliases, removeAlias, setAlias } from "../../../default_registry.ts";
+import { getModelAliases, getModelsWithAliases, removeAlias, setAlias } from "../../../default_registry.ts";
 import { LlmError } from "../../../models/errors.ts";
 import { aliasesPath as aliasesFile } from "../../../user/aliases.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
@@ -70,7 +70,7 @@ export async function aliasesList(ctx: CommandContext): Promise<void> {
 
 /**
  * `llm aliases set ALIAS [MODEL_ID] [-q ...]`: points an alias at a model. A MODEL_ID that is not a known
- * model is stored as given; with `-q` instead, the first model matching every query is used.
+ * model is stored as given, with a warning; with `-q` instead, the first model matching every query is used.
  * @throws {MissingAliasTargetError} with neither MODEL_ID nor `-q`.
  * @throws {NoModelMatchesError} when no model matches the queries.
  */
@@ -79,6 +79,13 @@ export function aliasesSet(ctx: CommandContext): Promise<void> {
   const modelId = ctx.args.model_id as string | undefined;
   const queries = (ctx.values.query as string[] | undefined) ?? [];
   if (modelId) {
+    // Kept as given, as Python llm does (a plugin may add the model later), but said.
+    if (!getModelAliases().has(modelId)) {
+      ctx.io.stderr.write(
+        `Warning: No model '${modelId}' is known; alias '${alias}' was set anyway, for a model a plugin may ` +
+          "add later. Run 'llm models' to list models\n",
+      );
+    }
     setAlias(alias, modelId);
     return Promise.resolve();
   }

@@ -7,7 +7,7 @@ import type { Fragment } from "../../../models/fragment.ts";
 import { openChatInput } from "../../line_reader.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
 import { chatFragments, refuseUnsupported, requestFrom, sessionFor } from "../prompt/_inputs.ts";
-import { streamResponse } from "../prompt/_shared.ts";
+import { signalExitCode, signalReason, STOP_SIGNALS, streamResponse } from "../prompt/_shared.ts";
 import { cliErrorMessage } from "../../error_messages.ts";
 import type { Io } from "../../../commands/io.ts";
 
@@ -60,16 +60,21 @@ export async function runChat(ctx: CommandContext): Promise<number> {
     stream: !v.noStream,
   });
 
+  // A logs.db that cannot be written is found before the first request is sent.
+  if (session.logging) session.db();
   banner(ctx.io, prepared.model.id);
   const lines = await openChatInput(ctx.io);
   let answering = false;
-  const onIdleSignal = () => {
-    if (!answering) {
+  // Between answers Ctrl-C, SIGTERM and SIGHUP end the chat (130, 143, 129); during one, streamResponse has them.
+  const idleHandlers = STOP_SIGNALS.map((signal) => {
+    const handler = () => {
+      if (answering) return;
       ctx.io.stdout.write("\n");
-      Deno.exit(130);
-    }
-  };
-  Deno.addSignalListener("SIGINT", onIdleSignal);
+      Deno.exit(signalExitCode(signal));
+    };
+    Deno.addSignalListener(signal, handler);
+    return [signal, handler] as const;
+  });
   let multi = false;
   let endToken = "!end";
   let gathered: string[] = [];
@@ -121,9 +126,15 @@ export async function runChat(ctx: CommandContext): Promise<number> {
         await session.log(response);
         continue;
       }
-      await session.log(response, {
-        interrupted: { reason: String((outcome.error as Error)?.message ?? outcome.error) },
-      });
+      const reason = outcome.signal && outcome.signal !== "SIGINT"
+        ? signalReason(outcome.signal)
+        : String((outcome.error as Error)?.message ?? outcome.error);
+      await session.log(response, { interrupted: { reason } });
+      // SIGTERM or SIGHUP while answering: the partial answer is logged, then the chat ends.
+      if (outcome.signal && outcome.signal !== "SIGINT" && outcome.signal !== "SIGBREAK") {
+        ctx.io.stderr.write(`Error: ${reason}\n`);
+        return signalExitCode(outcome.signal);
+      }
       if (outcome.interrupted) {
         ctx.io.stderr.write("Cancelled\n");
         continue;
@@ -139,7 +150,7 @@ export async function runChat(ctx: CommandContext): Promise<number> {
       throw outcome.error;
     }
   } finally {
-    Deno.removeSignalListener("SIGINT", onIdleSignal);
+    for (const [signal, handler] of idleHandlers) Deno.removeSignalListener(signal, handler);
     await lines.close();
   }
 }

@@ -43,6 +43,23 @@ export async function openExistingLogs(path: string): Promise<DatabaseSync> {
   }
 }
 
+/**
+ * A failed read of a database a newer llm migrated, as the error that says so (the newer schema is the likely
+ * cause); `undefined` for any other failure or database.
+ */
+async function newerSchemaFailure(
+  db: DatabaseSync,
+  path: string,
+  error: unknown,
+): Promise<Error | undefined> {
+  if ((error as { code?: unknown })?.code !== "ERR_SQLITE_ERROR") return undefined;
+  const { unknownMigrations } = await import("../../../logs/migrations.ts");
+  const unknown = unknownMigrations(db);
+  if (!unknown.length) return undefined;
+  const { NewerSchemaReadError } = await import("../../../logs/errors.ts");
+  return new NewerSchemaReadError(path, unknown, error);
+}
+
 /** `llm logs path`. */
 export async function logsPath(ctx: CommandContext): Promise<void> {
   const { logsDbPath } = await import("../../../logs/db.ts");
@@ -180,8 +197,8 @@ export async function logsList(ctx: CommandContext): Promise<void> {
         jsonReplacements: (id) => (registry.find(id)?.jsonReplacements ?? null) as JsonObject | null,
       });
     } catch (error) {
-      if (error instanceof InvalidSearchQueryError) throw new LogsCommandError(error.message);
-      throw error;
+      throw await newerSchemaFailure(db, path, error) ??
+        (error instanceof InvalidSearchQueryError ? new LogsCommandError(error.message) : error);
     }
     if (byDate) {
       rows = rows.filter((row) => inDateRange(row.datetime_utc, dates));

@@ -6,7 +6,7 @@
  */
 import { installPlugin } from "../../../plugins/install.ts";
 import { uninstallPlugin } from "../../../plugins/install.ts";
-import { getPlugins } from "../../../plugins/runtime.ts";
+import { getPlugins, pluginConflictMessages } from "../../../plugins/runtime.ts";
 import { type CommandContext, UsageError } from "../../../commands/spec.ts";
 import type { Io } from "../../../commands/io.ts";
 
@@ -16,6 +16,8 @@ export function pluginsCommand(ctx: CommandContext): Promise<void> {
   let plugins = getPlugins({ all: Boolean(ctx.values.all) });
   if (hooks.size) plugins = plugins.filter((p) => p.hooks.some((h) => hooks.has(h)));
   ctx.io.stdout.write(JSON.stringify(plugins, null, 2) + "\n");
+  // Names a plugin asked for but a built-in model or an earlier plugin holds: said here and at install only.
+  for (const message of pluginConflictMessages()) ctx.io.stderr.write(`Warning: ${message}\n`);
   return Promise.resolve();
 }
 

@@ -54,7 +54,12 @@ export function sessionFor(ctx: CommandContext, alwaysLog = false): PromptSessio
   if (v.log && v.noLog) throw new LlmError("--log and --no-log are mutually exclusive");
   checkSave(v);
   const log = v.noLog ? false : v.log || alwaysLog ? true : undefined;
-  return new PromptSession({ database: v.database as string | undefined, log });
+  return new PromptSession({
+    database: v.database as string | undefined,
+    log,
+    // A logs.db a newer llm changed so that turns do not fit: the prompt runs, and one line says why.
+    warn: (message) => ctx.io.stderr.write(`Warning: ${message}\n`),
+  });
 }
 
 /** The prompt request the flags make (the prompt text is added by the command). */

@@ -16,16 +16,38 @@ export interface StreamOutcome {
   text: string;
   /** The error it failed with, if any. */
   error?: unknown;
-  /** True when Ctrl-C stopped it. */
+  /** True when a signal (Ctrl-C, SIGTERM, SIGHUP) stopped it. */
   interrupted: boolean;
+  /** The signal that stopped it. */
+  signal?: Deno.Signal;
+}
+
+/**
+ * The signals that stop a response as Ctrl-C does (the partial answer is kept and logged): SIGINT, and the
+ * SIGTERM and SIGHUP that `timeout`, `docker stop`, process managers and a closed terminal send.
+ */
+export const STOP_SIGNALS: readonly Deno.Signal[] = Deno.build.os === "windows"
+  ? ["SIGINT", "SIGBREAK"]
+  : ["SIGINT", "SIGTERM", "SIGHUP"];
+
+const SIGNAL_NUMBERS: Partial<Record<Deno.Signal, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+/** The exit code after `signal` stopped a response: 128 + its number (130, 143, 129), as shells report it. */
+export function signalExitCode(signal: Deno.Signal): number {
+  return 128 + (SIGNAL_NUMBERS[signal] ?? 2);
+}
+
+/** Why a response stopped, as logged and printed: `Cancelled with Ctrl-C`, `Cancelled by SIGTERM`. */
+export function signalReason(signal: Deno.Signal): string {
+  return signal === "SIGINT" || signal === "SIGBREAK" ? "Cancelled with Ctrl-C" : `Cancelled by ${signal}`;
 }
 
 /**
  * Runs a response, writing its text to stdout as it arrives (or all at once when `write` is false, for `-x` and
- * `--json`), with a spinner on a terminal until the first output and Ctrl-C cancelling it. On a terminal the
- * text is rendered as Markdown, block by block as each one is finished, unless `raw` (`--raw`) or a setting
- * says not to (see `lib/terminal/markdown_mode.ts`). Reasoning goes to stderr, dim. Never throws: the outcome
- * says how it ended.
+ * `--json`), with a spinner on a terminal until the first output and Ctrl-C (or SIGTERM, SIGHUP) cancelling
+ * it. On a terminal the text is rendered as Markdown, block by block as each one is finished, unless `raw`
+ * (`--raw`) or a setting says not to (see `lib/terminal/markdown_mode.ts`). Reasoning goes to stderr, dim.
+ * Never throws: the outcome says how it ended.
  */
 export async function streamResponse(
   io: Io,
@@ -34,13 +56,15 @@ export async function streamResponse(
 ): Promise<StreamOutcome> {
   const write = options.write ?? true;
   const stopSpinner = startSpinner(io);
-  let interrupted = false;
-  const onSignal = () => {
-    interrupted = true;
-    response.cancel();
-  };
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT", "SIGBREAK"] : ["SIGINT"];
-  for (const signal of signals) Deno.addSignalListener(signal, onSignal);
+  let stoppedBy: Deno.Signal | undefined;
+  const handlers = STOP_SIGNALS.map((signal) => {
+    const handler = () => {
+      stoppedBy ??= signal;
+      response.cancel();
+    };
+    Deno.addSignalListener(signal, handler);
+    return [signal, handler] as const;
+  });
   // The renderer loads while the request is on its way; if it cannot load, the text is printed raw.
   const markdown = write && markdownWanted(io.stdout, { raw: options.raw })
     ? openMarkdown(io.columns()).catch(() => undefined)
@@ -88,10 +112,10 @@ export async function streamResponse(
     }
     return { text: response.textSoFar(), interrupted: false };
   } catch (error) {
-    return { text: response.textSoFar(), error, interrupted };
+    return { text: response.textSoFar(), error, interrupted: stoppedBy !== undefined, signal: stoppedBy };
   } finally {
     stopSpinner();
-    for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
+    for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
     const renderer = await markdown;
     if (renderer) io.stdout.write(await renderer.end());
     else if (write && wrote) io.stdout.write("\n");

@@ -11,7 +11,7 @@ import { lazyImport } from "../../../lazy_import.ts";
 import { markdownWanted } from "../../../terminal/markdown_mode.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
 import { refuseUnsupported, requestFrom, saveTemplate, sessionFor } from "./_inputs.ts";
-import { streamResponse, writeUsage } from "./_shared.ts";
+import { signalExitCode, signalReason, streamResponse, writeUsage } from "./_shared.ts";
 
 const NOT_YET: [string, string][] = [
   ["attachment", "-a/--attachment"],
@@ -59,17 +59,17 @@ export async function runPrompt(ctx: CommandContext): Promise<number> {
   const raw = Boolean(v.raw) || prepared.schema !== undefined;
   const outcome = await streamResponse(ctx.io, response, { write, raw });
   if (outcome.error !== undefined) {
-    const reason = outcome.error instanceof CancelledError
-      ? "Cancelled with Ctrl-C"
-      : String((outcome.error as Error).message ?? outcome.error);
+    // Ctrl-C, SIGTERM and SIGHUP keep the partial answer alike; exit 130, 143, 129.
+    const signal = outcome.signal ?? (outcome.error instanceof CancelledError ? "SIGINT" : undefined);
+    const reason = signal ? signalReason(signal) : String((outcome.error as Error).message ?? outcome.error);
     await session.log(response, { interrupted: { reason } });
-    if (outcome.interrupted || outcome.error instanceof CancelledError) {
-      ctx.io.stderr.write("Error: Cancelled with Ctrl-C\n");
-      return 130;
+    if (signal) {
+      ctx.io.stderr.write(`Error: ${reason}\n`);
+      return signalExitCode(signal);
     }
     throw outcome.error;
   }
-  await session.log(response);
+  const logged = await session.log(response) !== undefined;
   if (!write) {
     let output = outcome.text;
     if (extracting) {
@@ -77,7 +77,7 @@ export async function runPrompt(ctx: CommandContext): Promise<number> {
       output = extractCodeBlock(output, Boolean(v.extractLast || template?.extract_last)) ?? output;
     }
     // The JSON rows end with their own newline, as `llm logs --json` prints them.
-    if (v.json) output = (await jsonRows(response, session)).trimEnd();
+    if (v.json) output = (await jsonRows(response, session, logged)).trimEnd();
     if (!v.json && !extracting && markdownWanted(ctx.io.stdout, { raw })) {
       ctx.io.stdout.write(await renderMarkdownOutput(output, ctx.io.columns()));
     } else {
@@ -125,12 +125,12 @@ async function showOptions(ctx: CommandContext, session: PromptSession): Promise
 }
 
 /** The `llm logs --json` rows of this response: from the log when it was logged, else from a memory db. */
-async function jsonRows(response: Response, session: PromptSession): Promise<string> {
+async function jsonRows(response: Response, session: PromptSession, logged: boolean): Promise<string> {
   const { openLogsDb } = await import("../../../logs/db.ts");
   const { queryLogs } = await import("../../../logs/query/query_logs.ts");
   const { renderLogsJson } = await import("../../logs_render/json.ts");
   const { logResponse } = await import("../../../logs/log_response.ts");
-  const temp = session.logging ? undefined : await Deno.makeTempDir({ prefix: "llm-json-" });
+  const temp = logged ? undefined : await Deno.makeTempDir({ prefix: "llm-json-" });
   const db = temp ? openLogsDb(`${temp}/logs.db`) : session.db();
   try {
     if (temp) await logResponse(db, response);

@@ -1,10 +1,11 @@
 /**
- * Reading Chat Completions (and completions) answers: the usage block, and streamed chunks gathered into one
- * object as Python `llm` logs it.
+ * Reading Chat Completions (and completions) answers: what a whole answer and the end of a stream look like, the
+ * usage block, and streamed chunks gathered into one object as Python `llm` logs it.
  * @module
  */
 import type { ExecuteContext } from "../../../models/response.ts";
 import { simplifyUsageDetails } from "../../../models/stream.ts";
+import type { AnswerChecks } from "../http.ts";
 
 /** Sets a Chat Completions or completions `usage` block on the response (details simplified, as Python does). */
 export function setChatUsage(context: ExecuteContext, usage: Record<string, unknown> | undefined): void {
@@ -60,3 +61,14 @@ export class ChunkCombiner {
     return out;
   }
 }
+
+/** A Chat Completions (or completions) answer has `choices`; a stream ends with a `finish_reason` or `[DONE]`. */
+export const CHOICES_CHECKS: AnswerChecks = {
+  isAnswer: (json) => Array.isArray(json.choices),
+  isEnd: (event) =>
+    (event.choices as Record<string, unknown>[] | undefined)?.some((choice) =>
+      choice?.finish_reason != null
+    ) ??
+      false,
+  endName: "a finish_reason or [DONE]",
+};

@@ -9,7 +9,7 @@ import type { ExecuteContext } from "../../../models/response.ts";
 import type { Chunk } from "../../../models/stream.ts";
 import { apiOptions, type OpenAIBaseModel, withoutNulls } from "../base_model.ts";
 import { runExchange } from "../exchange.ts";
-import { ChunkCombiner, setChatUsage } from "./chunks.ts";
+import { CHOICES_CHECKS, ChunkCombiner, setChatUsage } from "./chunks.ts";
 import { chatMessages } from "./messages.ts";
 
 /** The request options llm handles itself, left out of the body. */
@@ -48,6 +48,7 @@ export function runChat(
     body: chatRequestBody(model, prompt, context.stream),
     readStream: readChatStream,
     readJson: readChatJson,
+    checks: CHOICES_CHECKS,
   });
 }
 

@@ -9,7 +9,7 @@ import type { ExecuteContext } from "../../../models/response.ts";
 import type { Chunk } from "../../../models/stream.ts";
 import { apiOptions, type OpenAIBaseModel, withoutNulls } from "../base_model.ts";
 import { runExchange } from "../exchange.ts";
-import { ChunkCombiner, setChatUsage } from "../chat/chunks.ts";
+import { CHOICES_CHECKS, ChunkCombiner, setChatUsage } from "../chat/chunks.ts";
 
 /** The request body (without `stream`). */
 export function completionRequestBody(
@@ -42,6 +42,7 @@ export function runCompletion(
   return runExchange(model, context, {
     path: "/completions",
     body: completionRequestBody(model, prompt, context.stream),
+    checks: CHOICES_CHECKS,
     async *readStream(events, context) {
       const combined = new ChunkCombiner();
       for await (const batch of events) {

@@ -130,6 +130,11 @@ export function runResponses(
     body: responsesRequestBody(model, prompt),
     readStream: readResponsesStream,
     readJson: readResponsesJson,
+    checks: {
+      isAnswer: (json) => Array.isArray(json.output),
+      isEnd: (event) => event.type === "response.completed" || event.type === "response.incomplete",
+      endName: "response.completed or response.incomplete",
+    },
   });
 }
 
@@ -173,7 +178,7 @@ async function* readResponsesStream(
           hadReasoning = true;
           out.push(reasoningEvent(item, !streamedReasoning.has(String(item.id))));
         } else if (item.type === "function_call") response.addToolCall(functionCall(item));
-      } else if (type === "response.completed") {
+      } else if (type === "response.completed" || type === "response.incomplete") {
         const final = withoutNulls(event.response) as Item;
         response.setResponseJson(final);
         usage = final.usage as Item | undefined;
