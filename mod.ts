@@ -64,7 +64,26 @@ export {
   type ToolResultPart,
 } from "./lib/models/messages.ts";
 export type { Chunk, StreamEvent, StreamEventType, ToolCall, Usage } from "./lib/models/stream.ts";
-export type { ServerSideToolInfo, ServerSideToolRequest, ToolSpec } from "./lib/models/tool_spec.ts";
+export type {
+  ServerSideToolInfo,
+  ServerSideToolRequest,
+  Tool,
+  ToolCallContext,
+  ToolResult,
+  ToolSpec,
+} from "./lib/models/tool_spec.ts";
+
+// Tools: defining them, toolboxes, chains, running tool calls.
+export { defineTool, type SchemaLike, type ToolDefinitionInit } from "./lib/tools/define.ts";
+export { Toolbox, type ToolboxMethod } from "./lib/tools/toolbox.ts";
+export { BUILTIN_TOOLS, llmTime, llmVersion } from "./lib/tools/builtin.ts";
+export { type ChainOptions, ChainResponse } from "./lib/models/chain.ts";
+export {
+  type AfterToolCall,
+  type BeforeToolCall,
+  executeToolCalls,
+  type ExecuteToolCallsOptions,
+} from "./lib/models/tool_calls.ts";
 export { Attachment, AttachmentError } from "./lib/attachments/attachment.ts";
 export {
   defineOptions,
@@ -135,6 +154,8 @@ export { PreparedPrompt, preparePrompt } from "./lib/prompting/prepare.ts";
 // Errors: every one extends LlmError.
 export {
   CancelledError,
+  CancelToolCall,
+  ChainLimitError,
   InvalidOptionError,
   isLlmError,
   LlmError,
@@ -148,6 +169,8 @@ export { ConfigError } from "./lib/user/config_error.ts";
 export { UnknownAliasError } from "./lib/user/aliases.ts";
 export { ConversationModelError, NoModelMatchError } from "./lib/prompting/model_choice.ts";
 export { NoConversationError } from "./lib/prompting/resume.ts";
+export { type ToolSelection, ToolSpecError, UnknownToolError } from "./lib/prompting/tools.ts";
+export { FunctionsError } from "./lib/tools/functions/load.ts";
 export { FragmentAttachmentError, TemplateFeatureError } from "./lib/prompting/prepare.ts";
 export {
   LogsDatabaseError,
@@ -213,6 +236,7 @@ export type {
   RegisterTemplateLoaderHook,
   RegisterToolHook,
   TemplateLoader,
+  ToolboxClass,
   ToolDefinition,
 } from "./lib/plugins/api.ts";
 export type {

@@ -32,7 +32,18 @@ export type {
   ToolResultPart,
 } from "./lib/models/messages.ts";
 export { messageText } from "./lib/models/messages.ts";
-export type { ServerSideToolInfo, ServerSideToolRequest, ToolSpec } from "./lib/models/tool_spec.ts";
+export type {
+  ServerSideToolInfo,
+  ServerSideToolRequest,
+  Tool,
+  ToolCallContext,
+  ToolResult,
+  ToolSpec,
+} from "./lib/models/tool_spec.ts";
+export { defineTool, type SchemaLike, type ToolDefinitionInit } from "./lib/tools/define.ts";
+export { Toolbox, type ToolboxMethod } from "./lib/tools/toolbox.ts";
+export type { ChainOptions, ChainResponse } from "./lib/models/chain.ts";
+export type { AfterToolCall, BeforeToolCall, ExecuteToolCallsOptions } from "./lib/models/tool_calls.ts";
 export { Attachment, AttachmentError } from "./lib/attachments/attachment.ts";
 export {
   defineOptions,
@@ -55,6 +66,7 @@ export {
 
 // Errors a plugin raises.
 export {
+  CancelToolCall,
   InvalidOptionError,
   isLlmError,
   LlmError,
@@ -80,6 +92,7 @@ export {
   type RegisterTemplateLoaderHook,
   type RegisterToolHook,
   type TemplateLoader,
+  type ToolboxClass,
   type ToolDefinition,
 } from "./lib/plugins/api.ts";
 

@@ -15,7 +15,7 @@ const FLOORS: string[][] = [
   ["user/", "commands/", "loaders/", "attachments/"],
   ["models/"],
   ["providers/", "logs/", "templates/", "pricing/"],
-  ["fragments/", "schemas/", "embeddings/", "default_registry_listing.ts"],
+  ["fragments/", "schemas/", "embeddings/", "tools/", "default_registry_listing.ts"],
   ["default_registry.ts"],
   ["plugins/"],
   ["prompting/"],

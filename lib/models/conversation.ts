@@ -6,6 +6,7 @@ import type { Message } from "./messages.ts";
 import type { Model, PromptOptions } from "./model.ts";
 import type { Response } from "./response.ts";
 import { ulid } from "./ulid.ts";
+import { type ChainOptions, ChainResponse } from "./chain.ts";
 
 /** How a conversation is created. */
 export interface ConversationInit {
@@ -51,6 +52,14 @@ export class Conversation {
     this.loadedMessages = init.loadedMessages ?? [];
   }
 
+  /**
+   * Runs `text` as a chain with `options.tools`: the model's tool calls are run and their results sent back,
+   * round after round, until it answers without calling a tool. Each round joins this conversation.
+   */
+  chain(text?: string, options: ChainOptions = {}): ChainResponse {
+    return new ChainResponse(this, text, options);
+  }
+
   /** Sends `text` with the conversation so far; returns the response at once (it runs when read). */
   prompt(text?: string, options: PromptOptions = {}): Response {
     const response = this.model.prompt(text, { ...options, conversation: this });
@@ -74,9 +83,11 @@ export class Conversation {
    * for it to finish), or the loaded history, then this turn. Called when the response starts to run.
    */
   async prepareChain(response: Response): Promise<void> {
+    const prompt = response.prompt;
+    // A prompt that brings its own history (a chain's tool-result round) is sent as it is.
+    if (prompt.hasHistory) return;
     const index = this.responses.indexOf(response);
     const previous = index > 0 ? this.responses[index - 1] : undefined;
-    const prompt = response.prompt;
     if (previous) {
       await previous.start();
       prompt.messages = [...previous.prompt.messages, ...previous.messagesSoFar(), ...prompt.turnInput()];

@@ -97,3 +97,20 @@ export class UnsupportedFeatureError extends LlmError {
     this.model = model;
   }
 }
+
+/**
+ * Thrown by a chain's `beforeCall` to refuse a tool call: the model is sent `Cancelled: <message>` as the
+ * result, and the chain goes on.
+ */
+export class CancelToolCall extends LlmError {}
+
+/** A chain asked for more rounds of tool calls than its limit allows. */
+export class ChainLimitError extends LlmError {
+  /** The limit. */
+  readonly limit: number;
+  /** Creates the error for `limit`. */
+  constructor(limit: number) {
+    super(`Chain limit of ${limit} exceeded; the model asked for more tool calls after ${limit} rounds`);
+    this.limit = limit;
+  }
+}

@@ -4,6 +4,7 @@
  */
 import { getKey } from "../user/keys.ts";
 import { Conversation, type ConversationInit } from "./conversation.ts";
+import type { ChainOptions, ChainResponse } from "./chain.ts";
 import { NeedsKeyError } from "./errors.ts";
 import type { Attachment } from "../attachments/attachment.ts";
 import type { Fragment } from "./fragment.ts";
@@ -187,6 +188,20 @@ export abstract class Model {
       key: options.key,
       signal: options.signal,
     });
+  }
+
+  /**
+   * Runs `text` with tools as a chain (in a new conversation): model, tool calls, results, model... until the
+   * model answers without calling a tool, or the chain limit (default 5 rounds) is reached.
+   *
+   * @example
+   * ```ts ignore
+   * const chain = getModel("4o-mini").chain("What time is it?", { tools: [llmTime] });
+   * console.log(await chain.text());
+   * ```
+   */
+  chain(text?: string, options: ChainOptions = {}): ChainResponse {
+    return this.conversation().chain(text, options);
   }
 
   /** Starts a conversation with this model. */

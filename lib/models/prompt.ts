@@ -110,6 +110,11 @@ export class Prompt {
     this.messages = this.#initialMessages();
   }
 
+  /** True when the caller gave the history (`messages`): a conversation then leaves the chain as it is. */
+  get hasHistory(): boolean {
+    return this.#history !== undefined;
+  }
+
   /** The fragments' texts. */
   get fragments(): string[] {
     return this.fragmentRecords.map((f) => f.content);

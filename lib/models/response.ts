@@ -13,6 +13,8 @@ import { ulid } from "./ulid.ts";
 import { lazyImport } from "../lazy_import.ts";
 import { pythonIsoformat } from "../compat/isoformat.ts";
 import { isValidated } from "./validated_options.ts";
+import { executeToolCalls, type ExecuteToolCallsOptions } from "./tool_calls.ts";
+import type { Tool, ToolResult } from "./tool_spec.ts";
 
 /** Where a response is in its life. */
 export type ResponseStatus = "pending" | "running" | "done" | "failed" | "cancelled";
@@ -349,6 +351,18 @@ export class Response implements AsyncIterable<string> {
     this.resolvedModel = id;
   }
 
+  /**
+   * Runs the tool calls of this response with the tools of its prompt (see `executeToolCalls`); the results, in
+   * the order of the calls, are what a follow-up prompt sends back as `toolResults`.
+   */
+  async executeToolCalls(options: ExecuteToolCallsOptions = {}): Promise<ToolResult[]> {
+    const calls = (await this.toolCalls()).filter((call) => !call.serverExecuted);
+    const tools = this.prompt.tools.filter((tool): tool is Tool =>
+      typeof (tool as Tool).implementation === "function"
+    );
+    return await executeToolCalls(calls, tools, options);
+  }
+
   /** Records a tool call the model asked for; called by model implementations. */
   addToolCall(call: ToolCall): void {
     // As Python llm does, a call without a provider id gets one, so its result can refer to it.
@@ -374,7 +388,7 @@ async function checkSupported(model: Model, prompt: Prompt): Promise<void> {
     }
   }
   if (prompt.tools.length && !model.supportsTools) {
-    throw new UnsupportedFeatureError(model.id, `Model ${model.id} does not support tools`);
+    throw new UnsupportedFeatureError(model.id, `${model.label} does not support tools`);
   }
   const offered = new Set(model.serverSideTools.map((t) => t.className));
   for (const tool of prompt.serverSideTools) {

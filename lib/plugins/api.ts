@@ -18,6 +18,8 @@
  * @module
  */
 import type { Model } from "../models/model.ts";
+import type { ToolCallContext } from "../models/tool_spec.ts";
+import type { Toolbox } from "../tools/toolbox.ts";
 import type { FragmentLoader, TemplateLoader } from "../loaders/types.ts";
 
 export type {
@@ -47,20 +49,28 @@ export type RegisterEmbeddingModelHook = (
   options?: { aliases?: Iterable<string> },
 ) => void;
 
-/** A tool a model can call: a function with a name, a description and a JSON Schema for its arguments. */
+/**
+ * A tool a model can call: a function with a name, a description and a JSON Schema for its arguments (what
+ * `defineTool()` makes; a zod schema can be given to `defineTool()` instead).
+ */
 export interface ToolDefinition {
   /** The tool's name. */
   name: string;
   /** What it does (the model reads this). */
-  description?: string;
+  description?: string | null;
   /** JSON Schema of its arguments. */
   inputSchema?: Record<string, unknown>;
-  /** Runs it. */
-  implementation: (args: Record<string, unknown>) => unknown | Promise<unknown>;
+  /** Runs it; gets the arguments and, when a chain runs it, the call's context (its id, an abort signal). */
+  implementation: (args: Record<string, unknown>, context?: ToolCallContext) => unknown;
+  /** Checks the arguments before a call (set by `defineTool()`). */
+  check?: (args: Record<string, unknown>) => string | undefined;
 }
 
-/** Registers a tool. */
-export type RegisterToolHook = (tool: ToolDefinition) => void;
+/** A `Toolbox` subclass: `-T 'Name({...})'` makes one with that configuration. */
+export type ToolboxClass = new (config?: Record<string, unknown>) => Toolbox;
+
+/** Registers a tool, or a toolbox class (its tools are `Name_method`). */
+export type RegisterToolHook = (tool: ToolDefinition | ToolboxClass) => void;
 
 /** Registers a template loader for `prefix`; `description` is shown by `llm templates loaders`. */
 export type RegisterTemplateLoaderHook = (

@@ -15,6 +15,7 @@ import {
   HOOK_NAMES,
   type Plugin,
   type TemplateLoader,
+  type ToolboxClass,
   type ToolDefinition,
 } from "./api.ts";
 import { errorMessage } from "./errors.ts";
@@ -66,6 +67,8 @@ export interface Collected {
   commands: CommandSpec[];
   /** Tools. */
   tools: ToolDefinition[];
+  /** Toolbox classes. */
+  toolboxes: ToolboxClass[];
   /** Template loaders. */
   templateLoaders: LoaderEntry<TemplateLoader>[];
   /** Fragment loaders. */
@@ -100,6 +103,7 @@ export async function collectRegistrations(plugin: Plugin): Promise<Collected> {
     embeddingModels: [],
     commands: [],
     tools: [],
+    toolboxes: [],
     templateLoaders: [],
     fragmentLoaders: [],
     problems: [],
@@ -145,7 +149,11 @@ export async function collectRegistrations(plugin: Plugin): Promise<Collected> {
       c.commands.push(command);
     },
   });
-  await run("registerTools", (tool: ToolDefinition) => {
+  await run("registerTools", (tool: ToolDefinition | ToolboxClass) => {
+    if (typeof tool === "function") {
+      c.toolboxes.push(tool);
+      return;
+    }
     if (typeof tool?.name !== "string" || typeof tool.implementation !== "function") {
       c.problems.push("registerTools registered a tool without a name or an implementation");
       return;
@@ -236,7 +244,7 @@ export async function registrationsOf(
       aliases,
     })),
     commands: collected.commands.map((c) => ({ name: c.name, summary: String(c.summary ?? "") })),
-    tools: collected.tools.map((t) => t.name),
+    tools: [...collected.tools.map((t) => t.name), ...collected.toolboxes.map((t) => t.name)],
     templateLoaders: collected.templateLoaders.map(({ prefix, description }) =>
       loaderRecord(prefix, description)
     ),

@@ -6,7 +6,7 @@
  * Duplicate tool names get `_1`, `_2`... suffixes, as in Python `llm`.
  * @module
  */
-import type { EmbeddingModelLike, ToolDefinition } from "./api.ts";
+import type { EmbeddingModelLike, ToolboxClass, ToolDefinition } from "./api.ts";
 import { fragmentLoaderRegistry, templateLoaderRegistry } from "../loaders/registries.ts";
 import type { Collected } from "./collect.ts";
 import { addEmbeddingModelSource, type EmbeddingModelSource } from "../embeddings/sources.ts";
@@ -63,6 +63,25 @@ export async function getPluginTools(): Promise<Map<string, PluginTool>> {
     }
   }
   return tools;
+}
+
+/** A toolbox class with the plugin that registered it. */
+export interface PluginToolbox {
+  /** The class. */
+  toolbox: ToolboxClass;
+  /** The plugin's name. */
+  plugin: string;
+}
+
+/** Every toolbox class plugins register, keyed by class name. */
+export async function getPluginToolboxes(): Promise<Map<string, PluginToolbox>> {
+  const toolboxes = new Map<string, PluginToolbox>();
+  for (const { name, collected } of await collectAll((r) => r.tools.length > 0)) {
+    for (const toolbox of collected.toolboxes) {
+      if (!toolboxes.has(toolbox.name)) toolboxes.set(toolbox.name, { toolbox, plugin: name });
+    }
+  }
+  return toolboxes;
 }
 
 /** Every embedding model plugins register. */

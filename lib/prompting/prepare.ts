@@ -13,6 +13,9 @@ import type { Response } from "../models/response.ts";
 import { loadModelOptions } from "../user/settings.ts";
 import type { Template } from "../templates/template.ts";
 import { chooseModel } from "./model_choice.ts";
+import { selectTools, type ToolSelection } from "./tools.ts";
+import type { ChainOptions, ChainResponse } from "../models/chain.ts";
+import type { PromptOptions } from "../models/model.ts";
 import type { PromptRequest } from "./request.ts";
 import type { PromptSession } from "./session.ts";
 import { type LoggedConversation, loggedConversation } from "./resume.ts";
@@ -76,6 +79,8 @@ export class PreparedPrompt {
   readonly systemFragments: Fragment[];
   /** The output schema, if any. */
   readonly schema?: Record<string, unknown>;
+  /** The tools the request named (`tools`, `functions`). */
+  readonly tools: ToolSelection;
   readonly #request: PromptRequest;
   #turns = 0;
 
@@ -89,6 +94,7 @@ export class PreparedPrompt {
     fragments: Fragment[];
     systemFragments: Fragment[];
     schema?: Record<string, unknown>;
+    tools?: ToolSelection;
   }) {
     this.#request = init.request;
     this.model = init.model;
@@ -98,6 +104,12 @@ export class PreparedPrompt {
     this.fragments = init.fragments;
     this.systemFragments = init.systemFragments;
     this.schema = init.schema;
+    this.tools = init.tools ?? { tools: [], serverSideTools: [] };
+  }
+
+  /** True when the request named tools: send it with {@link chain}, which runs them. */
+  get usesTools(): boolean {
+    return this.tools.tools.length > 0 || this.tools.serverSideTools.length > 0;
   }
 
   /**
@@ -116,6 +128,36 @@ export class PreparedPrompt {
    * overrides the request's. Returns the response at once; it runs when read.
    */
   send(text?: string, turn: { fragments?: Fragment[]; stream?: boolean } = {}): Response {
+    const { prompt, options } = this.#turn(text, turn);
+    return this.conversation.prompt(prompt, options);
+  }
+
+  /**
+   * Sends a turn as a chain with the request's tools (see {@link send} for the turn): the model's tool calls
+   * run and their results go back, round after round, until it answers without calling a tool.
+   */
+  chain(
+    text?: string,
+    turn:
+      & { fragments?: Fragment[]; stream?: boolean }
+      & Pick<
+        ChainOptions,
+        "beforeCall" | "afterCall" | "chainLimit" | "toolTimeoutMs"
+      > = {},
+  ): ChainResponse {
+    const { prompt, options } = this.#turn(text, turn);
+    const { tools: _tools, ...rest } = options;
+    return this.conversation.chain(prompt, {
+      ...rest,
+      tools: this.tools.tools,
+      chainLimit: turn.chainLimit,
+      beforeCall: turn.beforeCall,
+      afterCall: turn.afterCall,
+      toolTimeoutMs: turn.toolTimeoutMs,
+    });
+  }
+
+  #turn(text: string | undefined, turn: { fragments?: Fragment[]; stream?: boolean }) {
     const extraFragments = turn.fragments ?? [];
     const first = this.#turns === 0;
     const request = this.#request;
@@ -123,7 +165,7 @@ export class PreparedPrompt {
     let system = first ? request.system : undefined;
     if (this.template) ({ prompt, system } = this.template.apply(prompt, system, request.params ?? {}));
     this.#turns++;
-    return this.conversation.prompt(prompt, {
+    const options: PromptOptions = {
       system,
       options: this.options,
       key: request.key,
@@ -134,7 +176,10 @@ export class PreparedPrompt {
       attachments: first ? request.attachments : undefined,
       hideReasoning: request.hideReasoning,
       signal: request.signal,
-    });
+      tools: this.tools.tools,
+      serverSideTools: this.tools.serverSideTools,
+    };
+    return { prompt, options };
   }
 
   /**
@@ -195,6 +240,10 @@ export async function preparePrompt(session: PromptSession, request: PromptReque
     ...(template?.data.system_fragments ?? []),
     ...(request.systemFragments ?? []),
   ], request);
+  const tools = await selectTools(model, request.tools ?? [], request.functions ?? []);
+  if (tools.tools.length && !model.supportsTools) {
+    throw new UnsupportedFeatureError(model.id, `${model.label} does not support tools`);
+  }
   const conversation = request.conversation ??
     (resumed
       ? model.conversation({ id: resumed.id, name: resumed.name, loadedMessages: resumed.messages })
@@ -208,6 +257,7 @@ export async function preparePrompt(session: PromptSession, request: PromptReque
     fragments,
     systemFragments,
     schema,
+    tools,
   });
 }
 

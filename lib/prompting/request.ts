@@ -38,6 +38,10 @@ export interface PromptRequest {
   continue?: boolean | string;
   /** Continue this conversation object instead. */
   conversation?: Conversation;
+  /** Tools by name: built-in and plugin tools, plugin toolboxes and server-side tools, with settings (`-T`). */
+  tools?: string[];
+  /** TypeScript or JavaScript code, or `.ts`/`.js` files, whose top-level functions become tools (`--functions`). */
+  functions?: string[];
   /** Files sent with the prompt (`-a`, `--at`). */
   attachments?: Attachment[];
   /** An API key, or the name of one in keys.json (`--key`). */
