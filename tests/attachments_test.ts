@@ -154,7 +154,11 @@ Deno.test("attachments, tools and server-side tools a model cannot take are refu
     { attachments: [pdf] },
     "Model recorder does not support attachments of type 'application/pdf', only image/jpeg, image/png",
   );
-  await refused(plain, { tools: [{ name: "t", inputSchema: {} }] }, "Model recorder does not support tools");
+  await refused(
+    plain,
+    { tools: [{ name: "t", inputSchema: {} }] },
+    "Recorder: recorder does not support tools",
+  );
   await refused(
     plain,
     { serverSideTools: [{ className: "WebSearch", name: "web_search", config: {} }] },

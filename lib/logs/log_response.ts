@@ -22,7 +22,8 @@ import { logsDbPath, openLogsDb } from "./db.ts";
 import { LogsSchemaMismatchError } from "./errors.ts";
 import { unknownMigrations } from "./migrations.ts";
 import { schemaMisfit } from "./schema_fit.ts";
-import { logTurn, type TurnRecord } from "./store.ts";
+import { type LoggedTool, logTurn, type TurnRecord } from "./store.ts";
+import type { Tool } from "../models/tool_spec.ts";
 import { recordTurnFragments } from "./fragments/record.ts";
 import { pyFloat } from "../compat/python_json.ts";
 
@@ -53,6 +54,35 @@ async function pythonTypedOptions(response: Response): Promise<Record<string, un
   );
 }
 
+/** The tools a response was given, as logs.db records them: server-side ones first, as they were sent. */
+function loggedTools(response: Response): LoggedTool[] {
+  const offered = new Map(response.model.serverSideTools.map((info) => [info.className, info]));
+  const serverSide = response.prompt.serverSideTools.map((request): LoggedTool => {
+    const info = offered.get(request.className);
+    const config: Record<string, unknown> = {};
+    for (const p of info?.parameters ?? []) config[p.name] = request.config[p.name] ?? p.default;
+    for (const [key, value] of Object.entries(request.config)) if (!(key in config)) config[key] = value;
+    return {
+      name: request.name,
+      description: info?.description ?? null,
+      inputSchema: {},
+      serverSide: true,
+      instance: { name: request.className, config },
+    };
+  });
+  const functions = response.prompt.tools.map((tool): LoggedTool => {
+    const runnable = tool as Partial<Tool>;
+    return {
+      name: tool.name,
+      description: tool.description ?? null,
+      inputSchema: tool.inputSchema,
+      ...(runnable.plugin ? { plugin: runnable.plugin } : {}),
+      ...(runnable.instance ? { instance: runnable.instance } : {}),
+    };
+  });
+  return [...serverSide, ...functions];
+}
+
 /** The turn record of a finished (or interrupted) response. */
 export async function turnRecordFor(
   response: Response,
@@ -69,6 +99,7 @@ export async function turnRecordFor(
     responseJson = { ...base, llm_interrupted: { reason: options.interrupted.reason } };
   }
   const usage = response.usageSoFar();
+  const tools = loggedTools(response);
   return {
     id: response.id,
     conversation: { id: conversationId, name: response.conversation?.name, model: response.model.id },
@@ -84,9 +115,11 @@ export async function turnRecordFor(
     durationMs: response.durationMsSoFar(),
     datetimeUtc: response.datetimeUtcSoFar(),
     schema: response.prompt.schema ?? null,
-    condense: response.model.jsonReplacements
-      ? { modelReplacements: response.model.jsonReplacements }
-      : undefined,
+    condense: {
+      ...(response.model.jsonReplacements ? { modelReplacements: response.model.jsonReplacements } : {}),
+      tools: tools.map(({ name, description }) => ({ name, description })),
+    },
+    tools,
   };
 }
 

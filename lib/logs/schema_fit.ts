@@ -48,6 +48,9 @@ export const WRITTEN_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   turn_search: ["turn_id", "prompt", "response"],
   fragments: ["id", "hash", "content", "datetime_utc", "source"],
   turn_fragments: ["turn_id", "fragment_id", "order", "kind"],
+  tools: ["id", "hash", "name", "description", "input_schema", "plugin"],
+  tool_instances: ["id", "plugin", "name", "arguments"],
+  turn_tools: ["turn_id", "tool_id", "instance_id"],
   part_fragments: ["part_id", "fragment_id", "order"],
 };
 

@@ -16,6 +16,7 @@ import { type CondenseContext, condensePayload } from "./condense.ts";
 import { attachmentBytes, attachmentId, chainHashes, partDict, schemaId, schemaJson } from "./hash.ts";
 import { pythonDatetimeStr } from "../compat/isoformat.ts";
 import { pythonJsonDumps } from "../compat/python_json.ts";
+import { sha256Hex } from "../compat/sha256.ts";
 
 export {
   loadChain,
@@ -58,6 +59,64 @@ export interface TurnRecord {
   schema?: Record<string, unknown> | null;
   /** Extra context for condensing `responseJson` (tools, the model's boilerplate dictionary). */
   condense?: Omit<CondenseContext, "schema">;
+  /** The tools the turn was given, for the `tools`, `tool_instances` and `turn_tools` tables. */
+  tools?: LoggedTool[];
+}
+
+/** A tool as logs.db records it with a turn. */
+export interface LoggedTool {
+  /** Its name. */
+  name: string;
+  /** Its description (`null` when it has none). */
+  description: string | null;
+  /** The JSON Schema of its arguments (`{}` for a server-side tool). */
+  inputSchema: Record<string, unknown>;
+  /** The plugin it came from. */
+  plugin?: string;
+  /** True for a tool the provider runs (its hash says so, as Python's ServerSideTool.hash does). */
+  serverSide?: boolean;
+  /** The configured instance it belongs to (a toolbox, a server-side tool): its name and settings. */
+  instance?: { name: string; config: Record<string, unknown> };
+}
+
+/** A tool's id in the `tools` table: sha256 of Python's json.dumps of its name, description and schema. */
+export function toolHash(tool: LoggedTool): string {
+  const fields: Record<string, unknown> = {
+    name: tool.name,
+    description: tool.description,
+    input_schema: tool.inputSchema,
+  };
+  if (tool.serverSide) fields.server_side = true;
+  if (tool.plugin) fields.plugin = tool.plugin;
+  return sha256Hex(pythonJsonDumps(fields));
+}
+
+/** Records the turn's tools (Python's ensure_tool, ensure_tool_instance and the turn_tools rows). */
+function writeTools(db: DatabaseSync, turnId: string, tools: LoggedTool[]): void {
+  const insertTool = db.prepare(
+    "INSERT INTO tools (hash, name, description, input_schema, plugin) VALUES (?, ?, ?, ?, ?) ON CONFLICT(hash) DO NOTHING",
+  );
+  const toolId = db.prepare("SELECT id FROM tools WHERE hash = ?");
+  const findInstance = db.prepare(
+    "SELECT id FROM tool_instances WHERE name IS ? AND plugin IS ? AND arguments IS ?",
+  );
+  const insertInstance = db.prepare("INSERT INTO tool_instances (plugin, name, arguments) VALUES (?, ?, ?)");
+  const link = db.prepare(
+    "INSERT OR REPLACE INTO turn_tools (turn_id, tool_id, instance_id) VALUES (?, ?, ?)",
+  );
+  for (const tool of tools) {
+    const hash = toolHash(tool);
+    insertTool.run(hash, tool.name, tool.description, pythonJsonDumps(tool.inputSchema), tool.plugin ?? null);
+    const id = (toolId.get(hash) as { id: number }).id;
+    let instance: number | bigint | null = null;
+    if (tool.instance) {
+      const args = pythonJsonDumps(tool.instance.config);
+      const plugin = tool.plugin ?? null;
+      const found = findInstance.get(tool.instance.name, plugin, args) as { id: number } | undefined;
+      instance = found?.id ?? insertInstance.run(plugin, tool.instance.name, args).lastInsertRowid;
+    }
+    link.run(turnId, id, instance);
+  }
 }
 
 /** Thrown when the database stayed locked by other writers for longer than the retry budget. */
@@ -316,6 +375,7 @@ export async function logTurn(
         .run(record.id, promptSearch, responseSearch);
     }
     db.prepare("UPDATE threads SET tip_message_hash = ? WHERE id = ?").run(tip, record.conversation.id);
+    if (record.tools?.length) writeTools(db, record.id, record.tools);
     return record.id;
   }, options.busyTimeoutMs);
 }

@@ -34,6 +34,12 @@ export function chatRequestBody(
     body.response_format = { type: "json_schema", json_schema: { name: "output", schema: prompt.schema } };
   }
   if (stream) body.stream_options = { include_usage: true };
+  if (prompt.tools.length) {
+    body.tools = prompt.tools.map((tool) => ({
+      type: "function",
+      function: { name: tool.name, description: tool.description ?? null, parameters: tool.inputSchema },
+    }));
+  }
   return body;
 }
 

@@ -12,6 +12,7 @@ import { loadChatRunner } from "../chat/model.ts";
 import { openAILabel } from "../catalog.ts";
 import { OpenAIBaseModel, type OpenAIModelConfig } from "../base_model.ts";
 import { RESPONSES_JSON_REPLACEMENTS } from "../json_replacements.ts";
+import { OPENAI_SERVER_SIDE_TOOLS } from "./server_tools.ts";
 
 /** A model served through the Responses API: `OpenAI Responses: <id>`. */
 export class OpenAIResponses extends OpenAIBaseModel {
@@ -19,6 +20,7 @@ export class OpenAIResponses extends OpenAIBaseModel {
   constructor(id: string, config: OpenAIModelConfig = {}) {
     super(id, config, { chatCompletions: true });
     this.jsonReplacements = RESPONSES_JSON_REPLACEMENTS;
+    this.serverSideTools = [...OPENAI_SERVER_SIDE_TOOLS];
   }
 
   /** `OpenAI Responses: <id>`. */
@@ -29,6 +31,13 @@ export class OpenAIResponses extends OpenAIBaseModel {
   /** Sends the request and yields the text (and tool call and reasoning events) as it arrives. */
   override async *execute(prompt: Prompt, context: ExecuteContext): AsyncGenerator<Chunk | Chunk[]> {
     if (prompt.options.chat_completions) {
+      const asked = prompt.serverSideTools[0];
+      if (asked) {
+        throw new UnsupportedFeatureError(
+          this.id,
+          `Model '${this.id}' does not support server-side tool '${asked.name}' through Chat Completions`,
+        );
+      }
       const { runChat } = await loadChatRunner();
       yield* runChat(this, prompt, context);
       return;

@@ -12,6 +12,7 @@ import type { Chunk } from "../../../models/stream.ts";
 import { pythonJsonDumps } from "../../../compat/python_json.ts";
 import { type OpenAIBaseModel, withoutNulls } from "../base_model.ts";
 import { runExchange } from "../exchange.ts";
+import { serverSideToolSpec } from "./server_tools.ts";
 
 type Item = Record<string, unknown>;
 
@@ -116,6 +117,29 @@ export function responsesRequestBody(model: OpenAIBaseModel, prompt: Prompt): Re
   if (model.config.reasoning) {
     body.include = ["reasoning.encrypted_content"];
   }
+  const tools: Item[] = prompt.tools.map((tool) => ({
+    type: "function",
+    name: tool.name,
+    description: tool.description ?? null,
+    parameters: tool.inputSchema,
+  }));
+  // Server-side tools go back where they were asked for among the function tools (latest insert first, so the
+  // earlier positions still count function tools only).
+  const byPosition = prompt.serverSideTools.map((request, order) => ({ request, order }))
+    .sort((a, b) =>
+      (b.request.position ?? tools.length) - (a.request.position ?? tools.length) || b.order - a.order
+    );
+  const specs = new Map(prompt.serverSideTools.map((request) => [request, serverSideToolSpec(request)]));
+  for (const { request } of byPosition) {
+    tools.splice(Math.min(request.position ?? tools.length, tools.length), 0, specs.get(request)!.tool);
+  }
+  for (const request of prompt.serverSideTools) {
+    const spec = specs.get(request)!;
+    for (const extra of spec.include) {
+      body.include = [...((body.include as string[] | undefined) ?? []), extra];
+    }
+  }
+  if (tools.length) body.tools = tools;
   return body;
 }
 
@@ -147,18 +171,22 @@ async function* readResponsesStream(
   const streamedReasoning = new Set<string>();
   let usage: Item | undefined;
   let hadReasoning = false;
+  const messages = new MessageCounter();
+  const at = (chunk: Chunk) => messages.mark(chunk);
   for await (const batch of events) {
     const out: Chunk[] = [];
+    const push = (chunk: Chunk) => out.push(at(chunk));
     for (const event of batch) {
       const type = event.type as string;
       if (type === "response.output_text.delta") {
         const delta = String(event.delta ?? "");
-        if (delta) out.push(delta);
+        if (delta) push(delta);
       } else if (type === "response.output_item.added") {
         const item = event.item as Item;
+        if (item.type === "message") messages.next();
         if (item.type === "function_call") {
           calls.set(String(item.id), { callId: item.call_id as string, name: String(item.name ?? "") });
-          out.push({
+          push({
             type: "tool_call_name",
             chunk: String(item.name ?? ""),
             toolCallId: item.call_id as string,
@@ -166,18 +194,19 @@ async function* readResponsesStream(
         }
       } else if (type === "response.function_call_arguments.delta") {
         const call = calls.get(String(event.item_id));
-        out.push({ type: "tool_call_args", chunk: String(event.delta ?? ""), toolCallId: call?.callId });
+        push({ type: "tool_call_args", chunk: String(event.delta ?? ""), toolCallId: call?.callId });
       } else if (
         type === "response.reasoning_summary_text.delta" || type === "response.reasoning_text.delta"
       ) {
         if (event.item_id) streamedReasoning.add(String(event.item_id));
-        out.push({ type: "reasoning", chunk: String(event.delta ?? "") });
+        push({ type: "reasoning", chunk: String(event.delta ?? "") });
       } else if (type === "response.output_item.done") {
         const item = event.item as Item;
         if (item.type === "reasoning") {
           hadReasoning = true;
-          out.push(reasoningEvent(item, !streamedReasoning.has(String(item.id))));
+          push(reasoningEvent(item, !streamedReasoning.has(String(item.id))));
         } else if (item.type === "function_call") response.addToolCall(functionCall(item));
+        else for (const chunk of serverToolEvents(item)) push(chunk);
       } else if (type === "response.completed" || type === "response.incomplete") {
         const final = withoutNulls(event.response) as Item;
         response.setResponseJson(final);
@@ -201,19 +230,24 @@ function* readResponsesJson(raw: Record<string, unknown>, context: ExecuteContex
   const final = withoutNulls(raw) as Item;
   context.response.setResponseJson(final);
   let hadReasoning = false;
+  const messages = new MessageCounter();
+  const at = (chunk: Chunk) => messages.mark(chunk);
   for (const item of (final.output as Item[] | undefined) ?? []) {
+    if (item.type === "message") messages.next();
     if (item.type === "reasoning") {
       hadReasoning = true;
-      yield reasoningEvent(item, true);
+      yield at(reasoningEvent(item, true));
     } else if (item.type === "function_call") {
       const call = functionCall(item);
       context.response.addToolCall(call);
-      yield { type: "tool_call_name", chunk: call.name, toolCallId: call.toolCallId };
-      yield { type: "tool_call_args", chunk: String(item.arguments ?? ""), toolCallId: call.toolCallId };
+      yield at({ type: "tool_call_name", chunk: call.name, toolCallId: call.toolCallId });
+      yield at({ type: "tool_call_args", chunk: String(item.arguments ?? ""), toolCallId: call.toolCallId });
     } else if (item.type === "message") {
       for (const content of (item.content as Item[] | undefined) ?? []) {
-        if (content.type === "output_text" && content.text) yield String(content.text);
+        if (content.type === "output_text" && content.text) yield at(String(content.text));
       }
+    } else {
+      for (const chunk of serverToolEvents(item)) yield at(chunk);
     }
   }
   yield* usageChunks(context, final.usage as Item | undefined, hadReasoning);
@@ -240,6 +274,53 @@ function* usageChunks(
   if (!hadReasoning && typeof reasoningTokens === "number" && reasoningTokens > 0) {
     yield { type: "reasoning", chunk: "", redacted: true };
   }
+}
+
+/**
+ * Which assistant message the output items are in: each `message` item after the first starts a new one
+ * (server-side tools interleave messages with their calls), as Python `llm` 0.32 numbers them.
+ */
+class MessageCounter {
+  #index = 0;
+  #seen = false;
+
+  /** A `message` item begins. */
+  next(): void {
+    if (this.#seen) this.#index++;
+    this.#seen = true;
+  }
+
+  /** `chunk` marked with the current message (unmarked in the first). */
+  mark(chunk: Chunk): Chunk {
+    if (this.#index === 0) return chunk;
+    return typeof chunk === "string"
+      ? { type: "text", chunk, messageIndex: this.#index }
+      : { ...chunk, messageIndex: this.#index };
+  }
+}
+
+/**
+ * The events of a server-side tool's output item (`web_search_call`, `code_interpreter_call`): a call and its
+ * result, both marked as run by the provider, so they are kept in the message but never run here.
+ */
+function serverToolEvents(item: Item): Chunk[] {
+  const id = item.id as string | undefined;
+  const call = (name: string, args: unknown, result: string): Chunk[] => [
+    { type: "tool_call_name", chunk: name, toolCallId: id, serverExecuted: true },
+    { type: "tool_call_args", chunk: pythonJsonDumps(args ?? {}), toolCallId: id, serverExecuted: true },
+    { type: "tool_result", chunk: result, toolCallId: id, toolName: name, serverExecuted: true },
+  ];
+  const status = String(item.status ?? "completed");
+  if (item.type === "web_search_call") {
+    const results = (item.results as unknown[] | undefined) ?? [];
+    return call("web_search", item.action, results.length ? pythonJsonDumps(results) : status);
+  }
+  if (item.type === "code_interpreter_call") {
+    const outputs = ((item.outputs as Item[] | undefined) ?? [])
+      .map((output) => output.logs ?? output.url).filter((text) => typeof text === "string" && text);
+    return call("code_interpreter", { code: item.code ?? "" }, outputs.join("\n") || status);
+  }
+  return [];
 }
 
 function functionCall(item: Item) {
