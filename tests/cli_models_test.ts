@@ -89,14 +89,13 @@ Deno.test("llm models -m with an unknown model is an error (exit 1) naming close
   assert.match(usage.stderr, /Usage: llm models list \[OPTIONS\]/);
 });
 
-Deno.test("llm models --json matches Python llm 0.32 (async everywhere, no server-side tools)", async () => {
+Deno.test("llm models --json matches Python llm 0.32, server-side tools included (async everywhere)", async () => {
   await using _dir = await tempUserDir();
   const result = await run(["models", "--json"]);
   assert.equal(result.code, 0);
   const expected = JSON.parse(await fixture("models-json.json"));
   for (const model of expected) {
     model.supports_async = true;
-    model.server_side_tools = [];
   }
   assert.deepEqual(JSON.parse(result.stdout), expected);
   assert.ok(

@@ -35,7 +35,12 @@ export function conversationOptions(): OptionSpec[] {
 export function toolOptions(): OptionSpec[] {
   return [
     o("-T --tool", "string", "Tool to make available to the model", many),
-    o("--functions", "string", "Python code or .py file defining functions to use as tools", many),
+    o(
+      "--functions",
+      "string",
+      "TypeScript or JavaScript code, or a .ts or .js file, whose functions are tools",
+      many,
+    ),
     o("--td --tools-debug", "boolean", "Show each tool call and its result", { env: "LLM_TOOLS_DEBUG" }),
     o("--ta --tools-approve", "boolean", "Ask before running each tool call"),
     o("--cl --chain-limit", "integer", "Most tool-call rounds in a chain (default 5, 0 for no limit)", {

@@ -2,11 +2,13 @@
  * `llm chat`: an interactive conversation with one model.
  * @module
  */
-import { ModelError } from "../../../models/errors.ts";
+import { ChainLimitError, ModelError } from "../../../models/errors.ts";
+import type { Response } from "../../../models/response.ts";
 import type { Fragment } from "../../../models/fragment.ts";
 import { openChatInput } from "../../line_reader.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
-import { chatFragments, refuseUnsupported, requestFrom, sessionFor } from "../prompt/_inputs.ts";
+import { chatFragments, requestFrom, sessionFor } from "../prompt/_inputs.ts";
+import { ApprovalNeedsTerminalError, approveBeforeCall, debugAfterCall } from "../prompt/_tool_hooks.ts";
 import { signalExitCode, signalReason, STOP_SIGNALS, streamResponse } from "../prompt/_shared.ts";
 import { cliErrorMessage } from "../../error_messages.ts";
 import type { Io } from "../../../commands/io.ts";
@@ -51,7 +53,6 @@ function banner(io: Io, modelId: string): void {
 /** Runs `llm chat`. */
 export async function runChat(ctx: CommandContext): Promise<number> {
   const v = ctx.values as Record<string, unknown>;
-  refuseUnsupported(v, [["tool", "-T/--tool"], ["functions", "--functions"]]);
   await using session = sessionFor(ctx, true);
   // As in Python llm: -o replaces the stored default options entirely.
   const prepared = await session.prepare({
@@ -118,39 +119,64 @@ export async function runChat(ctx: CommandContext): Promise<number> {
       } else if (line.trim() === "exit" || line.trim() === "quit") {
         return 0;
       }
-      const response = prepared.send(line, { fragments: typedFragments });
-      answering = true;
-      const outcome = await streamResponse(ctx.io, response, { raw: Boolean(v.raw) });
-      answering = false;
-      if (outcome.error === undefined) {
-        await session.log(response);
-        continue;
+      const rounds = prepared.usesTools
+        ? prepared.chain(line, { fragments: typedFragments, ...toolSettings(ctx, lines) }).responses()
+        : single(prepared.send(line, { fragments: typedFragments }));
+      try {
+        for await (const response of rounds) {
+          answering = true;
+          const outcome = await streamResponse(ctx.io, response, { raw: Boolean(v.raw) });
+          answering = false;
+          if (outcome.error === undefined) {
+            await session.log(response);
+            continue;
+          }
+          const reason = outcome.signal && outcome.signal !== "SIGINT"
+            ? signalReason(outcome.signal)
+            : String((outcome.error as Error)?.message ?? outcome.error);
+          await session.log(response, { interrupted: { reason } });
+          // SIGTERM or SIGHUP while answering: the partial answer is logged, then the chat ends.
+          if (outcome.signal && outcome.signal !== "SIGINT" && outcome.signal !== "SIGBREAK") {
+            ctx.io.stderr.write(`Error: ${reason}\n`);
+            return signalExitCode(outcome.signal);
+          }
+          if (outcome.interrupted) {
+            ctx.io.stderr.write("Cancelled\n");
+            break;
+          }
+          // A failed request (HTTP error, dropped connection) ends this answer only; anything else (no key, a
+          // bad option) would fail every turn, so it ends the chat.
+          if (outcome.error instanceof ModelError) {
+            // A turn that produced nothing is forgotten, so the next one does not send its prompt as history.
+            if (!outcome.text) prepared.forget(response);
+            ctx.io.stderr.write(`Error: ${cliErrorMessage(outcome.error)}\n`);
+            break;
+          }
+          throw outcome.error;
+        }
+      } catch (error) {
+        // A chain that reached its limit ends this answer; the chat goes on.
+        if (!(error instanceof ChainLimitError)) throw error;
+        ctx.io.stderr.write(`Error: ${cliErrorMessage(error)}\n`);
       }
-      const reason = outcome.signal && outcome.signal !== "SIGINT"
-        ? signalReason(outcome.signal)
-        : String((outcome.error as Error)?.message ?? outcome.error);
-      await session.log(response, { interrupted: { reason } });
-      // SIGTERM or SIGHUP while answering: the partial answer is logged, then the chat ends.
-      if (outcome.signal && outcome.signal !== "SIGINT" && outcome.signal !== "SIGBREAK") {
-        ctx.io.stderr.write(`Error: ${reason}\n`);
-        return signalExitCode(outcome.signal);
-      }
-      if (outcome.interrupted) {
-        ctx.io.stderr.write("Cancelled\n");
-        continue;
-      }
-      // A failed request (HTTP error, dropped connection) ends this answer only; anything else (no key, a
-      // bad option) would fail every turn, so it ends the chat.
-      if (outcome.error instanceof ModelError) {
-        // A turn that produced nothing is forgotten, so the next one does not send its prompt as history.
-        if (!outcome.text) prepared.forget(response);
-        ctx.io.stderr.write(`Error: ${cliErrorMessage(outcome.error)}\n`);
-        continue;
-      }
-      throw outcome.error;
     }
   } finally {
     for (const [signal, handler] of idleHandlers) Deno.removeSignalListener(signal, handler);
     await lines.close();
   }
+}
+
+async function* single(response: Response): AsyncGenerator<Response> {
+  yield response;
+}
+
+/** The chain settings of chat's tool flags: `--cl`, `--td`, and `--ta`, which asks on the chat's own input. */
+function toolSettings(ctx: CommandContext, lines: { readLine(prompt?: string): Promise<string | null> }) {
+  const v = ctx.values as Record<string, unknown>;
+  if (v.toolsApprove && !ctx.io.stdin.isTerminal()) throw new ApprovalNeedsTerminalError();
+  return {
+    chainLimit: (v.chainLimit as number | undefined) ?? 5,
+    afterCall: v.toolsDebug ? debugAfterCall(ctx.io) : undefined,
+    beforeCall: v.toolsApprove ? approveBeforeCall(ctx.io, () => lines.readLine("")) : undefined,
+  };
 }

@@ -179,7 +179,10 @@ export async function modelJson(
     supports_tools: model.supportsTools,
     supports_async: true,
     attachment_types: await sortedTypes(model),
-    server_side_tools: [],
+    server_side_tools: model.serverSideTools.map((tool) => ({
+      name: tool.className,
+      plugin: (model as { plugin?: string }).plugin ?? null,
+    })),
   };
   if (withOptions) {
     const { describeOptions } = await loadOptions();

@@ -78,6 +78,8 @@ export function requestFrom(ctx: CommandContext): PromptRequest {
     schemaMulti: v.schemaMulti !== undefined,
     continue: (v.conversation as string | undefined) ?? (v.continue ? true : undefined),
     key: v.key as string | undefined,
+    tools: list(v.tool),
+    functions: list(v.functions),
     hideReasoning: Boolean(v.hideReasoning),
     readStdin: () => readStdinText(ctx.io),
   };

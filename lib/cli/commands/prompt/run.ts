@@ -12,12 +12,12 @@ import { markdownWanted } from "../../../terminal/markdown_mode.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
 import { refuseUnsupported, requestFrom, saveTemplate, sessionFor } from "./_inputs.ts";
 import { signalExitCode, signalReason, streamResponse, writeUsage } from "./_shared.ts";
+import { ApprovalNeedsTerminalError, approveBeforeCall, debugAfterCall } from "./_tool_hooks.ts";
+import { LineReader } from "../../line_reader.ts";
 
 const NOT_YET: [string, string][] = [
   ["attachment", "-a/--attachment"],
   ["attachmentType", "--at/--attachment-type"],
-  ["tool", "-T/--tool"],
-  ["functions", "--functions"],
   ["async", "--async"],
 ];
 
@@ -54,38 +54,65 @@ export async function runPrompt(ctx: CommandContext): Promise<number> {
   // A logs.db that cannot be written is found before the request is sent.
   if (session.logging) session.db();
   const write = !v.noStream && !v.json && !extracting;
-  const response = prepared.send(text, { stream: write });
   // A schema's answer is JSON: it is never rendered as Markdown.
   const raw = Boolean(v.raw) || prepared.schema !== undefined;
-  const outcome = await streamResponse(ctx.io, response, { write, raw });
-  if (outcome.error !== undefined) {
-    // Ctrl-C, SIGTERM and SIGHUP keep the partial answer alike; exit 130, 143, 129.
-    const signal = outcome.signal ?? (outcome.error instanceof CancelledError ? "SIGINT" : undefined);
-    const reason = signal ? signalReason(signal) : String((outcome.error as Error).message ?? outcome.error);
-    await session.log(response, { interrupted: { reason } });
-    if (signal) {
-      ctx.io.stderr.write(`Error: ${reason}\n`);
-      return signalExitCode(signal);
+  const rounds = prepared.usesTools
+    ? prepared.chain(text, { stream: write, ...toolOptions(ctx) }).responses()
+    : single(prepared.send(text, { stream: write }));
+  const done: Response[] = [];
+  const logged: boolean[] = [];
+  for await (const response of rounds) {
+    const outcome = await streamResponse(ctx.io, response, { write, raw });
+    if (outcome.error !== undefined) {
+      // Ctrl-C, SIGTERM and SIGHUP keep the partial answer alike; exit 130, 143, 129.
+      const signal = outcome.signal ?? (outcome.error instanceof CancelledError ? "SIGINT" : undefined);
+      const reason = signal
+        ? signalReason(signal)
+        : String((outcome.error as Error).message ?? outcome.error);
+      await session.log(response, { interrupted: { reason } });
+      if (signal) {
+        ctx.io.stderr.write(`Error: ${reason}\n`);
+        return signalExitCode(signal);
+      }
+      throw outcome.error;
     }
-    throw outcome.error;
+    done.push(response);
+    logged.push(await session.log(response) !== undefined);
   }
-  const logged = await session.log(response) !== undefined;
   if (!write) {
-    let output = outcome.text;
+    let output = done.map((r) => r.textSoFar()).filter(Boolean).join(" ");
     if (extracting) {
       const { extractCodeBlock } = await import("../../logs_render/code_blocks.ts");
       output = extractCodeBlock(output, Boolean(v.extractLast || template?.extract_last)) ?? output;
     }
     // The JSON rows end with their own newline, as `llm logs --json` prints them.
-    if (v.json) output = (await jsonRows(response, session, logged)).trimEnd();
+    if (v.json) output = (await jsonRows(done, session, logged.every(Boolean))).trimEnd();
     if (!v.json && !extracting && markdownWanted(ctx.io.stdout, { raw })) {
       ctx.io.stdout.write(await renderMarkdownOutput(output, ctx.io.columns()));
     } else {
       ctx.io.stdout.write(output + "\n");
     }
   }
-  if (v.usage) await writeUsage(ctx.io, response);
+  if (v.usage) { for (const response of done) await writeUsage(ctx.io, response); }
   return 0;
+}
+
+async function* single(response: Response): AsyncGenerator<Response> {
+  yield response;
+}
+
+/** The chain settings of the tool flags: `--cl`, `--td`, `--ta` (which needs a terminal to ask on). */
+function toolOptions(ctx: CommandContext) {
+  const v = ctx.values as Record<string, unknown>;
+  let lines: LineReader | undefined;
+  if (v.toolsApprove && !ctx.io.stdin.isTerminal()) throw new ApprovalNeedsTerminalError();
+  return {
+    chainLimit: (v.chainLimit as number | undefined) ?? 5,
+    afterCall: v.toolsDebug ? debugAfterCall(ctx.io) : undefined,
+    beforeCall: v.toolsApprove
+      ? approveBeforeCall(ctx.io, () => (lines ??= new LineReader(ctx.io.stdin.readable)).readLine())
+      : undefined,
+  };
 }
 
 /** `--no-stream` output rendered as Markdown for a terminal (the renderer is loaded only then). */
@@ -124,8 +151,8 @@ async function showOptions(ctx: CommandContext, session: PromptSession): Promise
   return 0;
 }
 
-/** The `llm logs --json` rows of this response: from the log when it was logged, else from a memory db. */
-async function jsonRows(response: Response, session: PromptSession, logged: boolean): Promise<string> {
+/** The `llm logs --json` rows of these responses: from the log when they were logged, else from a memory db. */
+async function jsonRows(responses: Response[], session: PromptSession, logged: boolean): Promise<string> {
   const { openLogsDb } = await import("../../../logs/db.ts");
   const { queryLogs } = await import("../../../logs/query/query_logs.ts");
   const { renderLogsJson } = await import("../../logs_render/json.ts");
@@ -133,8 +160,9 @@ async function jsonRows(response: Response, session: PromptSession, logged: bool
   const temp = logged ? undefined : await Deno.makeTempDir({ prefix: "llm-json-" });
   const db = temp ? openLogsDb(`${temp}/logs.db`) : session.db();
   try {
-    if (temp) await logResponse(db, response);
-    const rows = queryLogs(db, { idGte: response.id, count: 0 }).filter((r) => r.id === response.id);
+    if (temp) { for (const response of responses) await logResponse(db, response); }
+    const ids = new Set(responses.map((r) => r.id));
+    const rows = queryLogs(db, { idGte: responses[0].id, count: 0 }).filter((r) => ids.has(r.id));
     return renderLogsJson(rows);
   } finally {
     if (temp) {

@@ -16,7 +16,12 @@ export function toolsGroup(): CommandSpec {
       options: [
         jsonOutput(),
         o("-m --model", "string", "Also list the server-side tools of this model"),
-        o("--functions", "string", "Python code or .py file defining functions to use as tools", many),
+        o(
+          "--functions",
+          "string",
+          "TypeScript or JavaScript code, or a .ts or .js file, whose functions are tools",
+          many,
+        ),
       ],
     }),
   ]);
