@@ -48,6 +48,16 @@ export { Model, type ModelSettings, type PromptOptions } from "./lib/models/mode
 export { Prompt, type PromptInit } from "./lib/models/prompt.ts";
 export { type ExecuteContext, Response, type ResponseStatus } from "./lib/models/response.ts";
 export { Conversation, type ConversationInit } from "./lib/models/conversation.ts";
+export {
+  type ConversationJson,
+  InvalidResponseJsonError,
+  type PromptJson,
+  type ResponseJson,
+  type RestoredResponse,
+  type UsageJson,
+} from "./lib/models/response_json.ts";
+export { type ConversationLoadOptions, NotInstalledError } from "./lib/models/late_bound.ts";
+export { loadConversation } from "./lib/prompting/load_conversation.ts";
 export type { Fragment } from "./lib/models/fragment.ts";
 export {
   type AttachmentData,
@@ -141,6 +151,7 @@ export {
   ModelError,
   type ModelErrorKind,
   NeedsKeyError,
+  ResponseNotDoneError,
   UnknownModelError,
   UnsupportedFeatureError,
 } from "./lib/models/errors.ts";
