@@ -57,6 +57,16 @@ export {
   type UsageJson,
 } from "./lib/models/response_json.ts";
 export { type ConversationLoadOptions, NotInstalledError } from "./lib/models/late_bound.ts";
+export {
+  type SchemaInput,
+  type SchemaOutput,
+  type StandardSchemaLike,
+  type StructuredIssue,
+  type StructuredOutput,
+  StructuredOutputError,
+  UnsupportedSchemaError,
+} from "./lib/models/structured.ts";
+export { type JsonSchema, multiSchema, schemaDsl } from "./lib/models/schema_dsl.ts";
 export { loadConversation } from "./lib/prompting/load_conversation.ts";
 export type { Fragment } from "./lib/models/fragment.ts";
 export {

@@ -6,6 +6,7 @@ import type { Message } from "./messages.ts";
 import type { Model, PromptOptions } from "./model.ts";
 import { Response } from "./response.ts";
 import { ulid } from "./ulid.ts";
+import type { SchemaInput, StructuredOutput } from "./structured.ts";
 import { type ConversationLoadOptions, loadLoggedConversation, lookupModel } from "./late_bound.ts";
 import { checkConversationJson, type ConversationJson, conversationToJson } from "./response_json.ts";
 
@@ -54,8 +55,11 @@ export class Conversation {
   }
 
   /** Sends `text` with the conversation so far; returns the response at once (it runs when read). */
-  prompt(text?: string, options: PromptOptions = {}): Response {
-    const response = this.model.prompt(text, { ...options, conversation: this });
+  prompt<S extends SchemaInput = SchemaInput, M extends boolean = false>(
+    text?: string,
+    options: PromptOptions<S, M> = {},
+  ): Response<StructuredOutput<S, M>> {
+    const response = this.model.prompt<S, M>(text, { ...options, conversation: this });
     this.responses.push(response);
     return response;
   }

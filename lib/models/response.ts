@@ -70,7 +70,8 @@ function nowMs(): number {
 
 /**
  * A model's response. Iterate it for text chunks as they arrive, or `await response.text()`. It runs once:
- * later iterations replay the chunks, and `text()` returns the same text without a second request.
+ * later iterations replay the chunks, and `text()` returns the same text without a second request. `T` is
+ * what `object()` gives: the type of the prompt's zod schema.
  *
  * @example
  * ```ts
@@ -80,7 +81,7 @@ function nowMs(): number {
  * console.log((await response.usage()).output);
  * ```
  */
-export class Response implements AsyncIterable<string> {
+export class Response<T = unknown> implements AsyncIterable<string> {
   /** A ULID, as Python `llm` uses. */
   readonly id: string = ulid();
   /** The model that runs it. */
@@ -285,6 +286,22 @@ export class Response implements AsyncIterable<string> {
     return this.textSoFar();
   }
 
+  /**
+   * The answer of a prompt with a schema, parsed from JSON and validated against it: a zod schema's output
+   * (typed), or a JSON object checked against a JSON schema or the DSL (`{ items: [...] }` with
+   * `schemaMulti`). Runs the response if needed.
+   * @throws {import("./structured.ts").StructuredOutputError} when the answer is not JSON or does not match,
+   * naming the path that failed (`items[0].age`).
+   */
+  async object(): Promise<T> {
+    const text = await this.text();
+    const { parseStructured } = await lazyImport<typeof import("./structured.ts")>(
+      "./structured.ts",
+      import.meta.url,
+    );
+    return await parseStructured(text, this.prompt) as T;
+  }
+
   /** The text received so far, without waiting (all of it once done; what arrived before a failure). */
   textSoFar(): string {
     return this.#textChunks.join("");
@@ -484,6 +501,9 @@ async function checkSupported(model: Model, prompt: Prompt): Promise<void> {
         `Model ${model.id} does not support attachments of type '${type}', only ${[...accepted].join(", ")}`,
       );
     }
+  }
+  if (prompt.schema && !model.supportsSchema) {
+    throw new UnsupportedFeatureError(model.id, `${model.label} does not support schemas`);
   }
   if (prompt.tools.length && !model.supportsTools) {
     throw new UnsupportedFeatureError(model.id, `Model ${model.id} does not support tools`);
