@@ -68,7 +68,12 @@ export {
 } from "./lib/models/structured.ts";
 export { type JsonSchema, multiSchema, schemaDsl } from "./lib/models/schema_dsl.ts";
 export { loadConversation } from "./lib/prompting/load_conversation.ts";
-export type { Fragment } from "./lib/models/fragment.ts";
+export {
+  Fragment,
+  type FragmentConstructor,
+  fragmentHash,
+  type FragmentInstance,
+} from "./lib/models/fragment.ts";
 export {
   type AttachmentData,
   type AttachmentPart,
@@ -148,7 +153,20 @@ export {
 
 // The prompt pipeline of `llm prompt` and `llm chat`.
 export { PromptSession, type PromptSessionOptions } from "./lib/prompting/session.ts";
-export { Template, type TemplateAttachmentType, type TemplateData } from "./lib/templates/template.ts";
+export {
+  InvalidTemplateError,
+  MissingVariablesError,
+  Template,
+  type TemplateAttachmentType,
+  type TemplateData,
+} from "./lib/templates/template.ts";
+export { loadTemplate, NoSuchTemplateError, TemplateLoadError } from "./lib/templates/load.ts";
+export {
+  getFragmentLoaders,
+  getTemplateLoaders,
+  registerFragmentLoader,
+  registerTemplateLoader,
+} from "./lib/loaders/lists.ts";
 export type { PromptRequest } from "./lib/prompting/request.ts";
 export { PreparedPrompt, preparePrompt } from "./lib/prompting/prepare.ts";
 

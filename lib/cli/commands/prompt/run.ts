@@ -18,7 +18,6 @@ const NOT_YET: [string, string][] = [
   ["attachmentType", "--at/--attachment-type"],
   ["tool", "-T/--tool"],
   ["functions", "--functions"],
-  ["async", "--async"],
 ];
 
 /** Reads the prompt as Python `llm` does: piped stdin, then the argument, joined with a space. */
