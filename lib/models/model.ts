@@ -107,6 +107,11 @@ export abstract class Model {
   supportsSchema: boolean;
   /** Whether it can call tools. */
   supportsTools: boolean;
+  /**
+   * False for a model Python llm has no async version of (every model here runs async): `llm models --async`
+   * leaves it out and `--json` gives `supports_async: false`, as Python llm 0.32 does. Unset means true.
+   */
+  supportsAsync?: boolean;
   /** Its options, declared with zod (loaded only when they are used). */
   options?: OptionsDefinition;
   /** The tools its provider can run itself (`-T WebSearch`); empty for most models. */
