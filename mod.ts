@@ -48,7 +48,32 @@ export { Model, type ModelSettings, type PromptOptions } from "./lib/models/mode
 export { Prompt, type PromptInit } from "./lib/models/prompt.ts";
 export { type ExecuteContext, Response, type ResponseStatus } from "./lib/models/response.ts";
 export { Conversation, type ConversationInit } from "./lib/models/conversation.ts";
-export type { Fragment } from "./lib/models/fragment.ts";
+export {
+  type ConversationJson,
+  InvalidResponseJsonError,
+  type PromptJson,
+  type ResponseJson,
+  type RestoredResponse,
+  type UsageJson,
+} from "./lib/models/response_json.ts";
+export { type ConversationLoadOptions, NotInstalledError } from "./lib/models/late_bound.ts";
+export {
+  type SchemaInput,
+  type SchemaOutput,
+  type StandardSchemaLike,
+  type StructuredIssue,
+  type StructuredOutput,
+  StructuredOutputError,
+  UnsupportedSchemaError,
+} from "./lib/models/structured.ts";
+export { type JsonSchema, multiSchema, schemaDsl } from "./lib/models/schema_dsl.ts";
+export { loadConversation } from "./lib/prompting/load_conversation.ts";
+export {
+  Fragment,
+  type FragmentConstructor,
+  fragmentHash,
+  type FragmentInstance,
+} from "./lib/models/fragment.ts";
 export {
   type AttachmentData,
   type AttachmentPart,
@@ -147,7 +172,20 @@ export {
 
 // The prompt pipeline of `llm prompt` and `llm chat`.
 export { PromptSession, type PromptSessionOptions } from "./lib/prompting/session.ts";
-export { Template, type TemplateAttachmentType, type TemplateData } from "./lib/templates/template.ts";
+export {
+  InvalidTemplateError,
+  MissingVariablesError,
+  Template,
+  type TemplateAttachmentType,
+  type TemplateData,
+} from "./lib/templates/template.ts";
+export { loadTemplate, NoSuchTemplateError, TemplateLoadError } from "./lib/templates/load.ts";
+export {
+  getFragmentLoaders,
+  getTemplateLoaders,
+  registerFragmentLoader,
+  registerTemplateLoader,
+} from "./lib/loaders/lists.ts";
 export type { PromptRequest } from "./lib/prompting/request.ts";
 export { PreparedPrompt, preparePrompt } from "./lib/prompting/prepare.ts";
 
@@ -162,6 +200,7 @@ export {
   ModelError,
   type ModelErrorKind,
   NeedsKeyError,
+  ResponseNotDoneError,
   UnknownModelError,
   UnsupportedFeatureError,
 } from "./lib/models/errors.ts";

@@ -17,7 +17,21 @@ export { Model, type ModelSettings, type PromptOptions } from "./lib/models/mode
 export type { Prompt, PromptInit } from "./lib/models/prompt.ts";
 export type { ExecuteContext, Response, ResponseStatus } from "./lib/models/response.ts";
 export type { Conversation, ConversationInit } from "./lib/models/conversation.ts";
-export type { Fragment } from "./lib/models/fragment.ts";
+export { Fragment, type FragmentConstructor, type FragmentInstance } from "./lib/models/fragment.ts";
+export type {
+  ConversationJson,
+  PromptJson,
+  ResponseJson,
+  RestoredResponse,
+  UsageJson,
+} from "./lib/models/response_json.ts";
+export type {
+  SchemaInput,
+  SchemaOutput,
+  StandardSchemaLike,
+  StructuredOutput,
+} from "./lib/models/structured.ts";
+export type { JsonSchema } from "./lib/models/schema_dsl.ts";
 export type { Chunk, StreamEvent, StreamEventType, ToolCall, Usage } from "./lib/models/stream.ts";
 export type {
   AttachmentData,

@@ -14,10 +14,13 @@ import { listFromDefaultRegistry } from "./default_registry_listing.ts";
 import { extraOpenAIModelSource, openAIModelSource } from "./providers/openai/models.ts";
 import { deleteUserAlias, loadUserAliases, writeUserAlias } from "./user/aliases.ts";
 import { readDefaultModel, writeDefaultModel } from "./user/settings.ts";
+import { setModelLookup } from "./models/late_bound.ts";
 
 /** The registry every function of this module uses. */
 export const registry: ModelRegistry = new ModelRegistry([openAIModelSource, extraOpenAIModelSource]);
 listFromDefaultRegistry(registry);
+// `Response.fromJSON()` and `Conversation.fromJSON()` find the model a JSON names here.
+setModelLookup((name) => registry.get(name));
 
 /**
  * The model with this id or alias; with no argument, the default model (`llm models default`).

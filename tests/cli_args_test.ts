@@ -294,13 +294,9 @@ Deno.test("the real streams write each piece at once, through a pipe", async () 
   await child.status;
 });
 
-Deno.test("Python llm commands not here yet fail clearly instead of being sent as a prompt", async () => {
-  for (const name of ["openai"]) {
-    const io = memoryIo();
-    assert.equal(await main([name, "x"], io, { dotenv: false }), 1);
-    assert.equal(
-      io.stderrText(),
-      `Error: 'llm ${name}' is not supported yet by llm for Deno; run 'llm --help' for the commands it has\n`,
-    );
-  }
+Deno.test("llm openai is a command group, never sent to a model as the prompt 'openai x'", async () => {
+  const io = memoryIo();
+  assert.equal(await main(["openai", "x"], io, { dotenv: false }), 2);
+  assert.match(io.stderrText(), /^Usage: llm openai \[OPTIONS\] COMMAND \[ARGS\]\.\.\.\n/);
+  assert.match(io.stderrText(), /Error: No such command 'x'\n$/);
 });

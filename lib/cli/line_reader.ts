@@ -57,9 +57,10 @@ export const CHAT_HISTORY_FILE = "chat-history.txt";
 /**
  * The input of `llm chat`. When stdin and stdout are a terminal it is the line editor, with the history in
  * `chat-history.txt` in the user directory (`LLM_CHAT_HISTORY_SIZE` entries, 1,000 by default; 0 keeps none);
- * otherwise plain lines, and no history is read or written.
+ * otherwise plain lines, and no history is read or written. `history: false` keeps the history of this session
+ * only, in memory (`llm openai endpoint --chat`, which writes nothing to the user directory).
  */
-export async function openChatInput(io: Io): Promise<ChatInput> {
+export async function openChatInput(io: Io, options: { history?: boolean } = {}): Promise<ChatInput> {
   const setRaw = io.stdin.setRaw;
   if (!setRaw || !io.stdin.isTerminal() || !io.stdout.isTerminal()) {
     const lines = new LineReader(io.stdin.readable);
@@ -77,7 +78,7 @@ export async function openChatInput(io: Io): Promise<ChatInput> {
   const size = Number(Deno.env.get("LLM_CHAT_HISTORY_SIZE") ?? 1000);
   const maxEntries = Number.isInteger(size) && size >= 0 ? size : 1000;
   let history = History.memory();
-  if (maxEntries > 0) {
+  if (maxEntries > 0 && options.history !== false) {
     await Deno.mkdir(userDir(), { recursive: true });
     history = await History.load(userPath(CHAT_HISTORY_FILE), { maxEntries });
   }

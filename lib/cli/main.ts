@@ -12,7 +12,6 @@
  *
  * @module
  */
-import { LlmError } from "../errors.ts";
 import { parseCommand } from "./args.ts";
 import { loadDotenv } from "./dotenv.ts";
 import { denoIo } from "./io.ts";
@@ -64,9 +63,6 @@ export async function main(args: string[], io: Io = denoIo(), options: MainOptio
       );
       return answerCompletion(completing, root, io);
     }
-    if (UNSUPPORTED_COMMANDS.has(args[0]) && !findCommand(root, [args[0]])) {
-      throw new UnsupportedCommandError(args[0]);
-    }
     const parsed = await parseCommand(root, args);
     path = parsed.path;
     if (parsed.version) {
@@ -88,20 +84,6 @@ export async function main(args: string[], io: Io = denoIo(), options: MainOptio
     return typeof code === "number" ? code : 0;
   } catch (error) {
     return await report(error, { io, root, path });
-  }
-}
-
-/**
- * Commands of Python `llm` that this version does not have yet. Without this list `llm openai ...` would be
- * taken as a prompt ("openai ...") and sent to a model.
- */
-const UNSUPPORTED_COMMANDS = new Set(["openai"]);
-
-/** A Python `llm` command that is not available here yet. */
-export class UnsupportedCommandError extends LlmError {
-  /** Creates the error for `llm <name>`. */
-  constructor(name: string) {
-    super(`'llm ${name}' is not supported yet by llm for Deno; run 'llm --help' for the commands it has`);
   }
 }
 

@@ -14,6 +14,7 @@ import { fragmentsGroup } from "./commands/fragments/command.ts";
 import { keysGroup } from "./commands/keys/command.ts";
 import { logsGroup } from "./commands/logs/command.ts";
 import { modelsGroup } from "./commands/models/command.ts";
+import { openaiGroup } from "./commands/openai/command.ts";
 import { pluginCommands } from "./commands/plugins/command.ts";
 import { promptCommand } from "./commands/prompt/command.ts";
 import { schemasGroup } from "./commands/schemas/command.ts";
@@ -53,6 +54,7 @@ export function buildCommandTable(): CommandSpec {
       fragmentsGroup(),
       ...embeddingCommands(),
       ...pluginCommands(),
+      openaiGroup(),
       completionCommand(),
     ],
   };

@@ -4,9 +4,12 @@
  */
 import type { Message } from "./messages.ts";
 import type { Model, PromptOptions } from "./model.ts";
-import type { Response } from "./response.ts";
+import { Response } from "./response.ts";
 import { ulid } from "./ulid.ts";
 import { type ChainOptions, ChainResponse } from "./chain.ts";
+import type { SchemaInput, StructuredOutput } from "./structured.ts";
+import { type ConversationLoadOptions, loadLoggedConversation, lookupModel } from "./late_bound.ts";
+import { checkConversationJson, type ConversationJson, conversationToJson } from "./response_json.ts";
 
 /** How a conversation is created. */
 export interface ConversationInit {
@@ -61,8 +64,11 @@ export class Conversation {
   }
 
   /** Sends `text` with the conversation so far; returns the response at once (it runs when read). */
-  prompt(text?: string, options: PromptOptions = {}): Response {
-    const response = this.model.prompt(text, { ...options, conversation: this });
+  prompt<S extends SchemaInput = SchemaInput, M extends boolean = false>(
+    text?: string,
+    options: PromptOptions<S, M> = {},
+  ): Response<StructuredOutput<S, M>> {
+    const response = this.model.prompt<S, M>(text, { ...options, conversation: this });
     this.responses.push(response);
     return response;
   }
@@ -76,6 +82,53 @@ export class Conversation {
     if (index < 0) return false;
     this.responses.splice(index, 1);
     return true;
+  }
+
+  /**
+   * The conversation as JSON, every response included (see `lib/models/response_json.ts`);
+   * `JSON.stringify(conversation)` calls it.
+   * @throws {import("./errors.ts").ResponseNotDoneError} when a response has not finished.
+   */
+  toJSON(): ConversationJson {
+    return conversationToJson(this);
+  }
+
+  /**
+   * A conversation read back from its JSON: its finished responses restored (no request is made), ready for
+   * the next `prompt()`. `options.model` replaces the stored model (by default the registry's model of that
+   * id).
+   * @throws {import("./response_json.ts").InvalidResponseJsonError} for JSON that is not a conversation's.
+   */
+  static fromJSON(data: unknown, options: { model?: Model } = {}): Conversation {
+    const json = checkConversationJson(data);
+    const model = options.model ?? lookupModel(json.model);
+    const conversation = new Conversation(model, {
+      id: json.id,
+      name: json.name,
+      loadedMessages: json.loaded_messages,
+    });
+    for (const response of json.responses) {
+      const own = options.model ?? (response?.model === json.model ? model : undefined);
+      conversation.responses.push(Response.fromJSON(response, { model: own, conversation }));
+    }
+    return conversation;
+  }
+
+  /**
+   * A conversation read from logs.db (the latest one when `id` is not given), its logged turns restored as
+   * finished responses, ready to continue: what `llm -c` / `llm --cid ID` continue.
+   *
+   * @example
+   * ```ts ignore
+   * import { Conversation } from "../../mod.ts";
+   * const conversation = await Conversation.load(); // the latest, from <user dir>/logs.db
+   * console.log(await conversation.prompt("And one more").text());
+   * ```
+   * @throws {import("../prompting/resume.ts").NoConversationError} when there is no such conversation.
+   * @throws {import("../prompting/model_choice.ts").ConversationModelError} when its model is not installed.
+   */
+  static load(id?: string, options: ConversationLoadOptions = {}): Promise<Conversation> {
+    return loadLoggedConversation(id, options);
   }
 
   /**

@@ -114,3 +114,24 @@ export class ChainLimitError extends LlmError {
     this.limit = limit;
   }
 }
+
+/** A response was asked for something only a finished response has (its text, its JSON). */
+export class ResponseNotDoneError extends LlmError {
+  /** The response's id. */
+  readonly responseId: string;
+  /** Where it is: `pending`, `running`, `failed` or `cancelled`. */
+  readonly status: string;
+  /** Creates the error for response `id` in `status`; `action` says what was asked, e.g. `serialise it`. */
+  constructor(id: string, status: string, action: string) {
+    super(
+      status === "pending" || status === "running"
+        ? `Response ${id} has not finished, so there is nothing to ${action} yet: await response.text() first`
+        : `Response ${id} ${
+          status === "failed" ? "failed" : "was cancelled"
+        }, so it has no finished answer to ` +
+          `${action}; look at response.error`,
+    );
+    this.responseId = id;
+    this.status = status;
+  }
+}

@@ -14,9 +14,13 @@ import type { OptionsDefinition } from "./options.ts";
 import { Prompt } from "./prompt.ts";
 import { type ExecuteContext, Response } from "./response.ts";
 import type { Chunk } from "./stream.ts";
+import type { SchemaInput, StructuredOutput } from "./structured.ts";
 
-/** Options of `model.prompt()` and `conversation.prompt()`. */
-export interface PromptOptions {
+/**
+ * Options of `model.prompt()` and `conversation.prompt()`; `S` and `M` are the schema's and `schemaMulti`'s
+ * types, from which `response.object()` takes its type.
+ */
+export interface PromptOptions<S extends SchemaInput = SchemaInput, M extends boolean = boolean> {
   /** The system prompt. */
   system?: string;
   /** Fragments placed before the prompt text: texts, or texts with their source (`{ content, source }`). */
@@ -29,8 +33,13 @@ export interface PromptOptions {
   key?: string;
   /** Stream the response (default true). */
   stream?: boolean;
-  /** A JSON Schema the output must follow (models with `supportsSchema`). */
-  schema?: Record<string, unknown>;
+  /**
+   * The schema the output must follow (models with `supportsSchema`): a JSON schema, the concise DSL
+   * (`"name, age int"`), or a zod 4 schema, which also types `response.object()`.
+   */
+  schema?: S;
+  /** Ask for a list of results: `response.object()` gives `{ items: [...] }` (`--schema-multi`). */
+  schemaMulti?: M;
   /** Do not ask for reasoning summaries. */
   hideReasoning?: boolean;
   /** An explicit message history; the new turn is appended to it. */
@@ -99,6 +108,11 @@ export abstract class Model {
   supportsSchema: boolean;
   /** Whether it can call tools. */
   supportsTools: boolean;
+  /**
+   * False for a model Python llm has no async version of (every model here runs async): `llm models --async`
+   * leaves it out and `--json` gives `supports_async: false`, as Python llm 0.32 does. Unset means true.
+   */
+  supportsAsync?: boolean;
   /** Its options, declared with zod (loaded only when they are used). */
   options?: OptionsDefinition;
   /** The tools its provider can run itself (`-T WebSearch`); empty for most models. */
@@ -165,7 +179,10 @@ export abstract class Model {
    * const text = await getModel("4o-mini").prompt("Hi", { system: "Be brief" }).text();
    * ```
    */
-  prompt(text?: string, options: PromptOptions = {}): Response {
+  prompt<S extends SchemaInput = SchemaInput, M extends boolean = false>(
+    text?: string,
+    options: PromptOptions<S, M> = {},
+  ): Response<StructuredOutput<S, M>> {
     const prompt = new Prompt({
       prompt: text,
       system: options.system,
@@ -173,6 +190,7 @@ export abstract class Model {
       systemFragments: options.systemFragments,
       options: options.options,
       schema: options.schema,
+      schemaMulti: options.schemaMulti,
       hideReasoning: options.hideReasoning,
       messages: options.messages,
       attachments: options.attachments,
@@ -180,7 +198,7 @@ export abstract class Model {
       serverSideTools: options.serverSideTools,
       toolResults: options.toolResults,
     });
-    return new Response({
+    return new Response<StructuredOutput<S, M>>({
       model: this,
       prompt,
       stream: options.stream,

@@ -30,6 +30,12 @@ export interface ModelListing {
   readonly supportsSchema: boolean;
   /** Whether it can call tools. */
   readonly supportsTools: boolean;
+  /**
+   * False for a model Python llm has no async version of (OpenAI's completion models): every model here runs
+   * asynchronously, but `llm models list --async` and `supports_async` list what Python llm 0.32 lists.
+   * Absent means true.
+   */
+  readonly supportsAsync?: boolean;
 }
 
 /** The function a model source (provider or plugin hook) calls to add a model. */

@@ -8,6 +8,7 @@ import type { Message, Part, ToolResultPart } from "./messages.ts";
 import type { Fragment } from "./fragment.ts";
 import { isValidated } from "./validated_options.ts";
 import type { ServerSideToolRequest, ToolSpec } from "./tool_spec.ts";
+import { jsonSchemaNow, jsonSchemaOf, type SchemaInput } from "./structured.ts";
 
 function asFragment(fragment: string | Fragment): Fragment {
   return typeof fragment === "string" ? { content: fragment, source: "" } : fragment;
@@ -26,7 +27,9 @@ export interface PromptInit {
   /** Option values (validated against the model's options when the response runs). */
   options?: Record<string, unknown>;
   /** A JSON Schema the output must follow. */
-  schema?: Record<string, unknown>;
+  schema?: SchemaInput;
+  /** Ask for a list of results: the schema becomes `{ items: [...] }` of it (`--schema-multi`). */
+  schemaMulti?: boolean;
   /** Do not ask the model for reasoning summaries. */
   hideReasoning?: boolean;
   /** An explicit message history: the new turn's input is appended to it. */
@@ -59,8 +62,15 @@ export class Prompt {
   readonly systemFragmentRecords: Fragment[];
   /** Option values; validated (typed) once the response runs. */
   options: Record<string, unknown>;
-  /** A JSON Schema the output must follow. */
-  readonly schema: Record<string, unknown> | undefined;
+  /**
+   * The JSON Schema the output must follow (for a zod schema, set when the response starts to run, in
+   * `prepare()`).
+   */
+  schema: Record<string, unknown> | undefined;
+  /** The schema as given: a JSON schema, DSL text or a zod schema (what `response.object()` validates with). */
+  readonly schemaInput: SchemaInput | undefined;
+  /** True when the schema is wrapped for a list of results (`{ items: [...] }`). */
+  readonly schemaMulti: boolean;
   /** True to ask for no reasoning summaries. */
   readonly hideReasoning: boolean;
   /** The full message chain sent to the model (history, then this turn). */
@@ -84,7 +94,9 @@ export class Prompt {
     this.systemFragmentRecords = (init.systemFragments ?? []).map(asFragment);
     // Options validated already (by the prompt pipeline) are kept as they are, so they are not validated again.
     this.options = init.options && isValidated(init.options) ? init.options : { ...(init.options ?? {}) };
-    this.schema = init.schema;
+    this.schemaInput = init.schema;
+    this.schemaMulti = init.schemaMulti ?? false;
+    this.schema = init.schema === undefined ? undefined : jsonSchemaNow(init.schema, this.schemaMulti);
     this.hideReasoning = init.hideReasoning ?? false;
     this.attachments = init.attachments ?? [];
     this.tools = init.tools ?? [];
@@ -99,12 +111,16 @@ export class Prompt {
   }
 
   /**
-   * Reads what the attachments need to be put in messages (their types; bytes with no path or URL) and
-   * rebuilds this turn's messages with them. Called once when the response starts to run, before the
-   * conversation's history is added.
+   * Turns a zod schema into the JSON Schema sent, and reads what the attachments need to be put in messages
+   * (their types; bytes with no path or URL) and rebuilds this turn's messages with them. Called once when
+   * the response starts to run, before the conversation's history is added.
    * @throws {AttachmentError} when an attachment cannot be read or typed.
+   * @throws {import("./structured.ts").UnsupportedSchemaError} for a schema object with no JSON Schema.
    */
   async prepare(): Promise<void> {
+    if (this.schemaInput !== undefined && this.schema === undefined) {
+      this.schema = await jsonSchemaOf(this.schemaInput, this.schemaMulti);
+    }
     if (this.#attachmentData || !this.attachments.length) return;
     this.#attachmentData = await Promise.all(this.attachments.map((a) => a.toData()));
     this.messages = this.#initialMessages();

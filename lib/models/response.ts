@@ -3,10 +3,16 @@
  * @module
  */
 import type { Conversation } from "./conversation.ts";
-import { CancelledError, isLlmError, ModelError, UnsupportedFeatureError } from "./errors.ts";
+import {
+  CancelledError,
+  isLlmError,
+  ModelError,
+  ResponseNotDoneError,
+  UnsupportedFeatureError,
+} from "./errors.ts";
 import { assembleMessageParts, type IndexedEvent, PartIndexer } from "./assemble.ts";
 import type { Message } from "./messages.ts";
-import type { Model } from "./model.ts";
+import type { Model, PromptOptions } from "./model.ts";
 import type { Prompt } from "./prompt.ts";
 import type { Chunk, StreamEvent, ToolCall, Usage } from "./stream.ts";
 import { ulid } from "./ulid.ts";
@@ -15,6 +21,15 @@ import { pythonIsoformat } from "../compat/isoformat.ts";
 import { isValidated } from "./validated_options.ts";
 import { executeToolCalls, type ExecuteToolCallsOptions } from "./tool_calls.ts";
 import type { Tool, ToolResult } from "./tool_spec.ts";
+import { lookupModel } from "./late_bound.ts";
+import {
+  checkResponseJson,
+  type ResponseJson,
+  responseToJson,
+  restoredPrompt,
+  type RestoredResponse,
+  restoredState,
+} from "./response_json.ts";
 
 /** Where a response is in its life. */
 export type ResponseStatus = "pending" | "running" | "done" | "failed" | "cancelled";
@@ -33,6 +48,8 @@ export interface ResponseInit {
   key?: string;
   /** Cancels the response when aborted. */
   signal?: AbortSignal;
+  /** A finished response read back from storage (`Response.fromJSON`); it never runs. */
+  restored?: RestoredResponse;
 }
 
 /** What a model's `execute()` receives besides the prompt. */
@@ -55,7 +72,8 @@ function nowMs(): number {
 
 /**
  * A model's response. Iterate it for text chunks as they arrive, or `await response.text()`. It runs once:
- * later iterations replay the chunks, and `text()` returns the same text without a second request.
+ * later iterations replay the chunks, and `text()` returns the same text without a second request. `T` is
+ * what `object()` gives: the type of the prompt's zod schema.
  *
  * @example
  * ```ts
@@ -65,7 +83,7 @@ function nowMs(): number {
  * console.log((await response.usage()).output);
  * ```
  */
-export class Response implements AsyncIterable<string> {
+export class Response<T = unknown> implements AsyncIterable<string> {
   /** A ULID, as Python `llm` uses. */
   readonly id: string = ulid();
   /** The model that runs it. */
@@ -96,6 +114,8 @@ export class Response implements AsyncIterable<string> {
   #run?: Promise<void>;
   #wake: (() => void)[] = [];
   #abort = new AbortController();
+  #ended = Promise.withResolvers<void>();
+  #restoredMessages?: Message[];
 
   /** Creates a response; nothing runs until it is iterated or `text()` is called. */
   constructor(init: ResponseInit) {
@@ -104,6 +124,10 @@ export class Response implements AsyncIterable<string> {
     this.stream = (init.stream ?? true) && init.model.canStream;
     this.conversation = init.conversation;
     this.#key = init.key;
+    if (init.restored) {
+      if (init.restored.id) this.id = init.restored.id;
+      this.#restore(init.restored);
+    }
     if (init.signal) {
       if (init.signal.aborted) this.#abort.abort(init.signal.reason);
       else init.signal.addEventListener("abort", () => this.cancel(init.signal?.reason), { once: true });
@@ -178,7 +202,22 @@ export class Response implements AsyncIterable<string> {
     } finally {
       this.#endMs = nowMs();
       this.#notify();
+      this.#ended.resolve();
     }
+  }
+
+  /** Puts a response read back from storage in its finished state. */
+  #restore(state: RestoredResponse): void {
+    for (const event of state.events) this.#push(event);
+    this.#restoredMessages = state.messages;
+    this.#toolCalls = [...state.toolCalls];
+    this.#usage = { ...state.usage };
+    this.#startMs = state.startMs;
+    this.#endMs = state.endMs;
+    this.resolvedModel = state.resolvedModel;
+    this.#status = "done";
+    this.#run = Promise.resolve();
+    this.#ended.resolve();
   }
 
   #push(chunk: Chunk): void {
@@ -247,6 +286,22 @@ export class Response implements AsyncIterable<string> {
   async text(): Promise<string> {
     await this.#finished();
     return this.textSoFar();
+  }
+
+  /**
+   * The answer of a prompt with a schema, parsed from JSON and validated against it: a zod schema's output
+   * (typed), or a JSON object checked against a JSON schema or the DSL (`{ items: [...] }` with
+   * `schemaMulti`). Runs the response if needed.
+   * @throws {import("./structured.ts").StructuredOutputError} when the answer is not JSON or does not match,
+   * naming the path that failed (`items[0].age`).
+   */
+  async object(): Promise<T> {
+    const text = await this.text();
+    const { parseStructured } = await lazyImport<typeof import("./structured.ts")>(
+      "./structured.ts",
+      import.meta.url,
+    );
+    return await parseStructured(text, this.prompt) as T;
   }
 
   /** The text received so far, without waiting (all of it once done; what arrived before a failure). */
@@ -330,10 +385,84 @@ export class Response implements AsyncIterable<string> {
    * Providers that run tools themselves may produce several, marked by their events' `messageIndex`.
    */
   messagesSoFar(): Message[] {
+    if (this.#restoredMessages) return structuredClone(this.#restoredMessages);
     return assembleMessageParts(this.#indexed, this.#toolCalls).map((parts) => ({
       role: "assistant",
       parts,
     }));
+  }
+
+  /**
+   * The whole text of a finished response, without waiting (Python's `text_or_raise`).
+   * @throws {ResponseNotDoneError} when it has not finished yet.
+   * @throws the response's own error when it failed or was cancelled.
+   */
+  textOrThrow(): string {
+    if (this.#status === "done") return this.textSoFar();
+    if (this.#status === "failed" || this.#status === "cancelled") throw this.#error;
+    throw new ResponseNotDoneError(this.id, this.#status, "read");
+  }
+
+  /**
+   * Calls `callback` with this response once it has ended (finished, failed or cancelled: see `status`); at
+   * once if it has. Registering does not start the response. The promise settles when the callback has run,
+   * and rejects with what it throws.
+   */
+  onDone(callback: (response: this) => void | Promise<void>): Promise<void> {
+    return this.#ended.promise.then(() => callback(this));
+  }
+
+  /**
+   * A follow-up prompt to this response: sent with this response's input chain and its answer as history.
+   * Replying to the latest response of a conversation continues it; replying to any other response (or one
+   * without a conversation) starts a branch, a new `Conversation` with the same id, from this response. The
+   * tools of this prompt are offered again unless `options` names others. Results of this response's tool
+   * calls are sent only when given (`toolResults`).
+   */
+  reply(text?: string, options: PromptOptions = {}): Response {
+    const offered = { tools: this.prompt.tools, serverSideTools: this.prompt.serverSideTools };
+    const conversation = this.conversation;
+    if (conversation && conversation.responses.at(-1) === this) {
+      return conversation.prompt(text, { ...offered, ...options });
+    }
+    const branch = this.model.conversation({ id: conversation?.id, name: conversation?.name });
+    branch.responses.push(this);
+    return branch.prompt(text, { ...offered, ...options });
+  }
+
+  /**
+   * The finished response as JSON (Python llm's `to_dict()`; `JSON.stringify(response)` calls it): see
+   * `lib/models/response_json.ts` for the shape, which Python llm reads too.
+   * @throws {ResponseNotDoneError} when it has not finished, or failed.
+   */
+  toJSON(): ResponseJson {
+    return responseToJson(this);
+  }
+
+  /**
+   * A finished response read back from its JSON (Python llm's `Response.from_dict()`, whose JSON it also
+   * reads): `text()`, `messages()`, `usage()` and iteration give what was stored, without a request, and
+   * `reply()` continues from it. `options.model` replaces the stored model (by default the registry's model
+   * of that id); a response stored with its conversation's id comes back in a conversation of that id.
+   * @throws {InvalidResponseJsonError} for JSON that is not a response's.
+   * @throws {UnknownModelError} when the stored model is not installed and none is given.
+   */
+  static fromJSON(data: unknown, options: { model?: Model; conversation?: Conversation } = {}): Response {
+    const { input, output, json } = checkResponseJson(data);
+    const model = options.model ?? lookupModel(json.model);
+    // A response stored with its conversation comes back in one (of it alone), so reply() continues it.
+    const stored = json.conversation;
+    const conversation = options.conversation ??
+      (typeof stored?.id === "string" ? model.conversation({ id: stored.id, name: stored.name }) : undefined);
+    const response = new Response({
+      model,
+      prompt: restoredPrompt(json, input),
+      stream: false,
+      conversation,
+      restored: restoredState(json, output),
+    });
+    if (conversation && !options.conversation) conversation.responses.push(response);
+    return response;
   }
 
   /** Sets token usage; called by model implementations. */
@@ -386,6 +515,9 @@ async function checkSupported(model: Model, prompt: Prompt): Promise<void> {
         `Model ${model.id} does not support attachments of type '${type}', only ${[...accepted].join(", ")}`,
       );
     }
+  }
+  if (prompt.schema && !model.supportsSchema) {
+    throw new UnsupportedFeatureError(model.id, `${model.label} does not support schemas`);
   }
   if (prompt.tools.length && !model.supportsTools) {
     throw new UnsupportedFeatureError(model.id, `${model.label} does not support tools`);

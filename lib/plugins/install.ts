@@ -14,6 +14,7 @@ import { conflictMessage } from "../models/model_registry.ts";
 import { registrationsOf } from "./collect.ts";
 import { type DownloadedPackage, downloadJsrPackage } from "./download_jsr.ts";
 import { downloadUrlModule } from "./download_url.ts";
+import { pluginModuleOf } from "./editable.ts";
 import { PluginInstallError } from "./errors.ts";
 import { importPlugin, isCompiledBinary, type LoadedPlugin, pluginDir } from "./loader.ts";
 import { findPluginRecord, type PluginRecord, readPluginRecords, writePluginRecords } from "./record.ts";
@@ -94,12 +95,16 @@ export async function installPlugin(spec: string, options: InstallOptions = {}):
         `install ${spec}', or install a jsr: or https: build of the plugin`,
     );
   }
+  // A project directory (`llm install -e DIR`): recorded as the directory, imported from its module.
+  let moduleOfDir: string | undefined;
   if (parsed.kind === "path") {
+    let stat: Deno.FileInfo;
     try {
-      await Deno.stat(parsed.specifier);
+      stat = await Deno.stat(parsed.specifier);
     } catch {
       throw new PluginInstallError(spec, `No plugin file at ${parsed.specifier}; check the path`);
     }
+    if (stat.isDirectory) moduleOfDir = await pluginModuleOf(parsed.specifier);
   }
   const pluginsRoot = join(userDir(), "plugins");
   const temp = parsed.kind === "jsr" || parsed.kind === "url"
@@ -110,10 +115,11 @@ export async function installPlugin(spec: string, options: InstallOptions = {}):
     const importUrl = temp && downloaded
       ? pathToFileURL(join(temp, downloaded.entry)).href
       : parsed.kind === "path"
-      ? pathToFileURL(parsed.specifier).href
+      ? pathToFileURL(moduleOfDir ?? parsed.specifier).href
       : parsed.specifier;
     const loaded = await importPlugin(importUrl, spec, parsed.specifier);
     const record = await buildRecord(loaded, parsed, downloaded);
+    if (moduleOfDir) record.entry = moduleOfDir;
     if (temp && downloaded) {
       const finalDir = join(pluginsRoot, dirName(record.name));
       await removeDir(finalDir);

@@ -12,6 +12,7 @@
  */
 import { LlmError } from "../models/errors.ts";
 import { substitute, templateVariables } from "../compat/string_template.ts";
+import { lazyImport } from "../lazy_import.ts";
 
 /** An attachment with an explicit MIME type (`attachment_types:` entries). */
 export interface TemplateAttachmentType {
@@ -200,6 +201,23 @@ export class Template {
     }
     if (problems.length) throw new InvalidTemplateError(where, problems);
     return new Template(name, data as TemplateData);
+  }
+
+  /**
+   * Loads a template as `llm -t` does: a name in the templates directory, a path, a URL or `prefix:rest` for
+   * a plugin's loader.
+   *
+   * @example
+   * ```ts ignore
+   * import { Template } from "./template.ts";
+   * const template = await Template.load("summarize");
+   * console.log(template.variables(), template.evaluate("some text", {}));
+   * ```
+   * @throws {import("./load.ts").TemplateLoadError} when it cannot be found or read.
+   */
+  static async load(name: string): Promise<Template> {
+    const { loadTemplate } = await lazyImport<typeof import("./load.ts")>("./load.ts", import.meta.url);
+    return await loadTemplate(name);
   }
 
   /** The variables its prompt and system prompt use (`$name`, `${name}`), `input` included. */

@@ -34,6 +34,11 @@ export interface OpenAIModelConfig {
   audio?: boolean;
   /** Has `reasoning_effort` and reasoning summaries. */
   reasoning?: boolean;
+  /**
+   * Asks the Responses API for reasoning summaries (default true); false asks for none, and for encrypted
+   * reasoning only when a reasoning effort is set (`llm openai endpoint --responses`, as in Python llm).
+   */
+  reasoningSummary?: boolean;
   /** Has `verbosity`. */
   verbosity?: boolean;
   /** `image_detail` may be `original`. */

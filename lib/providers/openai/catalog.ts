@@ -45,6 +45,8 @@ export function openAIModelListing(spec: OpenAIModelSpec): ModelListing {
     label: openAILabel(spec.api, spec.id),
     supportsSchema: spec.config.supportsSchema ?? false,
     supportsTools: spec.config.supportsTools ?? false,
+    // Python llm registers no async version of a completion model.
+    ...(spec.api === "completion" ? { supportsAsync: false } : {}),
   };
 }
 

@@ -14,7 +14,7 @@ import { cliErrorMessage } from "../../error_messages.ts";
 import type { Io } from "../../../commands/io.ts";
 
 /** Opens `$EDITOR` (or `vi`) on a temporary file and returns what was saved, or `null` if nothing was. */
-async function editText(initial = ""): Promise<string | null> {
+export async function editText(initial = ""): Promise<string | null> {
   const dir = await Deno.makeTempDir({ prefix: "llm-edit-" });
   const path = `${dir}/prompt.md`;
   try {

@@ -15,7 +15,7 @@ export function modelsGroup(): CommandSpec {
     leaf("list", "List available models", run("modelsList"), {
       options: [
         o("--options", "boolean", "Show each model's options, features and keys"),
-        o("--async", "boolean", "Only models that can run asynchronously"),
+        o("--async", "boolean", "Only models Python llm has an async version of (all run async here)"),
         o("--schemas", "boolean", "Only models that support schemas"),
         o("--tools", "boolean", "Only models that support tools"),
         jsonOutput(),

@@ -5,8 +5,9 @@
  * Listing without `--options` loads no npm package: option types and descriptions come from zod, which is
  * loaded only for `--options` (and `models options set`, which validates the value).
  *
- * Every model here can run asynchronously (JavaScript has no sync/async split), so `--async` lists every
- * model, `--json` gives `"supports_async": true` and `--options` lists the `async` feature for each.
+ * Every model here can run asynchronously (JavaScript has no sync/async split), but `--async`, `--json`'s
+ * `supports_async` and `--options`'s `async` feature follow Python llm 0.32, which has no async version of
+ * some models (OpenAI's completion models: `supportsAsync: false`).
  *
  * @module
  */
@@ -33,7 +34,7 @@ import { lazyImport } from "../../../lazy_import.ts";
 export interface ModelsListFlags {
   /** `--options`: show options, attachment types, features and keys. */
   options?: boolean;
-  /** `--async`: only models that can run asynchronously (all of them). */
+  /** `--async`: only models Python llm has an async version of (all but `supportsAsync: false` ones). */
   async?: boolean;
   /** `--schemas`: only models that support schemas. */
   schemas?: boolean;
@@ -69,6 +70,7 @@ export function selectModels<M extends ModelListing>(
     if (wanted.length && !wanted.some((n) => n === entry.model.id || entry.aliases.includes(n))) return false;
     if (flags.schemas && !entry.model.supportsSchema) return false;
     if (flags.tools && !entry.model.supportsTools) return false;
+    if (flags.async && entry.model.supportsAsync === false) return false;
     return true;
   });
 }
@@ -142,7 +144,7 @@ export async function renderModel(
     ...(model.canStream ? ["streaming"] : []),
     ...(model.supportsSchema ? ["schemas"] : []),
     ...(model.supportsTools ? ["tools"] : []),
-    "async",
+    ...(model.supportsAsync === false ? [] : ["async"]),
   ];
   out += "\n  Features:" + features.map((f) => `\n  - ${f}`).join("");
   if (model.needsKey) {
@@ -177,7 +179,7 @@ export async function modelJson(
     can_stream: model.canStream,
     supports_schema: model.supportsSchema,
     supports_tools: model.supportsTools,
-    supports_async: true,
+    supports_async: model.supportsAsync !== false,
     attachment_types: await sortedTypes(model),
     server_side_tools: model.serverSideTools.map((tool) => ({
       name: tool.className,

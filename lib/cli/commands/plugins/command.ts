@@ -20,7 +20,11 @@ export function pluginCommands(): CommandSpec[] {
       args: [{ name: "packages", variadic: true }],
       options: [
         o("-U --upgrade", "boolean", "Upgrade packages to their latest version"),
-        o("-e --editable", "string", "Install a local project from this path in editable mode"),
+        o(
+          "-e --editable",
+          "string",
+          "Install the plugin project in this directory (deno.json exports, or mod.ts)",
+        ),
         o("--force-reinstall", "boolean", "Reinstall packages that are already up to date"),
         o("--no-cache-dir", "boolean", "Do not use the download cache"),
         o("--pre", "boolean", "Allow pre-release and development versions"),

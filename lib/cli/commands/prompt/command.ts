@@ -68,7 +68,7 @@ export function promptCommand(): CommandSpec {
       cid,
       key,
       o("--save", "string", "Save these options as a template with this name"),
-      o("--async", "boolean", "Run the prompt with the async model"),
+      o("--async", "boolean", "Run the prompt asynchronously (always so here: every model is async)"),
       o("-u --usage", "boolean", "Show token usage"),
       o("-x --extract", "boolean", "Print only the first fenced code block"),
       o("--xl --extract-last", "boolean", "Print only the last fenced code block"),

@@ -18,7 +18,6 @@ import { LineReader } from "../../line_reader.ts";
 const NOT_YET: [string, string][] = [
   ["attachment", "-a/--attachment"],
   ["attachmentType", "--at/--attachment-type"],
-  ["async", "--async"],
 ];
 
 /** Reads the prompt as Python `llm` does: piped stdin, then the argument, joined with a space. */

@@ -14,6 +14,9 @@ import { CHAT_JSON_REPLACEMENTS } from "../json_replacements.ts";
 
 /** A completion model: `OpenAI Completion: <id>`. It takes no system prompt; history is joined with newlines. */
 export class OpenAICompletion extends OpenAIBaseModel {
+  /** Python llm has no async completion model, so `llm models list --async` leaves it out, as 0.32 does. */
+  override supportsAsync = false;
+
   /** Creates the model. */
   constructor(id: string, config: OpenAIModelConfig = {}) {
     super(id, config, { completion: true });

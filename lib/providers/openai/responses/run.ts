@@ -96,9 +96,11 @@ export function responsesRequestBody(model: OpenAIBaseModel, prompt: Prompt): Re
   if (temperature !== undefined) body.temperature = temperature;
   if (topP !== undefined) body.top_p = topP;
   if (seed !== undefined) body.seed = seed;
+  // `reasoningSummary: false` (`llm openai endpoint`) asks for no summaries at all.
+  const summaries = model.config.reasoningSummary !== false;
   if (model.config.reasoning) {
     const reasoning: Record<string, unknown> = {};
-    if (!prompt.hideReasoning) reasoning.summary = "auto";
+    if (summaries && !prompt.hideReasoning) reasoning.summary = "auto";
     if (effort) reasoning.effort = effort;
     if (Object.keys(reasoning).length) body.reasoning = reasoning;
   }
@@ -113,8 +115,9 @@ export function responsesRequestBody(model: OpenAIBaseModel, prompt: Prompt): Re
   if (instructions !== undefined) body.instructions = instructions;
   body.store = false;
   // Python llm asks for encrypted reasoning whenever the model reasons (it always wants summaries, even when
-  // hide_reasoning leaves them out of the request), so the next turn can send it back.
-  if (model.config.reasoning) {
+  // hide_reasoning leaves them out of the request), so the next turn can send it back; without summaries, only
+  // when a reasoning effort is set.
+  if (model.config.reasoning && (summaries || effort)) {
     body.include = ["reasoning.encrypted_content"];
   }
   const tools: Item[] = prompt.tools.map((tool) => ({

@@ -1,0 +1,90 @@
+/**
+ * The interactive loop of `llm openai endpoint --chat`: Python llm's `_run_chat` for a model that is not
+ * logged, so there is no `!fragment` (fragments by alias live in logs.db). Lines are read as `llm chat` reads
+ * them (the line editor on a terminal, with this session's history only); `exit`/`quit` end it, `!multi`
+ * gathers lines until `!end`, `!edit` opens `$EDITOR`.
+ * @module
+ */
+import type { Io } from "../../../commands/io.ts";
+import { ModelError } from "../../../models/errors.ts";
+import type { Response } from "../../../models/response.ts";
+import { cliErrorMessage } from "../../error_messages.ts";
+import { openChatInput } from "../../line_reader.ts";
+import { editText } from "../chat/run.ts";
+import { streamResponse } from "../prompt/_shared.ts";
+
+/** What the loop needs from its command. */
+export interface ChatLoopOptions {
+  /** Shown as `Chatting with <label>`. */
+  label: string;
+  /** Sends one message and returns its response. */
+  send: (text: string) => Response;
+  /** Print answers as they came, never rendered as Markdown. */
+  raw?: boolean;
+  /** Forgets a failed turn that produced nothing, so the next one does not send it as history. */
+  forget?: (response: Response) => void;
+}
+
+/** Runs the chat until `exit`, `quit` or the end of input; returns the exit code. */
+export async function runChatLoop(io: Io, options: ChatLoopOptions): Promise<number> {
+  io.stdout.write(
+    `Chatting with ${options.label}\n` +
+      "Type 'exit' or 'quit' to exit\n" +
+      "Type '!multi' to enter multiple lines, then '!end' to finish\n" +
+      "Type '!edit' to open your default editor and modify the prompt\n",
+  );
+  const lines = await openChatInput(io, { history: false });
+  let multi = false;
+  let endToken = "!end";
+  let gathered: string[] = [];
+  try {
+    while (true) {
+      let line = await lines.readLine(multi ? "" : "> ");
+      if (line === null) {
+        io.stdout.write("\n");
+        return 0;
+      }
+      if (!multi && line.trim().startsWith("!multi")) {
+        multi = true;
+        const bits = line.trim().split(/\s+/).slice(1);
+        endToken = bits.length ? `!end ${bits.join(" ")}` : "!end";
+        continue;
+      }
+      if (line.trim() === "!edit") {
+        const edited = await editText();
+        if (edited === null) {
+          io.stderr.write("Editor closed without saving.\n");
+          continue;
+        }
+        line = edited.trim();
+      }
+      if (multi) {
+        if (line.trim() !== endToken) {
+          if (line) gathered.push(line);
+          continue;
+        }
+        line = gathered.join("\n");
+        gathered = [];
+        multi = false;
+      } else if (line.trim() === "exit" || line.trim() === "quit") {
+        return 0;
+      }
+      const response = options.send(line);
+      const outcome = await streamResponse(io, response, { raw: options.raw });
+      if (outcome.error === undefined) continue;
+      if (outcome.interrupted) {
+        io.stderr.write("Cancelled\n");
+        continue;
+      }
+      // A failed request ends this answer only; anything else (a bad option) would fail every turn.
+      if (outcome.error instanceof ModelError) {
+        if (!outcome.text) options.forget?.(response);
+        io.stderr.write(`Error: ${cliErrorMessage(outcome.error)}\n`);
+        continue;
+      }
+      throw outcome.error;
+    }
+  } finally {
+    await lines.close();
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * `llm openai endpoint URL [PROMPT]`: a prompt, a chat (`--chat`) or the model list (`--models`) against any
+ * OpenAI-compatible API, as Python llm 0.32 has it. The model is made on the spot (Chat Completions, or the
+ * Responses API with `--responses`) with every optional capability on, and:
+ *
+ * - it is never sent a stored or environment key: `Bearer DUMMY_KEY` unless `--key` gives one (a key, or the
+ *   name of one in keys.json);
+ * - nothing is logged and logs.db is never created (an existing one is read for a stored `--schema` id);
+ * - stored default options (`llm models options`) do not apply: only the template's and `-o`'s.
+ * @module
+ */
+import type { CommandContext } from "../../../commands/spec.ts";
+import { CancelledError, LlmError } from "../../../models/errors.ts";
+import type { Model } from "../../../models/model.ts";
+import { validateOptions } from "../../../models/options.ts";
+import type { Response } from "../../../models/response.ts";
+import type { OpenAIModelConfig } from "../../../providers/openai/base_model.ts";
+import type { Template } from "../../../templates/template.ts";
+import { readStdinText } from "../../io.ts";
+import { refuseUnsupported } from "../prompt/_inputs.ts";
+import { streamResponse } from "../prompt/_shared.ts";
+
+type Values = Record<string, unknown>;
+
+function pairs(value: unknown): [string, string][] {
+  return (value as [string, string][] | undefined) ?? [];
+}
+
+function given(value: unknown): boolean {
+  return Array.isArray(value) ? value.length > 0 : Boolean(value);
+}
+
+/** The combinations Python llm refuses, with its messages. */
+function checkCombinations(v: Values, prompt: string | undefined): void {
+  if (v.models && prompt !== undefined) throw new LlmError("--models cannot be used with a prompt");
+  if (v.models && v.template) throw new LlmError("--models cannot be used with --template");
+  if (v.models && (given(v.tool) || given(v.functions))) {
+    throw new LlmError("--models cannot be used with tools");
+  }
+  if (v.models && (v.schema || v.schemaMulti)) throw new LlmError("--models cannot be used with schemas");
+  if (v.chat && prompt !== undefined) throw new LlmError("--chat cannot be used with a prompt");
+}
+
+/** `--schema`/`--schema-multi` resolved without creating logs.db (an existing one may hold stored schemas). */
+async function schemaOf(v: Values): Promise<Record<string, unknown> | undefined> {
+  const input = (v.schemaMulti ?? v.schema) as string | undefined;
+  if (input === undefined) return undefined;
+  const { PromptSession } = await import("../../../prompting/session.ts");
+  const { multiSchema, resolveSchemaInput } = await import("../../../schemas/schema_input.ts");
+  await using session = new PromptSession({ log: false });
+  const schema = await resolveSchemaInput(input, () => session.existingDb());
+  return v.schemaMulti !== undefined ? multiSchema(schema) : schema;
+}
+
+async function loadTemplateFor(name: string): Promise<Template> {
+  const { loadTemplate } = await import("../../../templates/load.ts");
+  const template = await loadTemplate(name);
+  const { tools, functions, attachments, attachment_types: types } = template.data;
+  const unsupported = [
+    tools?.length || (functions && template.functionsTrusted) ? "tools" : "",
+    attachments?.length || types?.length ? "attachments" : "",
+  ].filter(Boolean);
+  if (unsupported.length) {
+    const { TemplateFeatureError } = await import("../../../prompting/prepare.ts");
+    throw new TemplateFeatureError(template.name, unsupported);
+  }
+  return template;
+}
+
+/** A template's options as `-o` would give them: strings as written, other values as JSON. */
+function templateOptions(template: Template | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(template?.data.options ?? {}).map((
+      [name, value],
+    ) => [name, typeof value === "string" ? value : JSON.stringify(value)]),
+  );
+}
+
+/** The model for the endpoint: every capability on, no key of its own, the `-H` headers. */
+async function endpointModel(v: Values, url: string, modelId: string): Promise<Model> {
+  const responses = Boolean(v.responses);
+  const config: OpenAIModelConfig = {
+    modelName: modelId,
+    apiBase: url,
+    headers: Object.fromEntries(pairs(v.header)),
+    needsKey: null,
+    keyEnvVar: null,
+    vision: true,
+    audio: !responses,
+    reasoning: true,
+    verbosity: true,
+    imageDetailOriginal: true,
+    supportsSchema: true,
+    supportsTools: true,
+    ...(responses ? { reasoningSummary: false } : {}),
+  };
+  if (responses) {
+    const { OpenAIResponses } = await import("../../../providers/openai/responses/model.ts");
+    return new OpenAIResponses(modelId, config);
+  }
+  const { OpenAIChat } = await import("../../../providers/openai/chat/model.ts");
+  return new OpenAIChat(modelId, config);
+}
+
+/** The key to send: `--key` as a keys.json name or as it is; none (`DUMMY_KEY` is sent) without it. */
+async function explicitKey(v: Values): Promise<string | undefined> {
+  if (!v.key) return undefined;
+  const { getKey } = await import("../../../user/keys.ts");
+  return getKey({ explicit: v.key as string });
+}
+
+/** `--models`: one model id a line. */
+async function listModels(ctx: CommandContext, url: string, v: Values): Promise<number> {
+  const { listOpenAIModels } = await import("../../../providers/openai/list_models.ts");
+  const models = await listOpenAIModels({
+    baseURL: url,
+    apiKey: (await explicitKey(v)) ?? "DUMMY_KEY",
+    headers: Object.fromEntries(pairs(v.header)),
+  });
+  ctx.io.stdout.write(models.map((m) => `${m.id}\n`).join(""));
+  return 0;
+}
+
+/** Reads the prompt as `llm prompt` does: piped stdin, a space, then the argument; waits on a terminal. */
+async function readPrompt(
+  ctx: CommandContext,
+  prompt: string | undefined,
+  waitForTty: boolean,
+): Promise<string | undefined> {
+  if (!ctx.io.stdin.isTerminal()) {
+    const piped = await readStdinText(ctx.io);
+    if (piped) return prompt !== undefined ? `${piped} ${prompt}` : piped;
+    return prompt;
+  }
+  if (prompt === undefined && waitForTty) return await readStdinText(ctx.io);
+  return prompt;
+}
+
+/** Streams one response to stdout (or prints it whole with `--no-stream`); returns the exit code. */
+async function show(ctx: CommandContext, response: Response, raw: boolean, stream: boolean): Promise<number> {
+  const outcome = await streamResponse(ctx.io, response, { write: stream, raw });
+  if (outcome.error !== undefined) {
+    if (outcome.interrupted || outcome.error instanceof CancelledError) {
+      ctx.io.stderr.write("Error: Cancelled with Ctrl-C\n");
+      return 130;
+    }
+    throw outcome.error;
+  }
+  if (!stream) ctx.io.stdout.write(outcome.text + "\n");
+  return 0;
+}
+
+/** Runs `llm openai endpoint`. */
+export async function openaiEndpoint(ctx: CommandContext): Promise<number> {
+  const v = ctx.values as Values;
+  const url = String(ctx.args.url);
+  let prompt = ctx.args.prompt as string | undefined;
+  checkCombinations(v, prompt);
+  refuseUnsupported(v, [
+    ["attachment", "-a/--attachment"],
+    ["attachmentType", "--at/--attachment-type"],
+    ["tool", "-T/--tool"],
+    ["functions", "--functions"],
+  ]);
+  let schema = await schemaOf(v);
+  const template = v.template ? await loadTemplateFor(String(v.template)) : undefined;
+  const modelId = (v.model as string | undefined) || template?.data.model;
+  if (template?.data.schema_object && !schema) schema = template.data.schema_object;
+  if (!v.models && !modelId) {
+    throw new LlmError("--model is required unless --models or a template model is used");
+  }
+  const model = await endpointModel(v, url, modelId ?? "");
+  const options = await validateOptions(
+    model.options,
+    { ...templateOptions(template), ...Object.fromEntries(pairs(v.option)) },
+    model.id,
+  );
+  if (v.models) return await listModels(ctx, url, v);
+
+  const params = Object.fromEntries(pairs(v.param));
+  const settings = {
+    options,
+    schema,
+    stream: !v.noStream,
+    hideReasoning: Boolean(v.hideReasoning),
+    key: v.key as string | undefined,
+  };
+  // A schema's answer is JSON: never rendered as Markdown.
+  const raw = schema !== undefined;
+  if (v.chat) {
+    const { runChatLoop } = await import("./_chat_loop.ts");
+    const conversation = model.conversation();
+    const firstSystem = v.system as string | undefined;
+    let system = firstSystem;
+    return await runChatLoop(ctx.io, {
+      label: `${modelId} at ${url}`,
+      raw,
+      send: (text) => {
+        let turn: { prompt?: string; system?: string } = { prompt: text, system };
+        if (template) turn = template.apply(text, system, params);
+        // The system prompt goes with the first message only; the history carries it after that.
+        system = undefined;
+        return conversation.prompt(turn.prompt, { ...settings, system: turn.system });
+      },
+      forget: (response) => {
+        // Nothing was answered yet: the next message carries the system prompt again.
+        if (conversation.forget(response) && !conversation.responses.length) system = firstSystem;
+      },
+    });
+  }
+  const waitForTty = !schema && (template === undefined || template.variables().includes("input"));
+  prompt = await readPrompt(ctx, prompt, waitForTty);
+  let system = v.system as string | undefined;
+  if (template) ({ prompt, system } = template.apply(prompt, system, params));
+  if (prompt === undefined && !schema) {
+    throw new LlmError("A prompt is required when stdin is not interactive");
+  }
+  const response = model.prompt(prompt, { ...settings, system });
+  return await show(ctx, response, raw, !v.noStream);
+}
