@@ -3,6 +3,8 @@ import { fileURLToPath } from "node:url";
 import { cosineSimilarity, decode, encode } from "../lib/embeddings/codec.ts";
 import { openEmbeddingsDb } from "../lib/embeddings/db.ts";
 import { searchSimilar } from "../lib/embeddings/search.ts";
+import { openForExtensions } from "../lib/embeddings/search_vec.ts";
+import { MMAP_BYTES, openScanConnection } from "../lib/embeddings/_search_parts.ts";
 import { tempUserDir } from "./support/env.ts";
 import { cliPath } from "./support/run_cli.ts";
 
@@ -218,4 +220,33 @@ Deno.test("llm similar: LLM_EMBEDDINGS_DEBUG says which engine ran; without --al
   });
   assert.notEqual(raised.code, 0);
   assert.match(raised.stderr, /SQLite refused to allow extensions|ffi/i);
+});
+
+Deno.test("the search connections read the file memory-mapped and read-only; results match the caller's connection", async () => {
+  await using dir = await tempUserDir();
+  const path = `${dir.path}/mapped.db`;
+  fill(path, 200, 8);
+  for (const conn of [openScanConnection(path), openForExtensions(path)]) {
+    try {
+      assert.deepEqual(Object.values(conn.prepare("PRAGMA mmap_size").get()!), [MMAP_BYTES]);
+      assert.throws(() => conn.exec("DELETE FROM embeddings"), /readonly/);
+    } finally {
+      conn.close();
+    }
+  }
+  // The same answer as scoring every row on the caller's (unmapped) connection, for both engines.
+  const db = openEmbeddingsDb(path);
+  try {
+    const vector = [1, 2, 3, 4, 5, 6, 7, 8];
+    for (const engine of ["sqlite-vec", "scan"] as const) {
+      const result = await searchSimilar(db, path, { collectionId: 1, vector, number: 7 }, engine);
+      assert.deepEqual(
+        result.hits.map(({ id, score }) => ({ id, score })),
+        bruteForce(path, vector, 7),
+        engine,
+      );
+    }
+  } finally {
+    db.close();
+  }
 });
