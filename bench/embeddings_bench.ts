@@ -2,25 +2,33 @@
  * The embeddings benchmarks:
  * - `llm similar -n 10` on an embeddings.db of 100,000 vectors of 1,536 dimensions (the size of OpenAI's
  *   `text-embedding-3-small`), by ID and by content, with sqlite-vec and with the typed-array fallback
- *   (`LLM_SQLITE_VEC=0`), and Python llm 0.32's `llm similar` on the same file when it is installed;
+ *   (`LLM_SQLITE_VEC=0`), with the file in the operating system's page cache (warm) and dropped from it
+ *   before each run (cold), and Python llm 0.32's `llm similar` on the same file when it is installed;
  * - the cost of importing and loading sqlite-vec;
+ * - where the search's time goes, step by step (`embeddings_steps.ts`);
  * - `llm embed-multi` of 10,000 CSV rows against the loopback embeddings server, beside a bare client
  *   sending the same batches (the server's own pace), with peak memory.
  *
+ * The database is seeded once and kept in the temporary directory (`llm-bench-cache/`), so later runs start
+ * at once; `--vectors` makes a smaller one for a quick look. `deno task bench` runs all of this as
+ * `--only=embeddings`.
+ *
  * ```sh
- * deno run -A bench/embeddings_bench.ts                       # ~2 minutes on 2 cores
+ * deno run -A bench/embeddings_bench.ts                       # ~4 minutes on 2 cores
  * deno run -A bench/embeddings_bench.ts --vectors=20000 --runs=3
  * ```
  * @module
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
+import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { encode } from "../lib/embeddings/codec.ts";
 import { openEmbeddingsDb } from "../lib/embeddings/db.ts";
 import { md5 } from "../lib/compat/md5.ts";
 import { startEmbeddingsServer } from "../tests/support/embeddings_server.ts";
-import { fromSamples, measureCommands, type Measurement, type Sample } from "./measure.ts";
+import { type CommandSpec, fromSamples, measureCommands, type Measurement, type Sample } from "./measure.ts";
+import { similarStepsGroup } from "./embeddings_steps.ts";
 import { type Group, groupText } from "./report.ts";
 
 const repoDir = fileURLToPath(new URL("../", import.meta.url));
@@ -72,6 +80,82 @@ export async function seedEmbeddings(path: string, count: number, dims: number):
   return (await Deno.stat(path)).size;
 }
 
+/** A seeded embeddings.db for the benchmarks. */
+export interface BenchEmbeddingsDb {
+  /** Its path. */
+  path: string;
+  /** How many vectors, of how many values. */
+  vectors: number;
+  /** Values a vector. */
+  dims: number;
+  /** The file's size in bytes. */
+  bytes: number;
+  /** How long seeding took, or `null` when an earlier run's file was used. */
+  seedMs: number | null;
+}
+
+/** Bump when {@link seedEmbeddings} writes something else, so that cached files are seeded again. */
+const SEED_VERSION = 1;
+
+/**
+ * The benchmark database of `vectors` vectors of `dims` values: seeded once into the temporary directory's
+ * `llm-bench-cache/` and reused by later runs (a file is only used once seeding it has finished).
+ */
+export async function cachedEmbeddingsDb(vectors: number, dims: number): Promise<BenchEmbeddingsDb> {
+  const dir = join(tmpdir(), "llm-bench-cache");
+  await Deno.mkdir(dir, { recursive: true });
+  const path = join(dir, `embeddings-${vectors}x${dims}-v${SEED_VERSION}.db`);
+  const done = `${path}.done`;
+  if (await Deno.stat(done).then(() => true, () => false)) {
+    return { path, vectors, dims, bytes: (await Deno.stat(path)).size, seedMs: null };
+  }
+  const started = performance.now();
+  const partial = `${path}.partial`;
+  const bytes = await seedEmbeddings(partial, vectors, dims);
+  await Deno.rename(partial, path);
+  await Deno.writeTextFile(done, "");
+  return { path, vectors, dims, bytes, seedMs: performance.now() - started };
+}
+
+/**
+ * A `before` hook that drops `path` from the operating system's page cache (GNU dd's `iflag=nocache` with
+ * `count=0`: `posix_fadvise(POSIX_FADV_DONTNEED)` on the file, no privileges needed), or `undefined` where
+ * that is not available.
+ */
+export function dropFromPageCache(path: string): (() => void) | undefined {
+  const drop = () => {
+    const out = new Deno.Command("dd", {
+      args: [`if=${path}`, "iflag=nocache", "count=0", "status=none"],
+      stdout: "null",
+      stderr: "piped",
+    }).outputSync();
+    if (!out.success) throw new Error(`dd could not drop ${path} from the page cache`);
+  };
+  try {
+    drop();
+    return drop;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `spec` once, checked, and times that run (for a command too slow to run more than once). */
+async function timeOnce(spec: CommandSpec): Promise<Measurement> {
+  const started = performance.now();
+  const out = await new Deno.Command(spec.cmd[0], {
+    args: spec.cmd.slice(1),
+    env: spec.env,
+    cwd: spec.cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const ms = performance.now() - started;
+  const decoder = new TextDecoder();
+  spec.check?.({ code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) });
+  return fromSamples(spec.name, [{ ms, peakKib: null }]);
+}
+
 const WORDS =
   "the a of to and in is it for on with as pelican model prompt vector search index row table query"
     .split(" ");
@@ -97,17 +181,12 @@ function checked(expectLines: number) {
   };
 }
 
-/** `llm similar` on `vectors` vectors: sqlite-vec, the fallback, Python; and sqlite-vec's load cost. */
-export async function similarGroup(
-  runs: number,
-  userDir: string,
-  vectors = 100_000,
-  dims = 1536,
-): Promise<Group> {
-  const db = join(userDir, "embeddings.db");
-  const started = performance.now();
-  const bytes = await seedEmbeddings(db, vectors, dims);
-  const seedMs = performance.now() - started;
+/**
+ * `llm similar` on the benchmark database: sqlite-vec and the fallback, warm and cold, Python once; and
+ * sqlite-vec's load cost.
+ */
+export async function similarGroup(runs: number, userDir: string, bench: BenchEmbeddingsDb): Promise<Group> {
+  const { path: db, vectors, dims, bytes, seedMs } = bench;
   await using server = await startEmbeddingsServer({ dims });
   const env = {
     LLM_USER_PATH: userDir,
@@ -115,15 +194,18 @@ export async function similarGroup(
     OPENAI_BASE_URL: server.url,
     OPENAI_API_KEY: "sk-bench",
   };
-  const llm = (name: string, args: string[], extra: Record<string, string> = {}) => ({
+  const llm = (name: string, args: string[], extra: Record<string, string> = {}, before?: () => void) => ({
     name,
-    cmd: [Deno.execPath(), "run", "-A", "cli.ts", ...args],
+    cmd: [Deno.execPath(), "run", "-A", "cli.ts", ...args, "-d", db],
     cwd: repoDir,
     env: { ...env, ...extra },
+    before,
     check: checked(10),
   });
   const byId = ["similar", "bench", "item-123", "-n", "10"];
   const byContent = ["similar", "bench", "-c", "pelican vector search", "-n", "10"];
+  const fallback = { LLM_SQLITE_VEC: "0" };
+  const cold = dropFromPageCache(db);
   const specs = [
     { name: "deno run empty.ts", cmd: [Deno.execPath(), "run", "-A", "bench/empty.ts"], cwd: repoDir, env },
     {
@@ -133,20 +215,27 @@ export async function similarGroup(
       env,
     },
     llm("llm similar ID -n 10 (sqlite-vec)", byId),
-    llm("llm similar ID -n 10 (typed-array fallback)", byId, { LLM_SQLITE_VEC: "0" }),
+    llm("llm similar ID -n 10 (typed-array fallback)", byId, fallback),
     llm("llm similar -c TEXT -n 10 (sqlite-vec)", byContent),
-    llm("llm similar -c TEXT -n 10 (typed-array fallback)", byContent, { LLM_SQLITE_VEC: "0" }),
+    llm("llm similar -c TEXT -n 10 (typed-array fallback)", byContent, fallback),
+    ...(cold
+      ? [
+        llm("llm similar ID -n 10 (sqlite-vec), cold cache", byId, {}, cold),
+        llm("llm similar ID -n 10 (typed-array fallback), cold cache", byId, fallback, cold),
+      ]
+      : []),
   ];
   const measurements = await measureCommands(specs, runs);
   if (await Deno.stat(PYTHON_LLM).then(() => true, () => false)) {
     // Timed once: Python's brute force in a Python function per row is slow enough that one run tells.
-    const [python] = await measureCommands([{
-      name: "Python llm 0.32: llm similar ID -n 10 (one run)",
-      cmd: [PYTHON_LLM, ...byId, "-d", db],
-      env,
-      check: checked(10),
-    }], 1);
-    measurements.push(python);
+    measurements.push(
+      await timeOnce({
+        name: "Python llm 0.32: llm similar ID -n 10 (one run, warm)",
+        cmd: [PYTHON_LLM, ...byId, "-d", db],
+        env,
+        check: checked(10),
+      }),
+    );
   }
   return {
     title: `Embeddings: llm similar (${vectors.toLocaleString("en")} vectors of ${
@@ -154,11 +243,16 @@ export async function similarGroup(
     })`,
     description:
       `An embeddings.db of ${vectors.toLocaleString("en")} random unit vectors of ${dims} float32 ` +
-      `values (${(bytes / 1024 / 1024).toFixed(0)} MiB, 4 KiB pages as Python writes them, seeded in ` +
-      `${(seedMs / 1000).toFixed(1)} s). Every search is exact: each vector is compared with the query. ` +
-      "By content adds one request to the loopback embeddings server for the query's vector. " +
-      "The fallback is the typed-array scan used when sqlite-vec cannot load. Target: 300 ms for " +
-      "`llm similar -n 10` with sqlite-vec.",
+      `values (${(bytes / 1024 / 1024).toFixed(0)} MiB, 4 KiB pages as Python writes them, ` +
+      (seedMs === null ? "seeded by an earlier run" : `seeded in ${(seedMs / 1000).toFixed(1)} s`) +
+      "). Every search is exact: each vector is compared with the query. By content adds one request to " +
+      "the loopback embeddings server for the query's vector. The fallback is the typed-array scan used " +
+      "when sqlite-vec cannot load. Warm: the file is in the operating system's page cache, as for anyone " +
+      "who searched it before; cold: it was dropped from the page cache before each run " +
+      (cold ? "(`dd iflag=nocache`)" : "(not measured: GNU dd is not available)") +
+      ". The search reads the file memory-mapped, so the peak resident memory of `llm similar` counts the " +
+      "file's pages mapped into the process (the operating system's page cache, shared), not memory it " +
+      "allocated. Target: 300 ms for `llm similar -n 10` with sqlite-vec, warm.",
     measurements,
     targets: { "llm similar ID -n 10 (sqlite-vec)": { ms: 300 } },
   };
@@ -235,6 +329,21 @@ export async function embedMultiGroup(runs: number, userDir: string, rows = 10_0
   };
 }
 
+/** Every embeddings group: `llm similar`, its steps, `llm embed-multi`. */
+export async function embeddingsGroups(
+  runs: number,
+  userDir: string,
+  options: { vectors?: number; dims?: number; rows?: number } = {},
+): Promise<Group[]> {
+  const bench = await cachedEmbeddingsDb(options.vectors ?? 100_000, options.dims ?? 1536);
+  return [
+    await similarGroup(runs, userDir, bench),
+    // In process and long (many steps, each a full scan): fewer runs are enough for a steady median.
+    await similarStepsGroup(Math.min(runs, 5), bench.path, bench.dims),
+    await embedMultiGroup(runs, userDir, options.rows ?? 10_000),
+  ];
+}
+
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
@@ -247,10 +356,11 @@ if (import.meta.main) {
   });
   const userDir = await Deno.makeTempDir({ prefix: "llm-bench-embeddings-" });
   try {
-    const groups = [
-      await similarGroup(Number(values.runs), userDir, Number(values.vectors), Number(values.dims)),
-      await embedMultiGroup(Number(values.runs), userDir, Number(values.rows)),
-    ];
+    const groups = await embeddingsGroups(Number(values.runs), userDir, {
+      vectors: Number(values.vectors),
+      dims: Number(values.dims),
+      rows: Number(values.rows),
+    });
     console.log(groups.map(groupText).join("\n\n"));
   } finally {
     await Deno.remove(userDir, { recursive: true });

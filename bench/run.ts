@@ -2,14 +2,16 @@
  * `deno task bench`: runs every benchmark side by side in one run, prints a summary and writes BENCHMARKS.md.
  *
  * ```sh
- * deno task bench                                   # everything, ~4 minutes on 2 cores
+ * deno task bench                                   # everything, ~9 minutes on 2 cores
  * deno task bench --only=startup,stream --runs=5    # a quicker look, BENCHMARKS.md not written
  * ```
  *
  * Options: `--runs=N` (timed runs of each command, default 10), `--turns=N` (turns seeded into the logs
  * benchmark's database, default 100000), `--chunks=N` (chunks of the streamed response, default 20000),
- * `--only=startup,stream,logs,profile` (a subset; BENCHMARKS.md is then only written with `--write`),
- * `--out=FILE` (default BENCHMARKS.md at the repository root), `--no-write`.
+ * `--vectors=N` (vectors in the embeddings benchmark's database, default 100000; it is seeded once and kept
+ * in the temporary directory), `--rows=N` (CSV rows for `llm embed-multi`, default 10000),
+ * `--only=startup,stream,logs,embeddings,profile` (a subset; BENCHMARKS.md is then only written with
+ * `--write`), `--out=FILE` (default BENCHMARKS.md at the repository root), `--no-write`.
  *
  * @module
  */
@@ -28,8 +30,9 @@ import {
   streamingGroup,
 } from "./startup_stream.ts";
 import { findings } from "./findings.ts";
+import { embeddingsGroups } from "./embeddings_bench.ts";
 
-const ALL = ["startup", "stream", "logs", "profile"];
+const ALL = ["startup", "stream", "logs", "embeddings", "profile"];
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -37,6 +40,8 @@ const { values } = parseArgs({
     runs: { type: "string", default: "10" },
     turns: { type: "string", default: "100000" },
     chunks: { type: "string", default: "20000" },
+    vectors: { type: "string", default: "100000" },
+    rows: { type: "string", default: "10000" },
     only: { type: "string" },
     out: { type: "string", default: fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url)) },
     write: { type: "boolean" },
@@ -56,6 +61,8 @@ function positive(name: string, text: string): number {
 const runs = positive("runs", values.runs);
 const turns = positive("turns", values.turns);
 const chunkCount = positive("chunks", values.chunks);
+const vectors = positive("vectors", values.vectors);
+const csvRows = positive("rows", values.rows);
 const only = values.only ? values.only.split(",").map((s) => s.trim()) : ALL;
 const unknown = only.filter((s) => !ALL.includes(s));
 if (unknown.length) {
@@ -112,6 +119,14 @@ if (only.includes("stream")) {
 }
 if (only.includes("logs")) {
   groups.push(await step(`logs (seeding ${turns} turns)`, () => logsGroup(runs, user.path, turns)));
+}
+if (only.includes("embeddings")) {
+  groups.push(
+    ...await step(
+      `embeddings (${vectors} vectors, ${csvRows} rows)`,
+      () => embeddingsGroups(runs, user.path, { vectors, rows: csvRows }),
+    ),
+  );
 }
 if (only.includes("profile")) {
   await step("profiles", async () => {

@@ -3,6 +3,8 @@ import { fileURLToPath } from "node:url";
 import { cosineSimilarity, decode, encode } from "../lib/embeddings/codec.ts";
 import { openEmbeddingsDb } from "../lib/embeddings/db.ts";
 import { searchSimilar } from "../lib/embeddings/search.ts";
+import { openForExtensions } from "../lib/embeddings/search_vec.ts";
+import { MMAP_BYTES, openScanConnection } from "../lib/embeddings/_search_parts.ts";
 import { tempUserDir } from "./support/env.ts";
 import { cliPath } from "./support/run_cli.ts";
 
@@ -96,6 +98,7 @@ Deno.test("a table of 20,000 rows or more is searched in parallel parts, with th
   fill(path, 24_000, 16, 30);
   const db = openEmbeddingsDb(path);
   const next = random(99);
+  const cores = Math.min(4, navigator.hardwareConcurrency);
   try {
     const clusterRow = db.prepare("SELECT embedding FROM embeddings WHERE id = 'item-0'").get() as {
       embedding: Uint8Array;
@@ -107,9 +110,44 @@ Deno.test("a table of 20,000 rows or more is searched in parallel parts, with th
       ]
     ) {
       const expected = bruteForce(path, vector, 12);
-      const result = await searchSimilar(db, path, { collectionId: 1, vector, number: 12 }, "sqlite-vec");
-      assert.deepEqual(result.hits.map(({ id, score }) => ({ id, score })), expected);
+      // The best of the IDs starting with "item-1", but for the best of them, which is skipped.
+      const [best, ...rest] = bruteForce(path, vector, 24_000).filter((h) => h.id.startsWith("item-1"));
+      for (const engine of ["sqlite-vec", "scan"] as const) {
+        const result = await searchSimilar(db, path, { collectionId: 1, vector, number: 12 }, engine);
+        assert.equal(result.parts, cores, engine);
+        assert.deepEqual(result.hits.map(({ id, score }) => ({ id, score })), expected, engine);
+        // The WHERE clause (prefix, skipped ID) applies in every part.
+        const filtered = await searchSimilar(db, path, {
+          collectionId: 1,
+          vector,
+          number: 4,
+          prefix: "item-1",
+          skipId: best.id,
+        }, engine);
+        assert.deepEqual(filtered.hits.map(({ id, score }) => ({ id, score })), rest.slice(0, 4), engine);
+      }
     }
+  } finally {
+    db.close();
+  }
+});
+
+Deno.test("the scan inside a transaction stays on its connection and sees the rows written in it", async () => {
+  await using dir = await tempUserDir();
+  const path = `${dir.path}/large.db`;
+  fill(path, 24_000, 16);
+  const db = openEmbeddingsDb(path);
+  try {
+    const vector = Array.from({ length: 16 }, (_, i) => i + 1);
+    db.exec("BEGIN");
+    db.prepare("INSERT INTO embeddings (collection_id, id, embedding) VALUES (1, 'uncommitted', ?)").run(
+      encode(vector),
+    );
+    const result = await searchSimilar(db, path, { collectionId: 1, vector, number: 3 }, "scan");
+    db.exec("ROLLBACK");
+    assert.equal(result.parts, 1);
+    assert.equal(result.hits[0].id, "uncommitted");
+    assert.equal(result.hits[0].score, cosineSimilarity(decode(encode(vector)), vector));
   } finally {
     db.close();
   }
@@ -182,4 +220,33 @@ Deno.test("llm similar: LLM_EMBEDDINGS_DEBUG says which engine ran; without --al
   });
   assert.notEqual(raised.code, 0);
   assert.match(raised.stderr, /SQLite refused to allow extensions|ffi/i);
+});
+
+Deno.test("the search connections read the file memory-mapped and read-only; results match the caller's connection", async () => {
+  await using dir = await tempUserDir();
+  const path = `${dir.path}/mapped.db`;
+  fill(path, 200, 8);
+  for (const conn of [openScanConnection(path), openForExtensions(path)]) {
+    try {
+      assert.deepEqual(Object.values(conn.prepare("PRAGMA mmap_size").get()!), [MMAP_BYTES]);
+      assert.throws(() => conn.exec("DELETE FROM embeddings"), /readonly/);
+    } finally {
+      conn.close();
+    }
+  }
+  // The same answer as scoring every row on the caller's (unmapped) connection, for both engines.
+  const db = openEmbeddingsDb(path);
+  try {
+    const vector = [1, 2, 3, 4, 5, 6, 7, 8];
+    for (const engine of ["sqlite-vec", "scan"] as const) {
+      const result = await searchSimilar(db, path, { collectionId: 1, vector, number: 7 }, engine);
+      assert.deepEqual(
+        result.hits.map(({ id, score }) => ({ id, score })),
+        bruteForce(path, vector, 7),
+        engine,
+      );
+    }
+  } finally {
+    db.close();
+  }
 });

@@ -50,14 +50,22 @@ export interface SearchResult {
   engine: "sqlite-vec" | "scan";
   /** Why sqlite-vec was not used, when it was not. */
   fallbackReason?: string;
+  /** Into how many rowid ranges the table was split, scanned at once (1: not split). */
+  parts: number;
+}
+
+/** What an engine found: the hits and the number of parts it scanned at once. */
+export interface EngineResult {
+  /** The hits, best first. */
+  hits: SearchHit[];
+  /** The number of parts. */
+  parts: number;
 }
 
 /** A candidate an engine proposes: its row and an approximate distance (smaller is closer). */
 export interface Candidate {
   /** The row's rowid. */
   rowid: number;
-  /** The item's ID. */
-  id: string;
   /** Approximate cosine distance (1 - similarity) from the engine. */
   distance: number;
 }
@@ -81,14 +89,14 @@ export function whereClause(query: SearchQuery): { sql: string; args: (string | 
 
 /**
  * Scores `candidates` exactly (Python's cosine similarity over the stored float32 values) and returns the best
- * `number`, ties in candidate order.
+ * `number` with their IDs, ties in candidate order.
  */
 export function rescore(db: DatabaseSync, candidates: Candidate[], query: SearchQuery): SearchHit[] {
-  const select = db.prepare("SELECT embedding FROM embeddings WHERE rowid = ?");
+  const select = db.prepare("SELECT id, embedding FROM embeddings WHERE rowid = ?");
   const hits = candidates.map((c, order) => {
-    const row = select.get(c.rowid) as { embedding: Uint8Array | null } | undefined;
+    const row = select.get(c.rowid) as { id: string; embedding: Uint8Array | null } | undefined;
     const stored = row?.embedding ? decodeFloat32(row.embedding) : new Float32Array(0);
-    return { rowid: c.rowid, id: c.id, score: cosineSimilarity(stored, query.vector), order };
+    return { rowid: c.rowid, id: row?.id as string, score: cosineSimilarity(stored, query.vector), order };
   });
   hits.sort((a, b) => b.score - a.score || a.order - b.order);
   return hits.slice(0, query.number).map(({ rowid, id, score }) => ({ rowid, id, score }));
@@ -114,7 +122,7 @@ export async function searchSimilar(
   query: SearchQuery,
   engine: SearchEngine = "auto",
 ): Promise<SearchResult> {
-  if (query.number <= 0) return { hits: [], engine: "scan" };
+  if (query.number <= 0) return { hits: [], engine: "scan", parts: 0 };
   let fallbackReason: string | undefined;
   const disabled = Deno.env.get("LLM_SQLITE_VEC") === "0";
   if (engine !== "scan" && !(engine === "auto" && disabled)) {
@@ -124,9 +132,9 @@ export async function searchSimilar(
     );
     try {
       if (!path || path === ":memory:") throw new Error("the database is in memory");
-      const hits = await searchWithSqliteVec(path, query);
+      const { hits, parts } = await searchWithSqliteVec(path, query);
       debug(`similar ran with sqlite-vec`);
-      return { hits, engine: "sqlite-vec" };
+      return { hits, engine: "sqlite-vec", parts };
     } catch (error) {
       if (engine === "sqlite-vec" || raiseErrors()) throw error;
       fallbackReason = error instanceof Error ? error.message : String(error);
@@ -139,5 +147,6 @@ export async function searchSimilar(
     import.meta.url,
   );
   debug(`similar ran with the typed-array scan (sqlite-vec not used: ${fallbackReason})`);
-  return { hits: searchWithScan(db, query), engine: "scan", fallbackReason };
+  const { hits, parts } = await searchWithScan(db, path, query);
+  return { hits, engine: "scan", fallbackReason, parts };
 }

@@ -2,12 +2,24 @@
  * Candidates from a scan in JavaScript, for when sqlite-vec cannot load (no `--allow-ffi`, an unsupported
  * platform, a database in memory): every BLOB is read as a float32 view and compared with the query in
  * double precision, four sums at a time, keeping the best few in a small heap; those are then scored exactly
- * in Python's order of summation.
+ * in Python's order of summation. A table in a file is scanned on read-only, memory-mapped connections of the
+ * search's own, a large one split into rowid ranges scanned at once by this thread and workers
+ * (`_search_parts.ts`); inside a transaction it is scanned on the caller's connection alone, which alone sees
+ * the transaction's changes.
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
 import { decodeFloat32 } from "./codec.ts";
-import { type Candidate, rescore, type SearchHit, type SearchQuery, whereClause } from "./search.ts";
+import { type Candidate, type EngineResult, rescore, type SearchQuery, whereClause } from "./search.ts";
+import {
+  ALL_ROWS,
+  openScanConnection,
+  type PartWorker,
+  rowidParts,
+  type RowidRange,
+  runParts,
+  startWorkers,
+} from "./_search_parts.ts";
 
 /** Cosine similarity of `v` with the query `q` whose squared norm is `qq`, unrolled by four. */
 function fastCosine(v: Float32Array, q: Float64Array, qq: number): number {
@@ -36,7 +48,7 @@ function fastCosine(v: Float32Array, q: Float64Array, qq: number): number {
 /** A bounded min-heap of the best `size` candidates by similarity. */
 class TopK {
   readonly #size: number;
-  readonly #items: { score: number; rowid: number; id: string; seq: number }[] = [];
+  readonly #items: { score: number; rowid: number }[] = [];
 
   constructor(size: number) {
     this.#size = size;
@@ -47,7 +59,7 @@ class TopK {
     return this.#items.length < this.#size ? -Infinity : this.#items[0].score;
   }
 
-  push(item: { score: number; rowid: number; id: string; seq: number }): void {
+  push(item: { score: number; rowid: number }): void {
     const heap = this.#items;
     if (heap.length < this.#size) {
       heap.push(item);
@@ -58,13 +70,13 @@ class TopK {
     }
   }
 
-  sorted(): { score: number; rowid: number; id: string; seq: number }[] {
-    return [...this.#items].sort((a, b) => b.score - a.score || a.seq - b.seq);
+  sorted(): { score: number; rowid: number }[] {
+    return [...this.#items].sort((a, b) => b.score - a.score || a.rowid - b.rowid);
   }
 
   #less(i: number, j: number): boolean {
     const a = this.#items[i], b = this.#items[j];
-    return a.score < b.score || (a.score === b.score && a.seq > b.seq);
+    return a.score < b.score || (a.score === b.score && a.rowid > b.rowid);
   }
 
   #up(i: number): void {
@@ -91,28 +103,78 @@ class TopK {
   }
 }
 
-/** The exact top `query.number` hits, found by scanning every vector of the collection. */
-export function searchWithScan(db: DatabaseSync, query: SearchQuery): SearchHit[] {
-  const q = Float64Array.from(query.vector);
+/**
+ * The best `size` candidates among the rows of `range` matching `where` (`args` its arguments), by
+ * similarity to `q`, best first and ties by rowid (the order the rows are read in). Runs in a worker too.
+ */
+export function scanRange(
+  conn: DatabaseSync,
+  where: string,
+  args: (string | number)[],
+  q: Float64Array,
+  range: RowidRange,
+  size: number,
+): Candidate[] {
   let qq = 0;
   for (let i = 0; i < q.length; i++) qq += q[i] * q[i];
-  const { sql, args } = whereClause(query);
-  const statement = db.prepare(`SELECT rowid, id, embedding FROM embeddings WHERE ${sql}`);
-  // Sums in another order differ only in the last bits: a few extra candidates settle the last places.
-  const top = new TopK(query.number + Math.max(query.number, 10));
-  let seq = 0;
-  for (
-    const row of statement.iterate(...args) as Iterable<{ rowid: number; id: string; embedding: Uint8Array }>
-  ) {
-    const score = row.embedding ? fastCosine(decodeFloat32(row.embedding), q, qq) : NaN;
+  const statement = conn.prepare(
+    `SELECT rowid, embedding FROM embeddings WHERE ${where} AND rowid BETWEEN ? AND ?`,
+  );
+  const top = new TopK(size);
+  // The IDs are read afterwards for the few candidates only.
+  const rows = statement.iterate(...args, ...range) as Iterable<
+    { rowid: number; embedding: Uint8Array | null }
+  >;
+  for (const { rowid, embedding } of rows) {
+    const score = embedding ? fastCosine(decodeFloat32(embedding), q, qq) : NaN;
     const s = Number.isNaN(score) ? -Infinity : score;
-    if (s > top.threshold) top.push({ score: s, rowid: row.rowid, id: row.id, seq });
-    seq++;
+    if (s > top.threshold) top.push({ score: s, rowid });
   }
-  const candidates: Candidate[] = top.sorted().map(({ rowid, id, score }) => ({
-    rowid,
-    id,
-    distance: 1 - score,
-  }));
-  return rescore(db, candidates, query);
+  return top.sorted().map(({ rowid, score }) => ({ rowid, distance: 1 - score }));
+}
+
+/** A connection of the search's own to `path`, or `undefined` when one cannot be opened (the caller's is used). */
+function ownConnection(path: string): DatabaseSync | undefined {
+  try {
+    return openScanConnection(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The exact top `query.number` hits, found by scanning every vector of the collection on `db`; `path` is
+ * its file (`undefined` or `:memory:` for one in memory, scanned on this thread only). Also says into how
+ * many parts the table was split.
+ */
+export async function searchWithScan(
+  db: DatabaseSync,
+  path: string | undefined,
+  query: SearchQuery,
+): Promise<EngineResult> {
+  const q = Float64Array.from(query.vector);
+  const { sql, args } = whereClause(query);
+  // Sums in another order differ only in the last bits: a few extra candidates settle the last places.
+  const size = query.number + Math.max(query.number, 10);
+  const own = path !== undefined && path !== "" && path !== ":memory:" && !db.isTransaction
+    ? ownConnection(path)
+    : undefined;
+  const conn = own ?? db;
+  let workers: PartWorker[] = [];
+  try {
+    const parts = own ? rowidParts(own) : [ALL_ROWS];
+    workers = startWorkers(parts);
+    const results = await runParts(
+      parts,
+      workers,
+      (range) => ({ engine: "scan", path: path!, where: sql, args, vector: q, range, size }),
+      (range) => scanRange(conn, sql, args, q, range, size),
+    );
+    // Every part's best go to the exact scoring (a superset of one scan's); equal scores keep rowid order.
+    const candidates = results.flat().sort((a, b) => a.distance - b.distance || a.rowid - b.rowid);
+    return { hits: rescore(conn, candidates, query), parts: parts.length };
+  } finally {
+    for (const worker of workers) worker.close();
+    own?.close();
+  }
 }
