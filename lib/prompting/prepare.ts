@@ -45,11 +45,9 @@ export class FragmentAttachmentError extends LlmError {
 }
 
 function checkTemplate(template: Template): void {
-  const { tools, attachments, attachment_types: types, functions } = template.data;
+  const { attachments, attachment_types: types } = template.data;
   const unsupported = [
-    tools?.length ? "tools" : "",
     attachments?.length || types?.length ? "attachments" : "",
-    functions && template.functionsTrusted ? "functions" : "",
   ].filter(Boolean);
   if (unsupported.length) throw new TemplateFeatureError(template.name, unsupported);
 }
@@ -240,7 +238,11 @@ export async function preparePrompt(session: PromptSession, request: PromptReque
     ...(template?.data.system_fragments ?? []),
     ...(request.systemFragments ?? []),
   ], request);
-  const tools = await selectTools(model, request.tools ?? [], request.functions ?? []);
+  // A template's tools come first; its `functions:` code runs only when the template is the user's own file.
+  const tools = await selectTools(model, [...(template?.data.tools ?? []), ...(request.tools ?? [])], [
+    ...(template?.data.functions && template.functionsTrusted ? [template.data.functions] : []),
+    ...(request.functions ?? []),
+  ]);
   if (tools.tools.length && !model.supportsTools) {
     throw new UnsupportedFeatureError(model.id, `${model.label} does not support tools`);
   }

@@ -22,7 +22,8 @@ export interface FunctionTool extends Tool {
   signature: string;
 }
 
-async function readSource(value: string): Promise<{ code: string; path?: string }> {
+/** The code of one `--functions` value: the value itself, or the contents of the `.ts`/`.js` file it names. */
+export async function readFunctionsSource(value: string): Promise<{ code: string; path?: string }> {
   if (!CODE_FILE.test(value.trim()) || value.includes("\n")) return { code: value };
   try {
     return { code: await Deno.readTextFile(value), path: value };
@@ -81,6 +82,16 @@ function toolOf(scanned: ScannedFunction, fn: (...args: unknown[]) => unknown): 
   };
 }
 
+const PYTHON_FUNCTION = /^\s*(async\s+)?def\s+\w+\s*\(.*\)\s*(->\s*[^:]+)?:\s*$/m;
+
+/** Code written for Python `llm` (`def f(x):`) gets a pointer instead of a compiler error. */
+function pythonCodeError(where: string): FunctionsError {
+  return new FunctionsError(
+    `The --functions ${where} is Python code; llm for Deno runs TypeScript or JavaScript functions, ` +
+      "such as 'function add(a: number, b: number) { return a + b }'",
+  );
+}
+
 /**
  * The tools of `--functions` values (code, or paths of `.ts`/`.js` files), in order.
  * @throws {FunctionsError} for a missing file, code that does not compile, or code without a function.
@@ -88,8 +99,9 @@ function toolOf(scanned: ScannedFunction, fn: (...args: unknown[]) => unknown): 
 export async function functionTools(values: string[]): Promise<FunctionTool[]> {
   const tools: FunctionTool[] = [];
   for (const value of values) {
-    const { code, path } = await readSource(value);
+    const { code, path } = await readFunctionsSource(value);
     const scanned = scanFunctions(code).filter((f) => !f.name.startsWith("_"));
+    if (PYTHON_FUNCTION.test(code) && !scanned.length) throw pythonCodeError(path ?? "code");
     if (!scanned.length) {
       throw new FunctionsError(
         `No function found in --functions ${path ?? "code"}; define one at the top level, such as ` +

@@ -111,6 +111,17 @@ export async function chatFragments(
 }
 
 /**
+ * The `--functions` values as one block of code for a template: a file's contents rather than its path (Python
+ * `llm` saves the path itself, which the template cannot run later).
+ */
+async function functionsSource(values: string[]): Promise<string> {
+  const { readFunctionsSource } = await import("../../../tools/functions/load.ts");
+  const blocks = [];
+  for (const value of values) blocks.push((await readFunctionsSource(value)).code.trimEnd());
+  return blocks.join("\n\n");
+}
+
+/**
  * Saves the prompt's settings as a template (`--save NAME`): the model when `-m`/`-q` chose one, the prompt
  * and system, `-p` defaults, the extract flags, the schema, the fragments as given (not resolved: a template
  * keeps its paths and URLs, as in Python llm) and the typed options.
@@ -138,6 +149,8 @@ export async function saveTemplate(
   }
   if (request.fragments?.length) data.fragments = request.fragments;
   if (request.systemFragments?.length) data.system_fragments = request.systemFragments;
+  if (request.functions?.length) data.functions = await functionsSource(request.functions);
+  if (request.tools?.length) data.tools = request.tools;
   if (Object.keys(request.options ?? {}).length) {
     const { validateOptions } = await import("../../../models/options.ts");
     const typed = await validateOptions(model.options, request.options!, model.id);
