@@ -32,6 +32,7 @@ import {
 import { findings } from "./findings.ts";
 import { embeddingsGroups } from "./embeddings_bench.ts";
 import { chainGroups } from "./chain_bench.ts";
+import { anthropicStreamGroup } from "./anthropic_stream.ts";
 
 const ALL = ["startup", "stream", "chain", "logs", "embeddings", "profile"];
 
@@ -117,6 +118,9 @@ if (only.includes("startup")) {
 if (only.includes("stream")) {
   groups.push(await step("streaming", () => streamingGroup(runs, user.path, chunkCount)));
   groups.push(await step("streaming, batched", () => streamingGroup(runs, user.path, chunkCount, 64)));
+  // In a user directory of its own: it installs llm-anthropic, which the other groups must not see.
+  await using claudeUser = await benchUserDir();
+  groups.push(await step("Claude streaming", () => anthropicStreamGroup(runs, claudeUser.path, chunkCount)));
 }
 if (only.includes("chain")) {
   groups.push(...await step("tool chain", () => chainGroups(runs, user.path)));
