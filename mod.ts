@@ -66,6 +66,8 @@ export {
 export type { Chunk, StreamEvent, StreamEventType, ToolCall, Usage } from "./lib/models/stream.ts";
 export type { ServerSideToolInfo, ServerSideToolRequest, ToolSpec } from "./lib/models/tool_spec.ts";
 export { Attachment, AttachmentError } from "./lib/attachments/attachment.ts";
+export { AttachmentTooLargeError } from "./lib/attachments/errors.ts";
+export { resolveAttachment, type ResolveAttachmentOptions } from "./lib/attachments/resolve.ts";
 export {
   defineOptions,
   describeOptions,

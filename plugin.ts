@@ -34,6 +34,8 @@ export type {
 export { messageText } from "./lib/models/messages.ts";
 export type { ServerSideToolInfo, ServerSideToolRequest, ToolSpec } from "./lib/models/tool_spec.ts";
 export { Attachment, AttachmentError } from "./lib/attachments/attachment.ts";
+export { AttachmentTooLargeError } from "./lib/attachments/errors.ts";
+export { resolveAttachment, type ResolveAttachmentOptions } from "./lib/attachments/resolve.ts";
 export {
   defineOptions,
   type OptionSchema,
