@@ -10,6 +10,8 @@ import { chatFragments, refuseUnsupported, requestFrom, sessionFor } from "../pr
 import { signalExitCode, signalReason, STOP_SIGNALS, streamResponse } from "../prompt/_shared.ts";
 import { cliErrorMessage } from "../../error_messages.ts";
 import type { Io } from "../../../commands/io.ts";
+import type { Attachment } from "../../../attachments/attachment.ts";
+import { attachLines } from "./_attach.ts";
 
 /** Opens `$EDITOR` (or `vi`) on a temporary file and returns what was saved, or `null` if nothing was. */
 async function editText(initial = ""): Promise<string | null> {
@@ -79,6 +81,8 @@ export async function runChat(ctx: CommandContext): Promise<number> {
   let endToken = "!end";
   let gathered: string[] = [];
   let gatheredFragments: Fragment[] = [];
+  // Files attached with `!attach` (or returned by fragment loaders) that go with the next message.
+  let pending: Attachment[] = [];
   try {
     while (true) {
       let line = await lines.readLine(multi ? "" : "> ");
@@ -102,8 +106,17 @@ export async function runChat(ctx: CommandContext): Promise<number> {
       }
       let typedFragments: Fragment[] = [];
       if (line.trim().startsWith("!fragment ")) {
-        ({ prompt: line, fragments: typedFragments } = await chatFragments(ctx, session, line));
+        let loaded: Attachment[];
+        ({ prompt: line, fragments: typedFragments, attachments: loaded } = await chatFragments(
+          ctx,
+          session,
+          line,
+        ));
+        pending.push(...loaded);
       }
+      const attached = await attachLines(ctx.io, line, pending);
+      if (attached === undefined) continue;
+      line = attached;
       if (multi) {
         if (line.trim() !== endToken) {
           if (line) gathered.push(line);
@@ -118,7 +131,8 @@ export async function runChat(ctx: CommandContext): Promise<number> {
       } else if (line.trim() === "exit" || line.trim() === "quit") {
         return 0;
       }
-      const response = prepared.send(line, { fragments: typedFragments });
+      const response = prepared.send(line, { fragments: typedFragments, attachments: pending });
+      pending = [];
       answering = true;
       const outcome = await streamResponse(ctx.io, response, { raw: Boolean(v.raw) });
       answering = false;
@@ -141,7 +155,7 @@ export async function runChat(ctx: CommandContext): Promise<number> {
       }
       // A failed request (HTTP error, dropped connection) ends this answer only; anything else (no key, a
       // bad option) would fail every turn, so it ends the chat.
-      if (outcome.error instanceof ModelError) {
+      if (outcome.error instanceof ModelError || isTurnError(outcome.error)) {
         // A turn that produced nothing is forgotten, so the next one does not send its prompt as history.
         if (!outcome.text) prepared.forget(response);
         ctx.io.stderr.write(`Error: ${cliErrorMessage(outcome.error)}\n`);
@@ -153,4 +167,11 @@ export async function runChat(ctx: CommandContext): Promise<number> {
     for (const [signal, handler] of idleHandlers) Deno.removeSignalListener(signal, handler);
     await lines.close();
   }
+}
+
+/** Errors of one message's attachments (unreadable, too large, a type the model refuses): the chat goes on. */
+function isTurnError(error: unknown): boolean {
+  const name = (error as Error | undefined)?.name;
+  return name === "AttachmentError" || name === "AttachmentTooLargeError" ||
+    name === "UnsupportedFeatureError";
 }

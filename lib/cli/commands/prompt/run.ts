@@ -12,10 +12,9 @@ import { markdownWanted } from "../../../terminal/markdown_mode.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
 import { refuseUnsupported, requestFrom, saveTemplate, sessionFor } from "./_inputs.ts";
 import { signalExitCode, signalReason, streamResponse, writeUsage } from "./_shared.ts";
+import { flagAttachments } from "./_attachments.ts";
 
 const NOT_YET: [string, string][] = [
-  ["attachment", "-a/--attachment"],
-  ["attachmentType", "--at/--attachment-type"],
   ["tool", "-T/--tool"],
   ["functions", "--functions"],
   ["async", "--async"],
@@ -37,17 +36,23 @@ async function readPrompt(ctx: CommandContext, argument: string | undefined, wai
 export async function runPrompt(ctx: CommandContext): Promise<number> {
   const v = ctx.values as Record<string, unknown>;
   refuseUnsupported(v, NOT_YET);
+  // As Python llm, attachments are resolved (stdin read, URL asked, file sniffed) before anything else.
+  const attachments = await flagAttachments(ctx);
   await using session = sessionFor(ctx);
   const argument = ctx.args.prompt as string | undefined;
   if (v.save) {
     await saveTemplate(ctx, session, {
       prompt: await readPrompt(ctx, argument, false),
       system: v.system as string | undefined,
+      attachments,
     });
     return 0;
   }
   if (v.options) return await showOptions(ctx, session);
-  const prepared = await session.prepare(requestFrom(ctx));
+  const prepared = await session.prepare({
+    ...requestFrom(ctx),
+    attachments: [...attachments.plain, ...attachments.typed],
+  });
   const template = prepared.template?.data;
   const extracting = extract(v) || Boolean(template?.extract || template?.extract_last);
   const text = await readPrompt(ctx, argument, !prepared.hasInput);
