@@ -232,7 +232,7 @@ Deno.test("attachments: bad input is a one-line error before any request, and no
       relocate(fixture.interactions[post].request.body, files.origin, dirs.work),
     );
   });
-  await t.step("no logs.db was written by the failed commands", async () => {
+  await t.step("only the command that succeeded is logged: the failed ones left no turn", () => {
     const db = new DatabaseSync(`${dirs.user}/logs.db`, { readOnly: true });
     try {
       // Only the one successful command of this test is logged.
