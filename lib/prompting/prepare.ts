@@ -200,9 +200,8 @@ export async function preparePrompt(session: PromptSession, request: PromptReque
     ...(template?.data.fragments ?? []),
     ...(request.fragments ?? []),
   ], request);
-  const { templateAttachments } = await import("./attachment_inputs.ts");
-  const fromTemplate = template
-    ? await templateAttachments(template, request.signal)
+  const fromTemplate = template?.data.attachments?.length || template?.data.attachment_types?.length
+    ? await (await import("./attachment_inputs.ts")).templateAttachments(template, request.signal)
     : { plain: [], typed: [] };
   const attachments = [
     ...fromTemplate.plain,

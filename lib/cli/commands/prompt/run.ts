@@ -12,7 +12,6 @@ import { markdownWanted } from "../../../terminal/markdown_mode.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
 import { refuseUnsupported, requestFrom, saveTemplate, sessionFor } from "./_inputs.ts";
 import { signalExitCode, signalReason, streamResponse, writeUsage } from "./_shared.ts";
-import { flagAttachments } from "./_attachments.ts";
 
 const NOT_YET: [string, string][] = [
   ["tool", "-T/--tool"],
@@ -37,7 +36,10 @@ export async function runPrompt(ctx: CommandContext): Promise<number> {
   const v = ctx.values as Record<string, unknown>;
   refuseUnsupported(v, NOT_YET);
   // As Python llm, attachments are resolved (stdin read, URL asked, file sniffed) before anything else.
-  const attachments = await flagAttachments(ctx);
+  const attachments = (v.attachment as unknown[] | undefined)?.length ||
+      (v.attachmentType as unknown[] | undefined)?.length
+    ? await (await import("./_attachments.ts")).flagAttachments(ctx)
+    : { plain: [], typed: [] };
   await using session = sessionFor(ctx);
   const argument = ctx.args.prompt as string | undefined;
   if (v.save) {
