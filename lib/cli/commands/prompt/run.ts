@@ -10,15 +10,10 @@ import { readStdinText } from "../../io.ts";
 import { lazyImport } from "../../../lazy_import.ts";
 import { markdownWanted } from "../../../terminal/markdown_mode.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
-import { refuseUnsupported, requestFrom, saveTemplate, sessionFor } from "./_inputs.ts";
+import { requestFrom, saveTemplate, sessionFor } from "./_inputs.ts";
 import { signalExitCode, signalReason, streamResponse, writeUsage } from "./_shared.ts";
 import { ApprovalNeedsTerminalError, approveBeforeCall, debugAfterCall } from "./_tool_hooks.ts";
 import { LineReader } from "../../line_reader.ts";
-
-const NOT_YET: [string, string][] = [
-  ["attachment", "-a/--attachment"],
-  ["attachmentType", "--at/--attachment-type"],
-];
 
 /** Reads the prompt as Python `llm` does: piped stdin, then the argument, joined with a space. */
 async function readPrompt(ctx: CommandContext, argument: string | undefined, waitForTty: boolean) {
@@ -35,18 +30,26 @@ async function readPrompt(ctx: CommandContext, argument: string | undefined, wai
 /** Runs `llm prompt`. */
 export async function runPrompt(ctx: CommandContext): Promise<number> {
   const v = ctx.values as Record<string, unknown>;
-  refuseUnsupported(v, NOT_YET);
+  // As Python llm, attachments are resolved (stdin read, URL asked, file sniffed) before anything else.
+  const attachments = (v.attachment as unknown[] | undefined)?.length ||
+      (v.attachmentType as unknown[] | undefined)?.length
+    ? await (await import("./_attachments.ts")).flagAttachments(ctx)
+    : { plain: [], typed: [] };
   await using session = sessionFor(ctx);
   const argument = ctx.args.prompt as string | undefined;
   if (v.save) {
     await saveTemplate(ctx, session, {
       prompt: await readPrompt(ctx, argument, false),
       system: v.system as string | undefined,
+      attachments,
     });
     return 0;
   }
   if (v.options) return await showOptions(ctx, session);
-  const prepared = await session.prepare(requestFrom(ctx));
+  const prepared = await session.prepare({
+    ...requestFrom(ctx),
+    attachments: [...attachments.plain, ...attachments.typed],
+  });
   const template = prepared.template?.data;
   const extracting = extract(v) || Boolean(template?.extract || template?.extract_last);
   const text = await readPrompt(ctx, argument, !prepared.hasInput);

@@ -11,6 +11,8 @@ import { apiOptions, type OpenAIBaseModel, withoutNulls } from "../base_model.ts
 import { runExchange } from "../exchange.ts";
 import { CHOICES_CHECKS, ChunkCombiner, setChatUsage } from "./chunks.ts";
 import { chatMessages } from "./messages.ts";
+import type { AttachmentItemFor } from "../attachment_items.ts";
+import { chatAttachmentItems } from "./attachments.ts";
 
 /** The request options llm handles itself, left out of the body. */
 const CONSUMED = ["json_object", "image_detail", "chat_completions"];
@@ -20,10 +22,11 @@ export function chatRequestBody(
   model: OpenAIBaseModel,
   prompt: Prompt,
   stream: boolean,
+  attachmentItem?: AttachmentItemFor,
 ): Record<string, unknown> {
   const body: Record<string, unknown> = {
     model: model.apiModelName,
-    messages: chatMessages(prompt.messages),
+    messages: chatMessages(prompt.messages, attachmentItem),
     ...apiOptions(prompt.options, CONSUMED),
   };
   if (body.max_tokens === undefined && model.config.defaultMaxTokens !== undefined) {
@@ -43,15 +46,19 @@ export function chatRequestBody(
   return body;
 }
 
-/** Runs the request; shared with Responses models when `chat_completions` is set. */
-export function runChat(
+/**
+ * Runs the request; shared with Responses models when `chat_completions` is set. Attachments are read (or
+ * downloaded) first, so one that cannot be sent fails before the request.
+ */
+export async function* runChat(
   model: OpenAIBaseModel,
   prompt: Prompt,
   context: ExecuteContext,
 ): AsyncGenerator<Chunk | Chunk[]> {
-  return runExchange(model, context, {
+  const attachmentItem = await chatAttachmentItems(prompt);
+  yield* runExchange(model, context, {
     path: "/chat/completions",
-    body: chatRequestBody(model, prompt, context.stream),
+    body: chatRequestBody(model, prompt, context.stream, attachmentItem),
     readStream: readChatStream,
     readJson: readChatJson,
     checks: CHOICES_CHECKS,
