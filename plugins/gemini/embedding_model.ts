@@ -131,7 +131,7 @@ function vectorsOf(data: unknown, count: number): number[][] | undefined {
   return vectors;
 }
 
-/** `vector` scaled to length 1 (a zero vector as it is); summed in order, so the digits are Python's. */
+/** `vector` scaled to length 1 (a zero vector as it is); squares summed in order, as Python 3.11's `sum()` does. */
 function unitLength(vector: number[]): number[] {
   let sum = 0;
   for (const value of vector) sum += value * value;
