@@ -14,6 +14,7 @@ import { refuseUnsupported, requestFrom, saveTemplate, sessionFor } from "./_inp
 import { signalExitCode, signalReason, streamResponse, writeUsage } from "./_shared.ts";
 import { ApprovalNeedsTerminalError, approveBeforeCall, debugAfterCall } from "./_tool_hooks.ts";
 import { LineReader } from "../../line_reader.ts";
+import type { JsonObject } from "../../../compat/json_value.ts";
 
 const NOT_YET: [string, string][] = [
   ["attachment", "-a/--attachment"],
@@ -161,7 +162,12 @@ async function jsonRows(responses: Response[], session: PromptSession, logged: b
   try {
     if (temp) { for (const response of responses) await logResponse(db, response); }
     const ids = new Set(responses.map((r) => r.id));
-    const rows = queryLogs(db, { idGte: responses[0].id, count: 0 }).filter((r) => ids.has(r.id));
+    // The models' replacements expand the condensed response_json, as `llm logs --json` expands it.
+    const jsonReplacements = (id: string) =>
+      (responses.find((r) => r.model.id === id)?.model.jsonReplacements ?? null) as JsonObject | null;
+    const rows = queryLogs(db, { idGte: responses[0].id, count: 0, jsonReplacements }).filter((r) =>
+      ids.has(r.id)
+    );
     return renderLogsJson(rows);
   } finally {
     if (temp) {
