@@ -61,8 +61,9 @@ export async function runPrompt(ctx: CommandContext): Promise<number> {
     : single(prepared.send(text, { stream: write }));
   const done: Response[] = [];
   const logged: boolean[] = [];
+  const reasoning = { pending: false };
   for await (const response of rounds) {
-    const outcome = await streamResponse(ctx.io, response, { write, raw });
+    const outcome = await streamResponse(ctx.io, response, { write, raw, reasoning });
     if (outcome.error !== undefined) {
       // Ctrl-C, SIGTERM and SIGHUP keep the partial answer alike; exit 130, 143, 129.
       const signal = outcome.signal ?? (outcome.error instanceof CancelledError ? "SIGINT" : undefined);
