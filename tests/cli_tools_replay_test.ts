@@ -457,7 +457,9 @@ async function replayCase(c: Case): Promise<void> {
   for (const name of c.after ?? []) await run(name, translated(recording(name).argv));
   const rec = recording(c.name);
   const args = c.args ?? translated(rec.argv);
-  const ours = await run(c.name, c.pythonDb ? [...args, "-d", join(PYTHON, "logs.db")] : args);
+  // Python's logs.db is read from a copy, so the fixture folder gets no -wal/-shm files.
+  if (c.pythonDb) await Deno.copyFile(join(PYTHON, "logs.db"), join(t.dir, "python-logs.db"));
+  const ours = await run(c.name, c.pythonDb ? [...args, "-d", join(t.dir, "python-logs.db")] : args);
   // The .py files of Python's run are our .ts files: that is translation, not a difference.
   const py = (text: string) => c.args ? text : text.replace(/\b(\w+)\.py\b/g, "$1.ts");
   const python: Run = {
