@@ -256,7 +256,11 @@ export async function preparePrompt(session: PromptSession, request: PromptReque
     ...(request.systemFragments ?? []),
   ], request);
   // A template's tools come first; its `functions:` code runs only when the template is the user's own file.
-  const tools = await selectTools(model, [...(template?.data.tools ?? []), ...(request.tools ?? [])], [
+  let specs = [...(template?.data.tools ?? []), ...(request.tools ?? [])];
+  // Continuing without -T offers the first turn's plugin and server-side tools again, as Python llm does
+  // (never its --functions tools, whose code is not kept).
+  if (!specs.length && resumed) specs = conversationToolSpecs(resumed, model);
+  const tools = await selectTools(model, specs, [
     ...(template?.data.functions && template.functionsTrusted ? [template.data.functions] : []),
     ...(request.functions ?? []),
   ]);
@@ -279,6 +283,14 @@ export async function preparePrompt(session: PromptSession, request: PromptReque
     tools,
     attachments,
   });
+}
+
+/** The `-T` specs of a continued conversation's first-turn tools: plugin tools and the model's server-side tools. */
+function conversationToolSpecs(resumed: LoggedConversation, model: Model): string[] {
+  const serverSide = new Set(model.serverSideTools.map((info) => info.className));
+  return resumed.tools.filter((tool) => tool.plugin !== null || serverSide.has(tool.instance ?? "")).map((
+    t,
+  ) => t.spec);
 }
 
 /** The schema: a template's `schema_object` wins, as in Python llm; `--schema` text is resolved. */

@@ -40,7 +40,8 @@ async function importCode(
 ): Promise<Record<string, unknown>> {
   const extension = path ? /\.(\w+)$/.exec(path)![1] : "ts";
   const exports = `\nexport { ${names.join(", ")} };\n`;
-  const source = code.replace(/^\s*export\s+(?=(async\s+)?function|const|let|var)/gm, "") + exports;
+  // Line for line the code as written (only `export ` words go), so errors point at the user's lines.
+  const source = code.replace(/^([ \t]*)export\s+(?=(async\s+)?function|const|let|var)/gm, "$1") + exports;
   const dir = path
     ? await Deno.makeTempDir({
       dir: path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".",
@@ -56,11 +57,27 @@ async function importCode(
     );
     return await import(new URL(`file://${file.startsWith("/") ? "" : `${Deno.cwd()}/`}${file}`).href);
   } catch (error) {
-    const detail = String((error as Error).message ?? error).split("\n")[0];
-    throw new FunctionsError(`Error in --functions definition: ${detail}`, { cause: error });
+    throw new FunctionsError(`Error in --functions definition: ${importFailure(error, file, path)}`, {
+      cause: error,
+    });
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
+}
+
+/**
+ * What went wrong importing the code, on one line: the message (without Deno's `SyntaxError: ` prefix and
+ * source excerpt) and where, `(tools.ts, line 3)` or `(<string>, line 1)` for inline code, as Python's
+ * `(<string>, line 1)`.
+ */
+function importFailure(error: unknown, file: string, path: string | undefined): string {
+  const message = String((error as Error)?.message ?? error);
+  const detail = message.split("\n")[0].replace(/^SyntaxError: /, "");
+  const where = `${message}\n${(error as Error)?.stack ?? ""}`;
+  // The copy's folder and name (its full path may be written relative or absolute).
+  const tail = file.split("/").slice(-2).join("/").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const line = new RegExp(`${tail}:(\\d+):\\d+`).exec(where)?.[1];
+  return line ? `${detail} (${path ?? "<string>"}, line ${line})` : detail;
 }
 
 function toolOf(scanned: ScannedFunction, fn: (...args: unknown[]) => unknown): FunctionTool {

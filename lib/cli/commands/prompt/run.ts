@@ -14,6 +14,7 @@ import { requestFrom, saveTemplate, sessionFor } from "./_inputs.ts";
 import { signalExitCode, signalReason, streamResponse, writeUsage } from "./_shared.ts";
 import { ApprovalNeedsTerminalError, approveBeforeCall, debugAfterCall } from "./_tool_hooks.ts";
 import { LineReader } from "../../line_reader.ts";
+import type { JsonObject } from "../../../compat/json_value.ts";
 
 /** Reads the prompt as Python `llm` does: piped stdin, then the argument, joined with a space. */
 async function readPrompt(ctx: CommandContext, argument: string | undefined, waitForTty: boolean) {
@@ -63,8 +64,9 @@ export async function runPrompt(ctx: CommandContext): Promise<number> {
     : single(prepared.send(text, { stream: write }));
   const done: Response[] = [];
   const logged: boolean[] = [];
+  const reasoning = { pending: false };
   for await (const response of rounds) {
-    const outcome = await streamResponse(ctx.io, response, { write, raw });
+    const outcome = await streamResponse(ctx.io, response, { write, raw, reasoning });
     if (outcome.error !== undefined) {
       // Ctrl-C, SIGTERM and SIGHUP keep the partial answer alike; exit 130, 143, 129.
       const signal = outcome.signal ?? (outcome.error instanceof CancelledError ? "SIGINT" : undefined);
@@ -164,7 +166,12 @@ async function jsonRows(responses: Response[], session: PromptSession, logged: b
   try {
     if (temp) { for (const response of responses) await logResponse(db, response); }
     const ids = new Set(responses.map((r) => r.id));
-    const rows = queryLogs(db, { idGte: responses[0].id, count: 0 }).filter((r) => ids.has(r.id));
+    // The models' replacements expand the condensed response_json, as `llm logs --json` expands it.
+    const jsonReplacements = (id: string) =>
+      (responses.find((r) => r.model.id === id)?.model.jsonReplacements ?? null) as JsonObject | null;
+    const rows = queryLogs(db, { idGte: responses[0].id, count: 0, jsonReplacements }).filter((r) =>
+      ids.has(r.id)
+    );
     return renderLogsJson(rows);
   } finally {
     if (temp) {

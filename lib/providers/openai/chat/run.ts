@@ -4,6 +4,7 @@
  * Loaded the first time such a model runs (`model.ts` defines the models and loads this).
  * @module
  */
+import { ModelError } from "../../../models/errors.ts";
 import type { Prompt } from "../../../models/prompt.ts";
 import type { ExecuteContext } from "../../../models/response.ts";
 import type { Chunk } from "../../../models/stream.ts";
@@ -65,6 +66,23 @@ export async function* runChat(
   });
 }
 
+/**
+ * The arguments of a tool call the model made. Arguments that are not JSON end the response, as in Python llm,
+ * with an error that says so (rather than blaming the server's response, which was well formed).
+ */
+function toolArguments(name: string, text: string | undefined): Record<string, unknown> {
+  try {
+    return JSON.parse(text || "{}");
+  } catch (error) {
+    throw new ModelError(
+      `The model called tool ${name} with arguments that are not JSON ('${text}': ${
+        (error as Error).message
+      }); try again`,
+      { cause: error },
+    );
+  }
+}
+
 async function* readChatStream(
   events: AsyncIterable<Record<string, unknown>[]>,
   context: ExecuteContext,
@@ -80,7 +98,7 @@ async function* readChatStream(
   for (const call of calls.values()) {
     context.response.addToolCall({
       name: call.name,
-      arguments: JSON.parse(call.args || "{}"),
+      arguments: toolArguments(call.name, call.args),
       toolCallId: call.id,
     });
   }
@@ -120,7 +138,7 @@ function* readChatJson(raw: Record<string, unknown>, context: ExecuteContext): G
     const fn = call.function as { name: string; arguments?: string };
     context.response.addToolCall({
       name: fn.name,
-      arguments: JSON.parse(fn.arguments || "{}"),
+      arguments: toolArguments(fn.name, fn.arguments),
       toolCallId: call.id as string,
     });
     yield { type: "tool_call_name", chunk: fn.name, toolCallId: call.id as string };
