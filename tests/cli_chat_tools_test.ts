@@ -72,6 +72,17 @@ Deno.test("llm chat --functions --cl: a chain over the limit ends that answer on
   assert.match(result.stderr, /^Error: Chain limit of 1 exceeded/m);
   assert.match(result.stdout, /> Fine\.\n> \n$/);
   assert.equal(t.server.requests.length, 2, "the call over the limit did not run");
-  const last = t.server.requests[1].body.messages as { role: string; content?: string }[];
+  const last = t.server.requests[1].body.messages as {
+    role: string;
+    content?: string;
+    tool_calls?: { id: string }[];
+  }[];
   assert.deepEqual(last.at(-1), { role: "user", content: "Never mind" });
+  // The call the limit stopped is answered before the next message, as the API requires.
+  const calls = last.at(-3)!.tool_calls!;
+  assert.deepEqual(last.at(-2), {
+    role: "tool",
+    tool_call_id: calls[0].id,
+    content: "Error: the tool was not run: the chain stopped at its limit before this call",
+  });
 });

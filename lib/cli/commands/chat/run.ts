@@ -8,7 +8,7 @@ import type { Fragment } from "../../../models/fragment.ts";
 import { openChatInput } from "../../line_reader.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
 import { chatFragments, requestFrom, sessionFor } from "../prompt/_inputs.ts";
-import { ApprovalNeedsTerminalError, approveBeforeCall, debugAfterCall } from "../prompt/_tool_hooks.ts";
+import { toolChainSettings } from "../prompt/_tool_hooks.ts";
 import { signalExitCode, signalReason, STOP_SIGNALS, streamResponse } from "../prompt/_shared.ts";
 import { cliErrorMessage } from "../../error_messages.ts";
 import type { Io } from "../../../commands/io.ts";
@@ -134,7 +134,11 @@ export async function runChat(ctx: CommandContext): Promise<number> {
       }
       const turn = { fragments: typedFragments, attachments: pending };
       const rounds = prepared.usesTools
-        ? prepared.chain(line, { ...turn, ...toolSettings(ctx, lines) }).responses()
+        ? prepared.chain(line, {
+          ...turn,
+          ...toolChainSettings(ctx.io, ctx.values, () => lines.readLine("")),
+        })
+          .responses()
         : single(prepared.send(line, turn));
       pending = [];
       try {
@@ -183,17 +187,6 @@ export async function runChat(ctx: CommandContext): Promise<number> {
 
 async function* single(response: Response): AsyncGenerator<Response> {
   yield response;
-}
-
-/** The chain settings of chat's tool flags: `--cl`, `--td`, and `--ta`, which asks on the chat's own input. */
-function toolSettings(ctx: CommandContext, lines: { readLine(prompt?: string): Promise<string | null> }) {
-  const v = ctx.values as Record<string, unknown>;
-  if (v.toolsApprove && !ctx.io.stdin.isTerminal()) throw new ApprovalNeedsTerminalError();
-  return {
-    chainLimit: (v.chainLimit as number | undefined) ?? 5,
-    afterCall: v.toolsDebug ? debugAfterCall(ctx.io) : undefined,
-    beforeCall: v.toolsApprove ? approveBeforeCall(ctx.io, () => lines.readLine("")) : undefined,
-  };
 }
 
 /** Errors of one message's attachments (unreadable, too large, a type the model refuses): the chat goes on. */

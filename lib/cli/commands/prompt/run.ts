@@ -12,7 +12,7 @@ import { markdownWanted } from "../../../terminal/markdown_mode.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
 import { requestFrom, saveTemplate, sessionFor } from "./_inputs.ts";
 import { signalExitCode, signalReason, streamResponse, writeUsage } from "./_shared.ts";
-import { ApprovalNeedsTerminalError, approveBeforeCall, debugAfterCall } from "./_tool_hooks.ts";
+import { toolChainSettings } from "./_tool_hooks.ts";
 import { LineReader } from "../../line_reader.ts";
 import type { JsonObject } from "../../../compat/json_value.ts";
 
@@ -30,6 +30,7 @@ async function readPrompt(ctx: CommandContext, argument: string | undefined, wai
 
 /** Runs `llm prompt`. */
 export async function runPrompt(ctx: CommandContext): Promise<number> {
+  let lines: LineReader | undefined;
   const v = ctx.values as Record<string, unknown>;
   // As Python llm, attachments are resolved (stdin read, URL asked, file sniffed) before anything else.
   const attachments = (v.attachment as unknown[] | undefined)?.length ||
@@ -60,7 +61,12 @@ export async function runPrompt(ctx: CommandContext): Promise<number> {
   // A schema's answer is JSON: it is never rendered as Markdown.
   const raw = Boolean(v.raw) || prepared.schema !== undefined;
   const rounds = prepared.usesTools
-    ? prepared.chain(text, { stream: write, ...toolOptions(ctx) }).responses()
+    ? prepared.chain(text, {
+      stream: write,
+      // --ta asks on the terminal: a line reader over stdin, made at the first question.
+      ...toolChainSettings(ctx.io, ctx.values, () =>
+        (lines ??= new LineReader(ctx.io.stdin.readable)).readLine()),
+    }).responses()
     : single(prepared.send(text, { stream: write }));
   const done: Response[] = [];
   const logged: boolean[] = [];
@@ -103,20 +109,6 @@ export async function runPrompt(ctx: CommandContext): Promise<number> {
 
 async function* single(response: Response): AsyncGenerator<Response> {
   yield response;
-}
-
-/** The chain settings of the tool flags: `--cl`, `--td`, `--ta` (which needs a terminal to ask on). */
-function toolOptions(ctx: CommandContext) {
-  const v = ctx.values as Record<string, unknown>;
-  let lines: LineReader | undefined;
-  if (v.toolsApprove && !ctx.io.stdin.isTerminal()) throw new ApprovalNeedsTerminalError();
-  return {
-    chainLimit: (v.chainLimit as number | undefined) ?? 5,
-    afterCall: v.toolsDebug ? debugAfterCall(ctx.io) : undefined,
-    beforeCall: v.toolsApprove
-      ? approveBeforeCall(ctx.io, () => (lines ??= new LineReader(ctx.io.stdin.readable)).readLine())
-      : undefined,
-  };
 }
 
 /** `--no-stream` output rendered as Markdown for a terminal (the renderer is loaded only then). */
