@@ -35,6 +35,29 @@ export class PluginIntegrityError extends PluginError {
   }
 }
 
+/** A plugin tried something its permissions do not allow. */
+export class PluginPermissionError extends PluginError {
+  /** The kind of permission: `read`, `write`, `net`, `env`, `run`, `ffi`, `sys` or `import`. */
+  readonly permission: string;
+  /** What it was refused: a path, a host, a variable, a program. */
+  readonly target: string;
+  /** Creates the error for `plugin`. */
+  constructor(plugin: string, permission: string, target: string, options?: { cause?: unknown }) {
+    super(
+      plugin,
+      `Plugin '${plugin}' was refused ${permission} access to ${target}: its permissions do not include it. ` +
+        `'llm plugins' shows what it was granted; a plugin that needs more must declare it, and ` +
+        `'llm install --upgrade' then asks you to grant it`,
+      options,
+    );
+    this.permission = permission;
+    this.target = target;
+  }
+}
+
+/** A sandboxed plugin's Worker crashed, hung or could not start: only the calls it had running fail. */
+export class PluginCrashError extends PluginError {}
+
 /** The message of any thrown value. */
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

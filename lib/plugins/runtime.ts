@@ -20,6 +20,8 @@ import { importPlugin, importRecordedPlugin, importUrlOf, type LoadedPlugin } fr
 import { PluginModel } from "./plugin_model.ts";
 import { pickRegistrations, type PluginRecord, refreshRegistrations, type Registrations } from "./record.ts";
 import { enabledRecords, linkPluginRuntime, warnPlugin } from "./enabled.ts";
+import type { PluginPermissions } from "./permissions.ts";
+import { grantedKey } from "./granted_key.ts";
 
 /** A plugin as `llm plugins` lists it. */
 export interface PluginInfo {
@@ -31,6 +33,11 @@ export interface PluginInfo {
   version?: string;
   /** Where it comes from: a path, URL, `jsr:` or `npm:` specifier; absent for built-in plugins. */
   specifier?: string;
+  /**
+   * What it may do: the permissions it was granted (its Worker has exactly these), or `unrestricted` for a
+   * plugin that runs in-process with llm's permissions. Absent for built-in plugins.
+   */
+  permissions?: PluginPermissions | "unrestricted";
 }
 
 /** A plugin activated for this run, with what it registered. */
@@ -70,7 +77,17 @@ const installedSource = {
     for (const record of enabledRecords()) {
       if (active.has(record.name)) continue; // its live registrations come from its own source
       for (const model of record.models) {
-        const lazy = PluginModel.lazy(model, record.name, () => resolveRecordedModel(record, model.id));
+        // A plugin granted permissions gets only the keys it declared (see granted_key.ts).
+        const grant = record.grant;
+        const keyOf = grant
+          ? (m: Model, explicit?: string) => grantedKey(m, record.name, grant.permissions, explicit)
+          : undefined;
+        const lazy = PluginModel.lazy(
+          model,
+          record.name,
+          () => resolveRecordedModel(record, model.id),
+          keyOf,
+        );
         register(lazy, { aliases: model.aliases, source: record.name });
       }
     }
@@ -229,6 +246,7 @@ export function getPlugins(options: { all?: boolean } = {}): PluginInfo[] {
       hooks: record.hooks,
       ...(record.version ? { version: record.version } : {}),
       specifier: record.specifier,
+      permissions: recordPermissions(record),
     });
   }
   for (const { name, plugin, specifier } of active.values()) {
@@ -237,10 +255,18 @@ export function getPlugins(options: { all?: boolean } = {}): PluginInfo[] {
       hooks: pluginHooks(plugin),
       ...(plugin.version ? { version: plugin.version } : {}),
       ...(specifier ? { specifier } : {}),
+      permissions: "unrestricted",
     });
   }
   if (options.all) infos.push(...BUILTIN_PLUGINS.map((p) => ({ ...p, hooks: [...p.hooks] })));
   return infos;
+}
+
+/** What an installed plugin may do, as `llm plugins` shows it. */
+function recordPermissions(record: PluginRecord): PluginPermissions | "unrestricted" {
+  if (record.grant) return record.grant.permissions;
+  const mode = (Deno.env.get("LLM_PLUGIN_SANDBOX") ?? "").trim().toLowerCase();
+  return mode === "strict" && !record.permissions ? {} : "unrestricted";
 }
 
 /**
