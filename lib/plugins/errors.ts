@@ -3,6 +3,7 @@
  * @module
  */
 import { LlmError } from "../models/errors.ts";
+import type { PermissionRequest } from "./sandbox_install.ts";
 
 /** Base class of plugin errors; `plugin` names the plugin or specifier involved. */
 export class PluginError extends LlmError {
@@ -57,6 +58,22 @@ export class PluginPermissionError extends PluginError {
 
 /** A sandboxed plugin's Worker crashed, hung or could not start: only the calls it had running fail. */
 export class PluginCrashError extends PluginError {}
+
+/** The user did not grant what a plugin asks for, so it was not installed (or not upgraded). */
+export class PluginGrantRefusedError extends PluginInstallError {
+  /** What it asked for. */
+  readonly request: PermissionRequest;
+  /** Creates the error for `request`. */
+  constructor(request: PermissionRequest) {
+    super(
+      request.plugin,
+      `Plugin '${request.plugin}' was not installed: its permissions were not granted (${
+        (request.added ?? request.lines).join("; ")
+      })`,
+    );
+    this.request = request;
+  }
+}
 
 /** The message of any thrown value. */
 export function errorMessage(error: unknown): string {

@@ -39,6 +39,18 @@ export function grantedKey(
   throw new NeedsKeyError(model.needsKey, envVar);
 }
 
+/**
+ * What an installed plugin was granted, as far as its keys go: its grant, or none at all for a plugin that
+ * declared nothing when `LLM_PLUGIN_SANDBOX=strict` sandboxes it; `undefined` when it runs unrestricted.
+ */
+export function effectivePermissions(
+  record: { grant?: { permissions: PluginPermissions }; permissions?: PluginPermissions },
+): PluginPermissions | undefined {
+  if (record.grant) return record.grant.permissions;
+  const strict = (Deno.env.get("LLM_PLUGIN_SANDBOX") ?? "").trim().toLowerCase() === "strict";
+  return strict && !record.permissions ? {} : undefined;
+}
+
 /** The stored keys a plugin was granted, as keys.json has them now (sent with each call to its Worker). */
 export function grantedKeys(granted: PluginPermissions): Record<string, string> {
   if (!granted.keys?.length) return {};

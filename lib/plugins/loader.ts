@@ -55,6 +55,15 @@ function refuseInBinary(name: string, url: string): void {
   );
 }
 
+/** The error for a module at `specifier` whose default export is not a plugin. */
+export function notAPlugin(label: string, specifier: string): PluginImportError {
+  return new PluginImportError(
+    label,
+    `${specifier} is not an llm plugin: its default export must be a plugin with a name, ` +
+      `e.g. export default definePlugin({ name: "llm-example", registerModels(register) { ... } })`,
+  );
+}
+
 /**
  * Imports the module at `url` (once per process), checks that its default export is a plugin and runs its
  * hooks. `label` names the plugin in errors.
@@ -86,13 +95,7 @@ async function doImport(url: string, label: string, specifier: string): Promise<
     );
   }
   const plugin = module.default ?? module.plugin;
-  if (!isPluginLike(plugin)) {
-    throw new PluginImportError(
-      label,
-      `${specifier} is not an llm plugin: its default export must be a plugin with a name, ` +
-        `e.g. export default definePlugin({ name: "llm-example", registerModels(register) { ... } })`,
-    );
-  }
+  if (!isPluginLike(plugin)) throw notAPlugin(label, specifier);
   const collected = await collectRegistrations(plugin);
   return { plugin, collected, specifier, importUrl: url };
 }

@@ -158,7 +158,13 @@ function extra(
 export function permissionsBeyond(asked: PluginPermissions, granted: PluginPermissions): string[] {
   const lines: string[] = [];
   for (const field of [...LIST_FIELDS, ...FLAG_FIELDS]) {
-    const more = extra(asked, granted, field);
+    const more = extra(asked, granted, field).map((v) =>
+      field === "net" && v.startsWith("$")
+        ? `the host in ${v}`
+        : (field === "read" || field === "write") && !isAbsolute(v) && !v.startsWith("~")
+        ? `${v} (in the user directory)`
+        : v
+    );
     if (more.length) lines.push(`${LABELS[field]}: ${more.join(", ")}`);
   }
   return lines;

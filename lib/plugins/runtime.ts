@@ -21,7 +21,7 @@ import { PluginModel } from "./plugin_model.ts";
 import { pickRegistrations, type PluginRecord, refreshRegistrations, type Registrations } from "./record.ts";
 import { enabledRecords, linkPluginRuntime, warnPlugin } from "./enabled.ts";
 import type { PluginPermissions } from "./permissions.ts";
-import { grantedKey } from "./granted_key.ts";
+import { effectivePermissions, grantedKey } from "./granted_key.ts";
 
 /** A plugin as `llm plugins` lists it. */
 export interface PluginInfo {
@@ -78,9 +78,9 @@ const installedSource = {
       if (active.has(record.name)) continue; // its live registrations come from its own source
       for (const model of record.models) {
         // A plugin granted permissions gets only the keys it declared (see granted_key.ts).
-        const grant = record.grant;
-        const keyOf = grant
-          ? (m: Model, explicit?: string) => grantedKey(m, record.name, grant.permissions, explicit)
+        const granted = effectivePermissions(record);
+        const keyOf = granted
+          ? (m: Model, explicit?: string) => grantedKey(m, record.name, granted, explicit)
           : undefined;
         const lazy = PluginModel.lazy(
           model,
@@ -264,9 +264,7 @@ export function getPlugins(options: { all?: boolean } = {}): PluginInfo[] {
 
 /** What an installed plugin may do, as `llm plugins` shows it. */
 function recordPermissions(record: PluginRecord): PluginPermissions | "unrestricted" {
-  if (record.grant) return record.grant.permissions;
-  const mode = (Deno.env.get("LLM_PLUGIN_SANDBOX") ?? "").trim().toLowerCase();
-  return mode === "strict" && !record.permissions ? {} : "unrestricted";
+  return effectivePermissions(record) ?? "unrestricted";
 }
 
 /**

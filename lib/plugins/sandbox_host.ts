@@ -10,6 +10,7 @@ import { CancelledError } from "../models/errors.ts";
 import { PluginError } from "./errors.ts";
 import type { CallMessage, HostMessage, ReadyMessage, WorkerMessage } from "./sandbox_protocol.ts";
 import { errorFromWire, PluginCrashError } from "./sandbox_wire.ts";
+import { workerPermissionsAvailable } from "./worker_permissions.ts";
 
 /**
  * This Deno cannot give a Worker its own permissions: it runs without `--unstable-worker-options` (a
@@ -101,6 +102,16 @@ export class SandboxHost {
 
   #spawn(): Promise<ReadyMessage> {
     const { promise, resolve, reject } = Promise.withResolvers<ReadyMessage>();
+    if (!workerPermissionsAvailable()) {
+      this.#ready = undefined;
+      return Promise.reject(
+        new SandboxUnavailableError(
+          this.spec.name,
+          "This Deno cannot give a plugin's Worker its own permissions: start llm with " +
+            "--unstable-worker-options (deno run -A --unstable-worker-options ...), or build the binary with it",
+        ),
+      );
+    }
     let worker: Worker;
     try {
       worker = new Worker(WORKER_URL, {

@@ -6,8 +6,10 @@
  * told that it runs unrestricted (`LLM_PLUGIN_SANDBOX=strict` sandboxes it with no permissions instead).
  * @module
  */
-import { importPlugin, type LoadedPlugin } from "./loader.ts";
-import { PluginImportError, PluginInstallError } from "./errors.ts";
+import { importPlugin, type LoadedPlugin, notAPlugin } from "./loader.ts";
+import { PluginGrantRefusedError, PluginImportError } from "./errors.ts";
+
+export { PluginGrantRefusedError };
 import {
   describePermissions,
   normalizePermissions,
@@ -42,22 +44,6 @@ export interface PermissionRequest {
 
 /** Asks the user to grant a request; true to grant it. */
 export type ApprovePermissions = (request: PermissionRequest) => boolean | Promise<boolean>;
-
-/** The user did not grant what a plugin asks for, so it was not installed (or not upgraded). */
-export class PluginGrantRefusedError extends PluginInstallError {
-  /** What it asked for. */
-  readonly request: PermissionRequest;
-  /** Creates the error for `request`. */
-  constructor(request: PermissionRequest) {
-    super(
-      request.plugin,
-      `Plugin '${request.plugin}' was not installed: its permissions were not granted (${
-        (request.added ?? request.lines).join("; ")
-      })`,
-    );
-    this.request = request;
-  }
-}
 
 /** How {@link loadForInstall} is told about the plugin. */
 export interface InstallLoad {
@@ -134,12 +120,13 @@ export async function loadForInstall(load: InstallLoad): Promise<InstallLoaded> 
     if (error instanceof PluginPermissionError) {
       throw new PluginImportError(
         load.label,
-        `${load.specifier} could not be imported without permissions: ${error.message.split(":")[0]} when ` +
-          `it is imported (${error.permission} access to ${error.target}). Plugins must use their ` +
-          "permissions in their hooks and models, not while their module loads",
+        `${load.specifier} could not be imported without permissions: it asked for ${error.permission} ` +
+          `access to ${error.target} while its module loaded. A plugin uses its permissions in its hooks, ` +
+          "models and commands, not at import",
         { cause: error },
       );
     }
+    if ((error as Error)?.name === "NotAPlugin") throw notAPlugin(load.label, load.specifier);
     throw new PluginImportError(
       load.label,
       `Plugin '${load.label}' could not be imported from ${load.specifier}: ${

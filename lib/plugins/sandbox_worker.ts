@@ -83,7 +83,7 @@ async function init(message: Extract<HostMessage, { t: "init" }>): Promise<void>
   }
   const candidate = module.default ?? module.plugin;
   if (!isPluginLike(candidate)) {
-    post({ t: "failed", error: { name: "PluginImportError", message: "not a plugin" } });
+    post({ t: "failed", error: { name: "NotAPlugin", message: "its default export is not a plugin" } });
     return;
   }
   plugin = candidate;
