@@ -216,6 +216,12 @@ Deno.test("a plugin that declares nothing runs unrestricted, said once; LLM_PLUG
   const key = await runCli(["-m", "shout-key", "hi", "--no-log"], { env: strict });
   assert.equal(key.code, 1);
   assert.match(key.stderr, /refused keys access to the stored key 'shout'/);
+  // A plugin for one run (LLM_PLUGINS) would run in-process: strict mode refuses it.
+  const oneRun = await runCli(["plugins"], {
+    env: { ...strict, LLM_PLUGINS: join(fixtures, "async_hooks.ts") },
+  });
+  assert.match(oneRun.stderr, /LLM_PLUGIN_SANDBOX=strict refuses; install it to run it in its sandbox/);
+  assert.doesNotMatch(oneRun.stdout, /llm-async/);
 });
 
 Deno.test("without Worker permissions (no --unstable-worker-options) llm says so once and falls back, or refuses in strict mode", async () => {

@@ -180,6 +180,13 @@ async function resolveRecordedModel(record: PluginRecord, id: string): Promise<M
 export async function loadPlugin(source: string | Plugin): Promise<PluginInfo> {
   let plugin: Plugin, collected: Collected, specifier: string | undefined;
   if (typeof source === "string") {
+    if ((Deno.env.get("LLM_PLUGIN_SANDBOX") ?? "").trim().toLowerCase() === "strict") {
+      throw new PluginImportError(
+        source,
+        `Plugin ${source} was not loaded: a plugin loaded for one run (LLM_PLUGINS) runs in-process, ` +
+          "unrestricted, which LLM_PLUGIN_SANDBOX=strict refuses; install it to run it in its sandbox",
+      );
+    }
     const loaded = await importPlugin(importUrlOf(source), source, source);
     ({ plugin, collected } = loaded);
     specifier = source;

@@ -136,6 +136,10 @@ export class SandboxHost {
     }
     started++;
     live.add(this);
+    // For benchmarks and debugging: say when a Worker starts.
+    if (Deno.env.get("LLM_PLUGIN_SANDBOX_TRACE")) {
+      console.error(`llm: Worker started for plugin ${this.spec.name}`);
+    }
     this.#worker = worker;
     const timer = setTimeout(() => {
       this.#fail(
@@ -154,17 +158,20 @@ export class SandboxHost {
       else if (message.t === "failed") {
         reject(errorFromWire(message.error, this.spec.name));
         this.#terminate();
-      } else this.#route(message);
+      } else if (message.t === "crashed") crash(message.message);
+      else this.#route(message);
     };
-    worker.onerror = (event: ErrorEvent) => {
-      event.preventDefault();
+    const crash = (message: string) =>
       this.#fail(
         new PluginCrashError(
           this.spec.name,
-          `Plugin '${this.spec.name}' crashed: ${event.message}; what it was doing was stopped, and it starts ` +
+          `Plugin '${this.spec.name}' crashed: ${message}; what it was doing was stopped, and it starts ` +
             "again when it is next used",
         ),
       );
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      crash(event.message);
     };
     worker.onmessageerror = () => {
       this.#fail(

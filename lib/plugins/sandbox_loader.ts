@@ -14,18 +14,19 @@
  * mode says so once and runs the plugin in-process; `strict` refuses it.
  * @module
  */
-import { dirname, isAbsolute, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { userDir } from "../user/dir.ts";
-import { HOOK_NAMES, type Plugin, pluginDataDir } from "./api.ts";
+import { HOOK_NAMES, type Plugin } from "./api.ts";
 import { PluginError } from "./errors.ts";
 import type { LoadedPlugin } from "./loader.ts";
-import { normalizePermissions, type PluginPermissions, workerPermissions } from "./permissions.ts";
+import { normalizePermissions, type PluginPermissions } from "./permissions.ts";
+import { hostFor, permissionsOf } from "./sandbox_hosts.ts";
 import { type PluginRecord, readPluginRecords, writePluginRecords } from "./record.ts";
 import { SandboxHost, SandboxUnavailableError } from "./sandbox_host.ts";
 import type { ReadyInfo } from "./sandbox_protocol.ts";
 import { sandboxCollected } from "./sandbox_proxies.ts";
 import { grantedKeys } from "./granted_key.ts";
+
+export { libraryCodeDirs, pluginCodeDirs } from "./sandbox_hosts.ts";
 import { warnOnce, warnPlugin } from "./enabled.ts";
 
 /** How plugins are run, from `LLM_PLUGIN_SANDBOX`. */
@@ -39,39 +40,6 @@ export function sandboxMode(): SandboxMode {
   return "default";
 }
 
-const LIBRARY_ROOT = new URL("../../", import.meta.url);
-
-/** This library's files a plugin imports (read access to them lets a plugin load `plugin.ts`). */
-export function libraryCodeDirs(): string[] {
-  if (LIBRARY_ROOT.protocol !== "file:") return [];
-  return ["lib", "plugin.ts", "mod.ts"].map((p) => fileURLToPath(new URL(p, LIBRARY_ROOT)));
-}
-
-/** The directories of a plugin's own code, from where it is installed. */
-export function pluginCodeDirs(
-  record: Pick<PluginRecord, "dir" | "source" | "entry" | "specifier">,
-): string[] {
-  if (record.dir) return [isAbsolute(record.dir) ? record.dir : join(userDir(), record.dir)];
-  if (record.source !== "path") return [];
-  const entry = record.entry.startsWith("file:") ? fileURLToPath(record.entry) : record.entry;
-  const dirs = [dirname(entry)];
-  if (!/\.[cm]?[jt]sx?$/.test(record.specifier)) dirs.push(record.specifier);
-  return dirs;
-}
-
-/** The Deno permissions of the Worker of plugin `name`, granted `granted`, with its code in `codeDirs`. */
-function permissionsOf(
-  name: string,
-  granted: PluginPermissions,
-  codeDirs: string[],
-): Deno.PermissionOptionsObject {
-  return workerPermissions(granted, {
-    userDir: userDir(),
-    codeDirs: [...codeDirs, ...libraryCodeDirs()],
-    dataDir: pluginDataDir(name),
-  });
-}
-
 /** A host-side plugin object standing for the one in the Worker: its name, version and (empty) hooks. */
 function stubPlugin(info: ReadyInfo): Plugin {
   const stub: Record<string, unknown> = { name: info.name };
@@ -79,8 +47,6 @@ function stubPlugin(info: ReadyInfo): Plugin {
   for (const [key, hook] of Object.entries(HOOK_NAMES)) if (info.hooks.includes(hook)) stub[key] = () => {};
   return stub as unknown as Plugin;
 }
-
-const hosts = new Map<string, SandboxHost>();
 
 /** Tells the user once that `record` runs unrestricted, and remembers that it was told. */
 function noteUnrestricted(record: PluginRecord): void {
@@ -143,17 +109,7 @@ export async function loadSandboxedRecord(
     noteUnrestricted(record);
     return undefined;
   }
-  let host = hosts.get(record.name);
-  if (!host) {
-    host = new SandboxHost({
-      name: record.name,
-      url,
-      permissions: permissionsOf(record.name, granted, pluginCodeDirs(record)),
-      userDir: userDir(),
-      keys: () => grantedKeys(granted),
-    });
-    hosts.set(record.name, host);
-  }
+  const host = hostFor(record, url, granted);
   let ready;
   try {
     ready = await host.start();

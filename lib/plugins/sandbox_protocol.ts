@@ -157,6 +157,7 @@ export interface ReadyMessage {
 export type WorkerMessage =
   | ReadyMessage
   | { t: "failed"; error: WireError }
+  | { t: "crashed"; message: string }
   | { t: "chunks"; id: number; chunks: Chunk[] }
   | { t: "response"; id: number; method: string; arg: unknown }
   | { t: "write"; id: number; stream: "stdout" | "stderr"; data: string | Uint8Array }

@@ -332,6 +332,20 @@ async function dispatch(call: Extract<HostMessage, { t: "call" }>): Promise<void
   }
 }
 
+// An error nothing caught (a stray timer, a promise nobody awaited) crashes the plugin: llm is told, stops this
+// Worker and fails the calls it had running.
+function crashed(reason: unknown): void {
+  post({ t: "crashed", message: reason instanceof Error ? reason.message : String(reason) });
+}
+self.addEventListener("error", (event) => {
+  event.preventDefault();
+  crashed(event.error ?? event.message);
+});
+self.addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  crashed(event.reason);
+});
+
 self.onmessage = (event: MessageEvent<HostMessage>) => {
   const message = event.data;
   switch (message.t) {
