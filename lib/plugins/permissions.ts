@@ -12,7 +12,7 @@
  * @example
  * ```ts
  * import { describePermissions, normalizePermissions } from "./permissions.ts";
- * const asked = normalizePermissions({ net: ["api.example.com"], keys: ["example"] }, "llm-example");
+ * const asked = normalizePermissions({ net: ["api.example.com"], keys: ["example"] }, "llm-example") ?? {};
  * console.log(describePermissions(asked)); // ["network: api.example.com", "stored keys: example"]
  * ```
  * @module
