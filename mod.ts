@@ -244,21 +244,29 @@ export { logsAreOn, logsDbPath } from "./lib/logs/db.ts";
 export { loadPlugins } from "./lib/plugins/activate.ts";
 export { getPlugins, loadPlugin, type PluginInfo, unloadPlugin } from "./lib/plugins/runtime.ts";
 export {
+  type ApprovePermissions,
   type InstallOptions,
   installPlugin,
   type InstallResult,
+  type PermissionRequest,
   uninstallPlugin,
 } from "./lib/plugins/install.ts";
 export {
+  PluginCrashError,
   PluginError,
+  PluginGrantRefusedError,
   PluginImportError,
   PluginInstallError,
   PluginIntegrityError,
+  PluginPermissionError,
 } from "./lib/plugins/errors.ts";
+export { stopPluginWorkers } from "./lib/plugins/sandbox_host.ts";
+export type { PluginPermissions } from "./lib/plugins/permissions.ts";
 export type {
   CommandRecord,
   LoaderRecord,
   ModelRecord,
+  PluginGrant,
   PluginRecord,
   PluginSourceKind,
   Registrations,

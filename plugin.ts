@@ -102,6 +102,8 @@ export {
   type HookResult,
   type LoadedTemplate,
   type Plugin,
+  pluginDataDir,
+  type PluginPermissions,
   type RegisterEmbeddingModelHook,
   type RegisterFragmentLoaderHook,
   type RegisterModelHook,

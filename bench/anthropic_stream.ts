@@ -37,7 +37,7 @@ export async function anthropicStreamGroup(
     NO_COLOR: "1",
   };
   const install = await new Deno.Command(deno, {
-    args: ["run", "-A", "cli.ts", "install", "llm-anthropic"],
+    args: ["run", "-A", "cli.ts", "install", "llm-anthropic", "--yes"],
     cwd: repoDir,
     env,
   }).output();

@@ -10,8 +10,8 @@
  * benchmark's database, default 100000), `--chunks=N` (chunks of the streamed response, default 20000),
  * `--vectors=N` (vectors in the embeddings benchmark's database, default 100000; it is seeded once and kept
  * in the temporary directory), `--rows=N` (CSV rows for `llm embed-multi`, default 10000),
- * `--only=startup,stream,chain,attachments,logs,embeddings,profile` (a subset; BENCHMARKS.md is then only written with
- * `--write`), `--out=FILE` (default BENCHMARKS.md at the repository root), `--no-write`.
+ * `--only=startup,stream,chain,attachments,logs,embeddings,sandbox,profile` (a subset; BENCHMARKS.md is
+ * then only written with `--write`), `--out=FILE` (default BENCHMARKS.md at the repository root), `--no-write`.
  *
  * @module
  */
@@ -34,8 +34,9 @@ import { embeddingsGroups } from "./embeddings_bench.ts";
 import { chainGroups } from "./chain_bench.ts";
 import { anthropicStreamGroup } from "./anthropic_stream.ts";
 import { attachmentGroup } from "./attachment_memory.ts";
+import { sandboxGroups } from "./plugin_sandbox.ts";
 
-const ALL = ["startup", "stream", "chain", "attachments", "logs", "embeddings", "profile"];
+const ALL = ["startup", "stream", "chain", "attachments", "logs", "embeddings", "sandbox", "profile"];
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -139,6 +140,11 @@ if (only.includes("embeddings")) {
       () => embeddingsGroups(runs, user.path, { vectors, rows: csvRows }),
     ),
   );
+}
+if (only.includes("sandbox")) {
+  // Its own user directory: it installs llm-anthropic, which the other groups must not see.
+  await using sandboxUser = await benchUserDir();
+  groups.push(...await step("plugin sandbox", () => sandboxGroups(runs, sandboxUser.path, chunkCount)));
 }
 if (only.includes("profile")) {
   await step("profiles", async () => {

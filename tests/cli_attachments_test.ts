@@ -168,7 +168,10 @@ Deno.test("-a with the Anthropic plugin sends what Python's llm-anthropic sent f
   const dir = await Deno.makeTempDir({ prefix: "llm-att-anthropic-" });
   try {
     const env = { LLM_USER_PATH: dir, ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: "sk-ant-test" };
-    assert.equal((await runCli(["install", join(repoDir, "plugins/anthropic/mod.ts")], { env })).code, 0);
+    assert.equal(
+      (await runCli(["install", join(repoDir, "plugins/anthropic/mod.ts"), "--yes"], { env })).code,
+      0,
+    );
     const recorded = anthropicExchange("image-with-no-prompt");
     const image = recorded.request.body.messages[0].content[0].source.data as string;
     await Deno.writeFile(join(dir, "tiny.png"), Uint8Array.from(atob(image), (c) => c.charCodeAt(0)));
@@ -201,7 +204,10 @@ Deno.test("-a with the Gemini plugin sends the image inline after the text, as l
   const dir = await Deno.makeTempDir({ prefix: "llm-att-gemini-" });
   try {
     const env = { LLM_USER_PATH: dir, LLM_GEMINI_BASE_URL: gemini.url, LLM_GEMINI_KEY: "test-key" };
-    assert.equal((await runCli(["install", join(repoDir, "plugins/gemini/mod.ts")], { env })).code, 0);
+    assert.equal(
+      (await runCli(["install", join(repoDir, "plugins/gemini/mod.ts"), "--yes"], { env })).code,
+      0,
+    );
     await copyInputs(dir);
     gemini.enqueueRecording("prompt");
     const run = await runCli(["-m", "gemini-flash-latest", "Describe", "-a", "image.png"], { env, cwd: dir });

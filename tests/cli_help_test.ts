@@ -31,7 +31,7 @@ function optionFlags(help: string): Set<string> {
   const flags = new Set<string>();
   const section = help.split("\nOptions:\n")[1]?.split("\n\nCommands:")[0] ?? "";
   for (const line of section.split("\n")) {
-    const match = line.match(/^ {2}(-[^ ]*(?:, -[^ ]*)*)/);
+    const match = line.match(/^ {2}(-[^ ,]*(?:, -[^ ,]*)*)/);
     if (match) { for (const flag of match[1].split(", ")) flags.add(flag); }
   }
   return flags;
@@ -57,6 +57,7 @@ const OUR_FLAGS: Record<string, string[]> = {
   "prompt": ["--raw"],
   "chat": ["--raw"],
   "logs list": ["--cost", "--since", "--until", "--raw"],
+  "install": ["-y", "--yes"],
 };
 
 const ours = buildCommandTable();

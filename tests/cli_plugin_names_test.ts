@@ -21,7 +21,13 @@ const WARNINGS = [
 Deno.test("plugin names: built-ins keep their ids and aliases; install and llm plugins say so, once", async () => {
   await using t = await cliSetup();
   const install = ok(await t.llm(["install", plugin]));
-  assert.deepEqual(install.stderr.trimEnd().split("\n"), WARNINGS);
+  // The plugin declares no permissions: install says once that it runs unrestricted, then the name clashes.
+  assert.deepEqual(install.stderr.trimEnd().split("\n"), [
+    "Warning: Plugin llm-alias-clash declares no permissions, so it runs unrestricted, with all of llm's " +
+    "access to your files, keys and network; set LLM_PLUGIN_SANDBOX=strict to run it in a sandbox with no " +
+    "permissions",
+    ...WARNINGS,
+  ]);
 
   const aliases = ok(await t.llm(["aliases", "list", "--json"]));
   assert.equal(aliases.stderr, "");

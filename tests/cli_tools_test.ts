@@ -186,6 +186,9 @@ Deno.test("-c after a tool turn resends the calls and results; llm logs reads Py
   const expected = rec.interactions[0].request.body.messages as { role: string }[];
   assert.deepEqual(sent.map((m) => m.role), expected.map((m) => m.role));
   assert.equal(sent[2].content, VERSION, "the tool result went back");
+  // A copy: reading Python's logs.db in place would leave -wal/-shm files in the fixture folder.
+  const pythonDb = join(t.dir, "python-logs.db");
+  await Deno.copyFile(join(PYTHON, "logs.db"), pythonDb);
   for (
     const [name, args] of [
       ["g-logs-n0", ["logs", "-n", "0"]],
@@ -194,7 +197,7 @@ Deno.test("-c after a tool turn resends the calls and results; llm logs reads Py
       ["g-logs-T-llm_version", ["logs", "-T", "llm_version", "-n", "0"]],
     ] as const
   ) {
-    const result = await t.llm([...args, "-d", join(PYTHON, "logs.db")]);
+    const result = await t.llm([...args, "-d", pythonDb]);
     assert.equal(result.stdout, (await recording(name)).stdout, name);
   }
 });

@@ -29,7 +29,7 @@ async function withPythonLogs(
     await Deno.copyFile(PYTHON_DB, join(user, "logs.db"));
     const env = { LLM_USER_PATH: user, ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: "sk-ant-test" };
     const llm = (...args: string[]) => runCli(args, { env });
-    const installed = await llm("install", "llm-anthropic");
+    const installed = await llm("install", "llm-anthropic", "--yes");
     assert.equal(installed.code, 0, installed.stderr);
     await fn(llm, server);
   } finally {

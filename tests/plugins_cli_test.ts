@@ -23,7 +23,12 @@ const SHOUT_HOOKS = [
 Deno.test("llm install PATH, llm plugins, plugin commands and models", async () => {
   await using _dir = await tempUserDir();
   const install = await runCli(["install", shoutPath]);
-  assert.equal(install.stderr, "");
+  // It declares no permissions: it runs unrestricted, and install says so (once; later runs do not).
+  assert.equal(
+    install.stderr,
+    "Warning: Plugin llm-shout declares no permissions, so it runs unrestricted, with all of llm's access to " +
+      "your files, keys and network; set LLM_PLUGIN_SANDBOX=strict to run it in a sandbox with no permissions\n",
+  );
   assert.equal(
     install.stdout,
     `Installed llm-shout 1.2.0 from ${shoutPath} (models: shout, shout-key; commands: shout-info; tools: shout_tool)\n`,
@@ -35,7 +40,13 @@ Deno.test("llm install PATH, llm plugins, plugin commands and models", async () 
   assert.equal(
     plugins.stdout,
     JSON.stringify(
-      [{ name: "llm-shout", hooks: SHOUT_HOOKS, version: "1.2.0", specifier: shoutPath }],
+      [{
+        name: "llm-shout",
+        hooks: SHOUT_HOOKS,
+        version: "1.2.0",
+        specifier: shoutPath,
+        permissions: "unrestricted",
+      }],
       null,
       2,
     ) +

@@ -62,7 +62,7 @@ Deno.test("other bare names are refused with the forms llm install takes", async
 
 Deno.test("llm-anthropic by name: recorded from the workspace, with its version and WebSearch", async () => {
   await using _dir = await tempUserDir();
-  const { record } = await installPlugin("llm-anthropic");
+  const { record } = await installPlugin("llm-anthropic", { approve: () => true });
   assert.equal(record.name, "llm-anthropic");
   assert.equal(record.version, "0.1.0");
   assert.equal(record.source, "path");
@@ -86,7 +86,7 @@ Deno.test("llm install llm-anthropic, llm plugins, then llm -m claude-haiku-4.5 
   const user = await Deno.makeTempDir({ prefix: "llm-user-" });
   const env = { LLM_USER_PATH: user, ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: "" };
   try {
-    let out = await runCli(["install", "llm-anthropic"], { env });
+    let out = await runCli(["install", "llm-anthropic", "--yes"], { env });
     assert.equal(out.code, 0, out.stderr);
     assert.match(
       out.stdout,

@@ -60,7 +60,7 @@ function turnsOf(path: string): Row[] {
 Deno.test("llm install by path, llm plugins and llm models; a prompt against the replay; -u as Python prints it", async () => {
   await using gemini = await startGeminiServer();
   await using _dir = await tempUserDir({ LLM_GEMINI_BASE_URL: gemini.url, LLM_GEMINI_KEY: KEY });
-  const install = await runCli(["install", pluginPath]);
+  const install = await runCli(["install", pluginPath, "--yes"]);
   assert.equal(install.code, 0, install.stderr);
   assert.match(
     install.stdout,
@@ -73,6 +73,12 @@ Deno.test("llm install by path, llm plugins and llm models; a prompt against the
     hooks: ["register_models", "register_embedding_models", "register_commands"],
     version: "0.1.0",
     specifier: pluginPath,
+    // What it declared and was granted at install: it runs in a Worker with only these.
+    permissions: {
+      net: ["$LLM_GEMINI_BASE_URL", "generativelanguage.googleapis.com"],
+      env: ["LLM_GEMINI_BASE_URL", "LLM_GEMINI_KEY"],
+      keys: ["gemini"],
+    },
   }]);
   const models = await runCli(["models"]);
   const ours = models.stdout.split("\n").filter((line) => line.startsWith("GeminiPro: "));
@@ -106,7 +112,7 @@ Deno.test("llm install by path, llm plugins and llm models; a prompt against the
 Deno.test("llm gemini models prints what Python's llm-gemini prints; without a key it says how to give one", async () => {
   await using gemini = await startGeminiServer();
   await using _dir = await tempUserDir({ LLM_GEMINI_BASE_URL: gemini.url, LLM_GEMINI_KEY: undefined });
-  assert.equal((await runCli(["install", pluginPath])).code, 0);
+  assert.equal((await runCli(["install", pluginPath, "--yes"])).code, 0);
   const noKey = await runCli(["gemini", "models"]);
   assert.equal(noKey.code, 1);
   assert.equal(noKey.stderr, python("cli-nokey.stderr"));
@@ -135,7 +141,7 @@ Deno.test("llm gemini models prints what Python's llm-gemini prints; without a k
 Deno.test("logs.db after the same prompts as Python's: turns, usage, response JSON, schemas, messages, parts", async () => {
   await using gemini = await startGeminiServer();
   await using dir = await tempUserDir({ LLM_GEMINI_BASE_URL: gemini.url, LLM_GEMINI_KEY: KEY });
-  assert.equal((await runCli(["install", pluginPath])).code, 0);
+  assert.equal((await runCli(["install", pluginPath, "--yes"])).code, 0);
   const runs: [string, string[]][] = [
     ["prompt", ["Name for a pet pelican, just the name"]],
     ["resolved-model", ["hi", "-u"]],
@@ -228,7 +234,7 @@ Deno.test({
   async fn() {
     await using gemini = await startGeminiServer();
     await using _dir = await tempUserDir({ LLM_GEMINI_BASE_URL: gemini.url, LLM_GEMINI_KEY: KEY });
-    const install = await runCli(["install", "llm-gemini"], { cwd: repoDir });
+    const install = await runCli(["install", "llm-gemini", "--yes"], { cwd: repoDir });
     assert.equal(install.code, 0, install.stderr);
     assert.match(install.stdout, /^Installed llm-gemini 0\.1\.0 /);
     gemini.enqueueRecording("resolved-model");

@@ -27,7 +27,7 @@ const python = (name: string) => Deno.readTextFileSync(geminiPythonPath(name));
 async function withInstalled(fn: (gemini: GeminiServer, userDir: string) => Promise<void>): Promise<void> {
   await using gemini = await startGeminiServer();
   await using dir = await tempUserDir({ LLM_GEMINI_BASE_URL: gemini.url, LLM_GEMINI_KEY: KEY });
-  const install = await runCli(["install", pluginPath]);
+  const install = await runCli(["install", pluginPath, "--yes"]);
   assert.equal(install.code, 0, install.stderr);
   await fn(gemini, dir.path);
 }
@@ -116,7 +116,7 @@ Deno.test("llm embed-multi of 45 rows sends requests of 20, 20 and 5 texts; each
     LLM_GEMINI_BASE_URL: `http://127.0.0.1:${server.addr.port}`,
     LLM_GEMINI_KEY: KEY,
   });
-  assert.equal((await runCli(["install", pluginPath])).code, 0);
+  assert.equal((await runCli(["install", pluginPath, "--yes"])).code, 0);
   const csv = join(dir.path, "rows.csv");
   const rows = Array.from({ length: 45 }, (_, i) => `r${i},row ${i}`);
   Deno.writeTextFileSync(csv, ["id,text", ...rows].join("\n") + "\n");

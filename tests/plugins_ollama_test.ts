@@ -266,8 +266,11 @@ Deno.test("when Ollama is down the remembered list keeps the models; with none r
 Deno.test("llm install the plugin, llm models, prompts with options, -c, --no-stream, usage and logs", async () => {
   await using ollama = await startOllamaServer();
   await using _dir = await tempUserDir({ OLLAMA_HOST: ollama.url });
-  const install = await runCli(["install", pluginPath]);
-  assert.equal(install.stderr, "");
+  const install = await runCli(["install", pluginPath, "--yes"]);
+  assert.match(
+    install.stderr,
+    /^Plugin llm-ollama 0\.1\.0 from .* asks for these permissions:\n(.*\n)+Granted \(--yes\)\n$/,
+  );
   assert.equal(
     install.stdout,
     `Installed llm-ollama 0.1.0 from ${pluginPath} (models: llama3.2:latest, qwen3:8b; commands: ollama)\n`,
@@ -342,7 +345,7 @@ Deno.test("llm install the plugin, llm models, prompts with options, -c, --no-st
 Deno.test("llm ollama models lists the local models and refreshes the list llm models shows", async () => {
   await using ollama = await startOllamaServer();
   await using _dir = await tempUserDir({ OLLAMA_HOST: ollama.url });
-  assert.equal((await runCli(["install", pluginPath])).code, 0);
+  assert.equal((await runCli(["install", pluginPath, "--yes"])).code, 0);
   ollama.models.push({ name: "gemma3:1b", size: 815_319_791, details: { family: "gemma3" } });
   ollama.models.splice(1, 1); // ollama rm qwen3:8b
   const list = await runCli(["ollama", "models"]);
@@ -374,13 +377,13 @@ Deno.test("llm with Ollama down: install fails, prompts and commands say to star
   await using ollama = await startOllamaServer();
   await using _dir = await tempUserDir({ OLLAMA_HOST: ollama.url });
   const down = { OLLAMA_HOST: closedAddress() };
-  const install = await runCli(["install", pluginPath], { env: down });
+  const install = await runCli(["install", pluginPath, "--yes"], { env: down });
   assert.equal(install.code, 1);
   assert.match(
     install.stderr,
-    /^Error: Plugin 'llm-ollama' from .* failed while registering \(registerModels failed: Cannot reach Ollama at http:\/\/127\.0\.0\.1:\d+ \(.+\)\. Is Ollama running\? Start it with `ollama serve`, or set OLLAMA_HOST to the address it listens on\); it was not installed\n$/,
+    /\nGranted \(--yes\)\nError: Plugin 'llm-ollama' from .* failed while registering \(registerModels failed: Cannot reach Ollama at http:\/\/127\.0\.0\.1:\d+ \(.+\)\. Is Ollama running\? Start it with `ollama serve`, or set OLLAMA_HOST to the address it listens on\); it was not installed\n$/,
   );
-  assert.equal((await runCli(["install", pluginPath])).code, 0);
+  assert.equal((await runCli(["install", pluginPath, "--yes"])).code, 0);
   const prompt = await runCli(["-m", "llama3.2", "hi"], { env: down });
   assert.equal(prompt.code, 1);
   assert.match(

@@ -36,6 +36,36 @@ export async function activatePlugins(root: CommandSpec): Promise<void> {
   await loadPlugins();
 }
 
+/** The model a command line names with `-m`/`--model`, unless it asks for help or the version. */
+function modelArg(args: string[]): string | undefined {
+  if (args.some((a) => a === "--help" || a === "-h" || a === "--version")) return undefined;
+  for (let i = 0; i < args.length; i++) {
+    if ((args[i] === "-m" || args[i] === "--model") && i + 1 < args.length) return args[i + 1];
+    if (args[i].startsWith("--model=")) return args[i].slice("--model=".length);
+  }
+  return undefined;
+}
+
+/**
+ * Starts the Worker of the sandboxed plugin whose model the command line names, while the rest of the command
+ * gets ready: its start then overlaps the CLI's own. Nothing waits for it; a failure shows when the model runs.
+ */
+function prewarmSandbox(records: PluginRecord[], args: string[]): void {
+  const name = modelArg(args);
+  if (!name) return;
+  const record = records.find((r) =>
+    (r.grant || (Deno.env.get("LLM_PLUGIN_SANDBOX") ?? "").trim().toLowerCase() === "strict") &&
+    [...r.models, ...r.embeddingModels].some((m) => m.id === name || m.aliases.includes(name))
+  );
+  if (!record) return;
+  void lazyImport<typeof import("../plugins/sandbox_hosts.ts")>(
+    "../plugins/sandbox_hosts.ts",
+    import.meta.url,
+  )
+    .then(({ prewarmHost }) => prewarmHost(record, record.grant?.permissions ?? {}))
+    .catch(() => {});
+}
+
 /** The command word of a command line: its first argument that is not an option. */
 function commandWord(args: string[]): string | undefined {
   return args.find((a) => !a.startsWith("-"));
@@ -84,6 +114,7 @@ export async function preparePlugins(root: CommandSpec, args: string[]): Promise
     }
   }
   const activeNames = activePluginNames();
+  prewarmSandbox(enabledRecords().filter((r) => !activeNames.includes(r.name)), args);
   for (const record of enabledRecords()) {
     if (activeNames.includes(record.name)) continue;
     for (const { name, summary } of record.commands) {

@@ -31,6 +31,10 @@ export type {
 } from "../loaders/types.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 import type { EmbeddingModelLike } from "../embeddings/embedding_model.ts";
+import type { PluginPermissions } from "./permissions.ts";
+import { userPath } from "../user/dir.ts";
+
+export type { PluginPermissions } from "./permissions.ts";
 
 /** A value a hook may return: nothing, or a promise of nothing (hooks may be async). */
 export type HookResult = void | Promise<void>;
@@ -98,6 +102,21 @@ export interface Plugin {
   name: string;
   /** Its version. */
   version?: string;
+  /**
+   * What it needs: network hosts, environment variables, paths, programs, stored keys. A plugin that declares
+   * them runs in a Worker with exactly these permissions once the user grants them at `llm install`; one
+   * that declares nothing runs unrestricted (see docs/plugins.md).
+   *
+   * @example
+   * ```ts
+   * import { definePlugin } from "./api.ts";
+   * export default definePlugin({
+   *   name: "llm-example",
+   *   permissions: { net: ["api.example.com", "$EXAMPLE_BASE_URL"], env: ["EXAMPLE_API_KEY"], keys: ["example"] },
+   * });
+   * ```
+   */
+  permissions?: PluginPermissions;
   /** Registers chat models. */
   registerModels?(register: RegisterModelHook): HookResult;
   /** Registers embedding models. */
@@ -121,6 +140,25 @@ export const HOOK_NAMES: Record<string, string> = {
   registerTemplateLoaders: "register_template_loaders",
   registerFragmentLoaders: "register_fragment_loaders",
 };
+
+/** A directory name for a plugin name (`@scope/x` becomes `@scope+x`). */
+export function pluginDirName(name: string): string {
+  return name.replace(/\//g, "+").replace(/[^A-Za-z0-9@+._-]/g, "_").replace(/^\.+/, "_");
+}
+
+/**
+ * A plugin's own data directory, `<user dir>/plugin-data/<name>`: a sandboxed plugin may always read and
+ * write it (it is not created until the plugin does).
+ *
+ * @example
+ * ```ts
+ * import { pluginDataDir } from "./api.ts";
+ * const cache = `${pluginDataDir("llm-example")}/cache.json`;
+ * ```
+ */
+export function pluginDataDir(name: string): string {
+  return userPath("plugin-data", pluginDirName(name));
+}
 
 /**
  * Declares a plugin; the identity function, for type checking.

@@ -26,7 +26,7 @@ export interface ModelLike {
   /** The model id. */
   readonly id: string;
   /** Runs a prompt. */
-  execute(prompt: never, context: never): AsyncIterable<Chunk>;
+  execute(prompt: never, context: never): AsyncIterable<Chunk | Chunk[]>;
   /** Its label, e.g. `Ollama: llama3`. */
   readonly label?: string;
   /** Optional capabilities, as on `Model`. */

@@ -3,6 +3,7 @@
  * @module
  */
 import { LlmError } from "../models/errors.ts";
+import type { PermissionRequest } from "./sandbox_install.ts";
 
 /** Base class of plugin errors; `plugin` names the plugin or specifier involved. */
 export class PluginError extends LlmError {
@@ -32,6 +33,45 @@ export class PluginIntegrityError extends PluginError {
   constructor(plugin: string, file: string, message: string) {
     super(plugin, message);
     this.file = file;
+  }
+}
+
+/** A plugin tried something its permissions do not allow. */
+export class PluginPermissionError extends PluginError {
+  /** The kind of permission: `read`, `write`, `net`, `env`, `run`, `ffi`, `sys` or `import`. */
+  readonly permission: string;
+  /** What it was refused: a path, a host, a variable, a program. */
+  readonly target: string;
+  /** Creates the error for `plugin`. */
+  constructor(plugin: string, permission: string, target: string, options?: { cause?: unknown }) {
+    super(
+      plugin,
+      `Plugin '${plugin}' was refused ${permission} access to ${target}: its permissions do not include it. ` +
+        `'llm plugins' shows what it was granted; a plugin that needs more must declare it, and ` +
+        `'llm install --upgrade' then asks you to grant it`,
+      options,
+    );
+    this.permission = permission;
+    this.target = target;
+  }
+}
+
+/** A sandboxed plugin's Worker crashed, hung or could not start: only the calls it had running fail. */
+export class PluginCrashError extends PluginError {}
+
+/** The user did not grant what a plugin asks for, so it was not installed (or not upgraded). */
+export class PluginGrantRefusedError extends PluginInstallError {
+  /** What it asked for. */
+  readonly request: PermissionRequest;
+  /** Creates the error for `request`. */
+  constructor(request: PermissionRequest) {
+    super(
+      request.plugin,
+      `Plugin '${request.plugin}' was not installed: its permissions were not granted (${
+        (request.added ?? request.lines).join("; ")
+      })`,
+    );
+    this.request = request;
   }
 }
 

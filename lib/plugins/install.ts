@@ -6,18 +6,29 @@
  * specifier.
  * @module
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { userDir } from "../user/dir.ts";
 import { registry } from "../default_registry.ts";
 import { conflictMessage } from "../models/model_registry.ts";
 import { registrationsOf } from "./collect.ts";
+import { pluginDirName } from "./api.ts";
 import { type DownloadedPackage, downloadJsrPackage } from "./download_jsr.ts";
 import { downloadUrlModule } from "./download_url.ts";
 import { pluginModuleOf } from "./editable.ts";
 import { PluginInstallError } from "./errors.ts";
-import { importPlugin, isCompiledBinary, type LoadedPlugin, pluginDir } from "./loader.ts";
-import { findPluginRecord, type PluginRecord, readPluginRecords, writePluginRecords } from "./record.ts";
+import { isCompiledBinary, type LoadedPlugin, pluginDir } from "./loader.ts";
+import {
+  findPluginRecord,
+  type PluginRecord,
+  readPluginRecords,
+  type Registrations,
+  writePluginRecords,
+} from "./record.ts";
+import { lazyImport } from "../lazy_import.ts";
+import type { ApprovePermissions } from "./sandbox_install.ts";
+
+export type { ApprovePermissions, PermissionRequest } from "./sandbox_install.ts";
 import { parsePluginSpecifier, type PluginSpecifier } from "./specifier.ts";
 import { FIRST_PARTY_PLUGINS, firstPartySpecifier, isBareName } from "./first_party.ts";
 
@@ -33,6 +44,11 @@ export interface InstallOptions {
   cwd?: string;
   /** Called with a warning about the plugin (a model id another plugin already has, ...). */
   onWarning?: (message: string) => void;
+  /**
+   * Asked to grant what a plugin declares it needs (at install, and when an upgrade asks for more); true
+   * grants it. Without it, a plugin that asks for any permission is not installed.
+   */
+  approve?: ApprovePermissions;
 }
 
 /** What {@link installPlugin} did. */
@@ -43,10 +59,7 @@ export interface InstallResult {
   status: "installed" | "unchanged";
 }
 
-/** A directory name for a plugin name (`@scope/x` becomes `@scope+x`). */
-function dirName(name: string): string {
-  return name.replace(/\//g, "+").replace(/[^A-Za-z0-9@+._-]/g, "_").replace(/^\.+/, "_");
-}
+const dirName = pluginDirName;
 
 async function download(parsed: PluginSpecifier, dest: string, pre: boolean): Promise<DownloadedPackage> {
   await Deno.mkdir(dest, { recursive: true });
@@ -117,8 +130,26 @@ export async function installPlugin(spec: string, options: InstallOptions = {}):
       : parsed.kind === "path"
       ? pathToFileURL(moduleOfDir ?? parsed.specifier).href
       : parsed.specifier;
-    const loaded = await importPlugin(importUrl, spec, parsed.specifier);
-    const record = await buildRecord(loaded, parsed, downloaded);
+    // Plugins that declare permissions are inspected, granted and registered in Workers (sandbox_install.ts).
+    const codeDirs = temp
+      ? [temp]
+      : parsed.kind === "path"
+      ? [dirname(moduleOfDir ?? parsed.specifier), ...(moduleOfDir ? [parsed.specifier] : [])]
+      : [];
+    const { loadForInstall } = await lazyImport<typeof import("./sandbox_install.ts")>(
+      "./sandbox_install.ts",
+      import.meta.url,
+    );
+    const { loaded, registrations, fields } = await loadForInstall({
+      url: importUrl,
+      label: spec,
+      specifier: parsed.specifier,
+      codeDirs,
+      previous: (name) => before.find((r) => r.name === name),
+      approve: options.approve,
+      onWarning: options.onWarning,
+    });
+    const record = { ...await buildRecord(loaded, parsed, downloaded, registrations), ...fields };
     if (moduleOfDir) record.entry = moduleOfDir;
     if (temp && downloaded) {
       const finalDir = join(pluginsRoot, dirName(record.name));
@@ -147,6 +178,7 @@ async function buildRecord(
   loaded: LoadedPlugin,
   parsed: PluginSpecifier,
   downloaded: DownloadedPackage | undefined,
+  registrations?: Registrations,
 ): Promise<PluginRecord> {
   const { plugin, collected } = loaded;
   if (collected.problems.length) {
@@ -168,7 +200,7 @@ async function buildRecord(
     entry: downloaded ? downloaded.entry : parsed.specifier,
     ...(downloaded ? { files: downloaded.files } : {}),
     installedAt: new Date().toISOString(),
-    ...(await registrationsOf(plugin, collected)),
+    ...(registrations ?? await registrationsOf(plugin, collected)),
   };
 }
 

@@ -6,6 +6,7 @@
 import { isAbsolute, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { userDir } from "../user/dir.ts";
+import { lazyImport } from "../lazy_import.ts";
 import type { Plugin } from "./api.ts";
 import { verifyPluginFiles } from "./checksum.ts";
 import { type Collected, collectRegistrations, isPluginLike } from "./collect.ts";
@@ -54,6 +55,15 @@ function refuseInBinary(name: string, url: string): void {
   );
 }
 
+/** The error for a module at `specifier` whose default export is not a plugin. */
+export function notAPlugin(label: string, specifier: string): PluginImportError {
+  return new PluginImportError(
+    label,
+    `${specifier} is not an llm plugin: its default export must be a plugin with a name, ` +
+      `e.g. export default definePlugin({ name: "llm-example", registerModels(register) { ... } })`,
+  );
+}
+
 /**
  * Imports the module at `url` (once per process), checks that its default export is a plugin and runs its
  * hooks. `label` names the plugin in errors.
@@ -85,13 +95,7 @@ async function doImport(url: string, label: string, specifier: string): Promise<
     );
   }
   const plugin = module.default ?? module.plugin;
-  if (!isPluginLike(plugin)) {
-    throw new PluginImportError(
-      label,
-      `${specifier} is not an llm plugin: its default export must be a plugin with a name, ` +
-        `e.g. export default definePlugin({ name: "llm-example", registerModels(register) { ... } })`,
-    );
-  }
+  if (!isPluginLike(plugin)) throw notAPlugin(label, specifier);
   const collected = await collectRegistrations(plugin);
   return { plugin, collected, specifier, importUrl: url };
 }
@@ -105,11 +109,16 @@ async function doImport(url: string, label: string, specifier: string): Promise<
  */
 export async function importRecordedPlugin(record: PluginRecord): Promise<LoadedPlugin> {
   const dir = pluginDir(record);
-  if (dir) {
-    await verifyPluginFiles(record.name, dir, record.files ?? {});
-    return await importPlugin(pathToFileURL(join(dir, record.entry)).href, record.name, record.specifier);
-  }
-  if (record.source === "npm") return await importPlugin(record.entry, record.name, record.specifier);
-  const url = record.entry.startsWith("file:") ? record.entry : pathToFileURL(record.entry).href;
-  return await importPlugin(url, record.name, record.specifier);
+  if (dir) await verifyPluginFiles(record.name, dir, record.files ?? {});
+  const url = dir
+    ? pathToFileURL(join(dir, record.entry)).href
+    : record.source === "npm" || record.entry.startsWith("file:")
+    ? record.entry
+    : pathToFileURL(record.entry).href;
+  // A plugin granted permissions runs in a Worker with exactly those (see sandbox_loader.ts).
+  const { loadSandboxedRecord } = await lazyImport<typeof import("./sandbox_loader.ts")>(
+    "./sandbox_loader.ts",
+    import.meta.url,
+  );
+  return await loadSandboxedRecord(record, url) ?? await importPlugin(url, record.name, record.specifier);
 }

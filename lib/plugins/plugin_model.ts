@@ -17,7 +17,7 @@ import type { ModelRecord } from "./record.ts";
 export type ModelResolver = () => Promise<ModelLike>;
 
 /** Options built from recorded JSON Schemas, so options can be listed and checked before the plugin loads. */
-function recordedOptions(record: ModelRecord): OptionsDefinition | undefined {
+export function recordedOptions(record: ModelRecord): OptionsDefinition | undefined {
   if (!record.options.length) return undefined;
   return (z) =>
     Object.fromEntries(record.options.map((o) => {
@@ -36,6 +36,7 @@ export class PluginModel extends Model {
   #target?: ModelLike;
   #resolve?: ModelResolver;
   #loading?: Promise<ModelLike>;
+  #resolveKey?: (model: Model, explicit?: string) => string | undefined;
 
   /** Wraps a loaded model object. */
   static wrap(model: ModelLike, plugin: string): PluginModel {
@@ -44,8 +45,16 @@ export class PluginModel extends Model {
     return wrapped;
   }
 
-  /** A model recorded in plugins.json; `resolve` imports the plugin and returns the real model. */
-  static lazy(record: ModelRecord, plugin: string, resolve: ModelResolver): PluginModel {
+  /**
+   * A model recorded in plugins.json; `resolve` imports the plugin and returns the real model. `resolveKey`,
+   * for a sandboxed plugin, finds its key as its grant allows (only keys it declared).
+   */
+  static lazy(
+    record: ModelRecord,
+    plugin: string,
+    resolve: ModelResolver,
+    resolveKey?: (model: Model, explicit?: string) => string | undefined,
+  ): PluginModel {
     const model = new PluginModel(record.id, plugin, record.label, {
       needsKey: record.needsKey,
       keyEnvVar: record.keyEnvVar,
@@ -57,6 +66,7 @@ export class PluginModel extends Model {
       serverSideTools: record.serverSideTools,
     });
     model.#resolve = resolve;
+    model.#resolveKey = resolveKey;
     return model;
   }
 
@@ -89,6 +99,12 @@ export class PluginModel extends Model {
     return this.#label;
   }
 
+  /** The key to use; a sandboxed plugin's model gets only a key its plugin was granted. */
+  override resolveKey(explicit?: string): string | undefined {
+    if (this.#resolveKey) return this.#resolveKey(this, explicit ?? this.key);
+    return super.resolveKey(explicit);
+  }
+
   /** True once the plugin's own model object is at hand. */
   get loaded(): boolean {
     return this.#target !== undefined;
@@ -108,14 +124,14 @@ export class PluginModel extends Model {
   }
 
   /** Loads the plugin if needed, then runs the plugin's model. */
-  override async *execute(prompt: Prompt, context: ExecuteContext): AsyncIterable<Chunk> {
+  override async *execute(prompt: Prompt, context: ExecuteContext): AsyncIterable<Chunk | Chunk[]> {
     const wasLoaded = this.loaded;
     const target = await this.target();
     if (!wasLoaded && Object.keys(prompt.options).length) {
       // Checked against the recorded schemas so far; the plugin's own definition has the final word.
       prompt.options = await validateOptions(this.options, prompt.options, this.id);
     }
-    yield* (target.execute as (p: Prompt, c: ExecuteContext) => AsyncIterable<Chunk>).call(
+    yield* (target.execute as (p: Prompt, c: ExecuteContext) => AsyncIterable<Chunk | Chunk[]>).call(
       target,
       prompt,
       context,

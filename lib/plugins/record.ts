@@ -10,6 +10,7 @@ import { readJsonObject, writeJsonFile } from "../user/json_file.ts";
 import type { OptionInfo } from "../models/options.ts";
 import type { ServerSideToolInfo } from "../models/tool_spec.ts";
 import { ConfigError } from "../user/config_error.ts";
+import type { PluginPermissions } from "./permissions.ts";
 
 /** How a plugin was installed. */
 export type PluginSourceKind = "path" | "url" | "jsr" | "npm";
@@ -74,6 +75,14 @@ export interface Registrations {
   fragmentLoaders: LoaderRecord[];
 }
 
+/** What the user granted a plugin that declares permissions: its Worker gets exactly these. */
+export interface PluginGrant {
+  /** The permissions granted (what the plugin asked for when it was granted). */
+  permissions: PluginPermissions;
+  /** When they were granted (ISO 8601). */
+  grantedAt: string;
+}
+
 /** One installed plugin. */
 export interface PluginRecord extends Registrations {
   /** The plugin's name (its `name` field). */
@@ -94,6 +103,12 @@ export interface PluginRecord extends Registrations {
   files?: Record<string, string>;
   /** When it was installed (ISO 8601). */
   installedAt: string;
+  /** What the plugin declares it needs (absent: it declares nothing). */
+  permissions?: PluginPermissions;
+  /** What the user granted it; it then runs in a Worker with exactly these permissions. */
+  grant?: PluginGrant;
+  /** True for a plugin that declares nothing, once the user has been told that it runs unrestricted. */
+  unrestricted?: boolean;
 }
 
 /** The path of plugins.json. */

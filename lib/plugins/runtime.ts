@@ -20,6 +20,8 @@ import { importPlugin, importRecordedPlugin, importUrlOf, type LoadedPlugin } fr
 import { PluginModel } from "./plugin_model.ts";
 import { pickRegistrations, type PluginRecord, refreshRegistrations, type Registrations } from "./record.ts";
 import { enabledRecords, linkPluginRuntime, warnPlugin } from "./enabled.ts";
+import type { PluginPermissions } from "./permissions.ts";
+import { effectivePermissions, grantedKey } from "./granted_key.ts";
 
 /** A plugin as `llm plugins` lists it. */
 export interface PluginInfo {
@@ -31,6 +33,11 @@ export interface PluginInfo {
   version?: string;
   /** Where it comes from: a path, URL, `jsr:` or `npm:` specifier; absent for built-in plugins. */
   specifier?: string;
+  /**
+   * What it may do: the permissions it was granted (its Worker has exactly these), or `unrestricted` for a
+   * plugin that runs in-process with llm's permissions. Absent for built-in plugins.
+   */
+  permissions?: PluginPermissions | "unrestricted";
 }
 
 /** A plugin activated for this run, with what it registered. */
@@ -70,7 +77,17 @@ const installedSource = {
     for (const record of enabledRecords()) {
       if (active.has(record.name)) continue; // its live registrations come from its own source
       for (const model of record.models) {
-        const lazy = PluginModel.lazy(model, record.name, () => resolveRecordedModel(record, model.id));
+        // A plugin granted permissions gets only the keys it declared (see granted_key.ts).
+        const granted = effectivePermissions(record);
+        const keyOf = granted
+          ? (m: Model, explicit?: string) => grantedKey(m, record.name, granted, explicit)
+          : undefined;
+        const lazy = PluginModel.lazy(
+          model,
+          record.name,
+          () => resolveRecordedModel(record, model.id),
+          keyOf,
+        );
         register(lazy, { aliases: model.aliases, source: record.name });
       }
     }
@@ -163,6 +180,13 @@ async function resolveRecordedModel(record: PluginRecord, id: string): Promise<M
 export async function loadPlugin(source: string | Plugin): Promise<PluginInfo> {
   let plugin: Plugin, collected: Collected, specifier: string | undefined;
   if (typeof source === "string") {
+    if ((Deno.env.get("LLM_PLUGIN_SANDBOX") ?? "").trim().toLowerCase() === "strict") {
+      throw new PluginImportError(
+        source,
+        `Plugin ${source} was not loaded: a plugin loaded for one run (LLM_PLUGINS) runs in-process, ` +
+          "unrestricted, which LLM_PLUGIN_SANDBOX=strict refuses; install it to run it in its sandbox",
+      );
+    }
     const loaded = await importPlugin(importUrlOf(source), source, source);
     ({ plugin, collected } = loaded);
     specifier = source;
@@ -229,6 +253,7 @@ export function getPlugins(options: { all?: boolean } = {}): PluginInfo[] {
       hooks: record.hooks,
       ...(record.version ? { version: record.version } : {}),
       specifier: record.specifier,
+      permissions: recordPermissions(record),
     });
   }
   for (const { name, plugin, specifier } of active.values()) {
@@ -237,10 +262,16 @@ export function getPlugins(options: { all?: boolean } = {}): PluginInfo[] {
       hooks: pluginHooks(plugin),
       ...(plugin.version ? { version: plugin.version } : {}),
       ...(specifier ? { specifier } : {}),
+      permissions: "unrestricted",
     });
   }
   if (options.all) infos.push(...BUILTIN_PLUGINS.map((p) => ({ ...p, hooks: [...p.hooks] })));
   return infos;
+}
+
+/** What an installed plugin may do, as `llm plugins` shows it. */
+function recordPermissions(record: PluginRecord): PluginPermissions | "unrestricted" {
+  return effectivePermissions(record) ?? "unrestricted";
 }
 
 /**

@@ -7,6 +7,7 @@
  * @module
  */
 import { joinPath as join } from "./path.ts";
+import { sandboxContext } from "./sandbox_context.ts";
 
 const APP_NAME = "io.datasette.llm";
 
@@ -20,6 +21,8 @@ const APP_NAME = "io.datasette.llm";
  * ```
  */
 export function userDir(): string {
+  const sandboxed = sandboxContext();
+  if (sandboxed) return sandboxed.userDir; // a sandboxed plugin is told it, as it may not read the variables
   const fromEnv = Deno.env.get("LLM_USER_PATH");
   if (fromEnv) return fromEnv;
   const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? ".";

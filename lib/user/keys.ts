@@ -4,6 +4,7 @@
  */
 import { userPath } from "./dir.ts";
 import { readJsonObject, writeJsonFile } from "./json_file.ts";
+import { sandboxContext } from "./sandbox_context.ts";
 
 const NOTE_KEY = "// Note";
 const NOTE = "This file stores secret API credentials. Do not share!";
@@ -15,6 +16,8 @@ export function keysPath(): string {
 
 /** All stored keys by name (the note entry left out); `{}` when keys.json does not exist. */
 export function loadKeys(): Record<string, string> {
+  const sandboxed = sandboxContext();
+  if (sandboxed) return { ...sandboxed.keys }; // a sandboxed plugin gets the keys it declared, not the file
   const data = readJsonObject(keysPath()) ?? {};
   const keys: Record<string, string> = {};
   for (const [name, value] of Object.entries(data)) {

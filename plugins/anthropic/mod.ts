@@ -34,6 +34,13 @@ export const VERSION = "0.1.0";
 const plugin: Plugin = {
   name: "llm-anthropic",
   version: VERSION,
+  // What its Worker may do (docs/plugins.md): reach the API (or ANTHROPIC_BASE_URL's host), read its two
+  // variables, and be given the stored key `anthropic`.
+  permissions: {
+    net: ["api.anthropic.com", "$ANTHROPIC_BASE_URL"],
+    env: ["ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"],
+    keys: ["anthropic"],
+  },
   registerModels(register) {
     for (const spec of CLAUDE_MODELS) register(new ClaudeModel(spec), { aliases: spec.aliases });
   },

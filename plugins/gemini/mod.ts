@@ -47,6 +47,13 @@ export const VERSION = "0.1.0";
 const plugin: Plugin = {
   name: "llm-gemini",
   version: VERSION,
+  // What its Worker may do (docs/plugins.md): reach the API (or LLM_GEMINI_BASE_URL's host), read its two
+  // variables, and be given the stored key `gemini`.
+  permissions: {
+    net: ["generativelanguage.googleapis.com", "$LLM_GEMINI_BASE_URL"],
+    env: ["LLM_GEMINI_BASE_URL", "LLM_GEMINI_KEY"],
+    keys: ["gemini"],
+  },
   registerModels(register) {
     for (const id of GEMINI_MODEL_IDS) register(new GeminiModel(id), { aliases: [id] });
   },

@@ -38,7 +38,8 @@ async function writeCache(host: string, models: OllamaTag[]): Promise<void> {
   const text = JSON.stringify({ host, models } satisfies ModelsCache, null, 2) + "\n";
   try {
     if ((await Deno.readTextFile(cachePath()).catch(() => "")) === text) return;
-    await Deno.mkdir(userPath(), { recursive: true });
+    // In its sandbox the plugin may write only this file, not the directory: it usually exists already.
+    await Deno.mkdir(userPath(), { recursive: true }).catch(() => {});
     await Deno.writeTextFile(cachePath(), text);
   } catch {
     // Read-only user directory: nothing to remember the list in.

@@ -38,6 +38,14 @@ let listed: Promise<OllamaTag[]> | undefined;
 const plugin: Plugin = {
   name: "llm-ollama",
   version: "0.1.0",
+  // What its Worker may do (docs/plugins.md): reach Ollama (OLLAMA_HOST's host, or the default address),
+  // read OLLAMA_HOST, and keep its list of local models in the user directory.
+  permissions: {
+    net: ["127.0.0.1:11434", "$OLLAMA_HOST"],
+    env: ["OLLAMA_HOST"],
+    read: ["ollama-models.json"],
+    write: ["ollama-models.json"],
+  },
   async registerModels(register) {
     listed = localModels();
     listed.catch(() => {}); // handled below and by the next hook

@@ -28,6 +28,7 @@ export function pluginCommands(): CommandSpec[] {
         o("--force-reinstall", "boolean", "Reinstall packages that are already up to date"),
         o("--no-cache-dir", "boolean", "Do not use the download cache"),
         o("--pre", "boolean", "Allow pre-release and development versions"),
+        o("-y --yes", "boolean", "Grant the permissions plugins ask for without asking"),
       ],
     }),
     leaf("uninstall", "Uninstall plugins", run("uninstallCommand"), {

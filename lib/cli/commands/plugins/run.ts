@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { installPlugin } from "../../../plugins/install.ts";
+import { installPlugin, type PermissionRequest } from "../../../plugins/install.ts";
 import { uninstallPlugin } from "../../../plugins/install.ts";
 import { getPlugins, pluginConflictMessages } from "../../../plugins/runtime.ts";
 import { type CommandContext, UsageError } from "../../../commands/spec.ts";
@@ -36,6 +36,7 @@ export async function installCommand(ctx: CommandContext): Promise<void> {
       forceReinstall: Boolean(ctx.values.forceReinstall),
       pre: Boolean(ctx.values.pre),
       onWarning: (message) => ctx.io.stderr.write(`Warning: ${message}\n`),
+      approve: (request) => approvePermissions(ctx, request),
     });
     const version = record.version ? ` ${record.version}` : "";
     if (status === "unchanged") {
@@ -54,6 +55,33 @@ export async function installCommand(ctx: CommandContext): Promise<void> {
       `Installed ${record.name}${version} from ${record.specifier}${what ? ` (${what})` : ""}\n`,
     );
   }
+}
+
+/**
+ * Shows what a plugin asks for and asks whether to grant it: `--yes` grants it, a terminal is asked, and
+ * without either it is not granted.
+ */
+async function approvePermissions(ctx: CommandContext, request: PermissionRequest): Promise<boolean> {
+  const version = request.version ? ` ${request.version}` : "";
+  const lines = request.added ?? request.lines;
+  ctx.io.stderr.write(
+    `Plugin ${request.plugin}${version} from ${request.specifier} asks for ${
+      request.added ? "more permissions than it was granted" : "these permissions"
+    }:\n${lines.map((l) => `  ${l}\n`).join("")}`,
+  );
+  if (ctx.values.yes) {
+    ctx.io.stderr.write("Granted (--yes)\n");
+    return true;
+  }
+  if (!ctx.io.stdin.isTerminal()) {
+    ctx.io.stderr.write(
+      "Not granted: llm install asks on a terminal; run it there, or add --yes to grant them\n",
+    );
+    return false;
+  }
+  ctx.io.stderr.write("Grant them? [y/N] ");
+  const answer = (await readLine(ctx.io)).toLowerCase();
+  return answer === "y" || answer === "yes";
 }
 
 /** Reads one line of input (the answer to a question). */
