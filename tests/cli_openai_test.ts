@@ -245,11 +245,100 @@ Deno.test("openai endpoint: a server error after two retries; a models list that
   }
 });
 
-Deno.test("openai endpoint: attachments say they are not supported yet", async () => {
+const INPUTS = new URL("./fixtures/python-llm-0.32/attachments/inputs/", import.meta.url).pathname;
+
+Deno.test("openai endpoint -a: Python's input_audio (Chat) and input_image (--responses) requests, nothing logged", async () => {
+  for (const name of ["endpoint-audio-attachment", "endpoint-image-attachment-responses"]) {
+    const recorded = fixture(name);
+    await using env = await setup();
+    env.server.enqueue(...recorded.interactions.map((_, i) => replay(name, i)));
+    // Python ran in a folder holding the inputs; the same files are named by their paths here.
+    const args = argsOf(recorded, env.server).map((a) =>
+      /^(audio|image)\.(wav|png)$/.test(a) ? INPUTS + a : a
+    );
+    const run = await llm(args);
+    assert.equal(run.code, 0, `${name}: ${run.stderr}`);
+    assert.equal(run.stdout, recorded.stdout, name);
+    assert.deepEqual(env.server.requests[0].body, recorded.interactions[0].request.body, name);
+    assert.deepEqual(userFiles(env.dir), ["keys.json"], `${name}: nothing but keys.json`);
+  }
+});
+
+Deno.test("openai endpoint: attachments alone make a prompt; a template's come first; --chat sends them once", async () => {
   await using env = await setup();
-  const run = await llm(["openai", "endpoint", env.server.url, "hi", "-m", "m", "-a", "photo.png"]);
-  assert.equal(run.code, 1);
-  assert.equal(run.stderr, "Error: -a/--attachment is not supported yet by llm for Deno\n");
+  const image = INPUTS + "image.png";
+  // No prompt text and a terminal-less stdin with nothing on it: the attachment is the prompt.
+  env.server.enqueue({ kind: "text", text: "Red." });
+  const alone = await llm(["openai", "endpoint", env.server.url, "-m", "m", "--at", image, "image/png"]);
+  assert.equal(alone.code, 0, alone.stderr);
+  const parts = (body: unknown) => (body as { messages: { content: unknown }[] }).messages.at(-1)!.content;
+  assert.deepEqual(
+    (parts(env.server.requests[0].body) as { type: string }[]).map((p) => p.type),
+    ["image_url"],
+  );
+
+  Deno.mkdirSync(join(env.dir, "templates"));
+  Deno.writeTextFileSync(
+    join(env.dir, "templates", "pic.yaml"),
+    `prompt: "Look: $input"\nattachments:\n- ${image}\n`,
+  );
+  env.server.enqueue({ kind: "text", text: "Two." });
+  const templated = await llm([
+    "openai",
+    "endpoint",
+    env.server.url,
+    "this",
+    "-m",
+    "m",
+    "-t",
+    "pic",
+    "-a",
+    INPUTS + "image.jpg",
+  ]);
+  assert.equal(templated.code, 0, templated.stderr);
+  const sent = parts(env.server.requests[1].body) as {
+    type: string;
+    text?: string;
+    image_url?: { url: string };
+  }[];
+  assert.equal(sent[0].text, "Look: this");
+  assert.deepEqual(sent.slice(1).map((p) => p.image_url!.url.slice(0, 21)), [
+    "data:image/png;base64",
+    "data:image/jpeg;base6",
+  ]);
+
+  env.server.enqueue({ kind: "text", text: "One." }, { kind: "text", text: "Again." });
+  const chat = await llm(
+    ["openai", "endpoint", env.server.url, "--chat", "-m", "m", "-a", image],
+    "first\nsecond\nquit\n",
+  );
+  assert.equal(chat.code, 0, chat.stderr);
+  const [first, second] = env.server.requests.slice(2).map((r) =>
+    r.body as { messages: { content: unknown }[] }
+  );
+  assert.equal((first.messages[0].content as unknown[]).length, 2, "the first message carries the image");
+  assert.equal(JSON.stringify(second.messages[0]), JSON.stringify(first.messages[0]), "kept in the history");
+  assert.equal(second.messages.at(-1)!.content, "second", "the next message does not repeat it");
+  assert.deepEqual(userFiles(env.dir), ["keys.json", "templates"]);
+});
+
+Deno.test("openai endpoint -a: a missing file is Python's usage error, before any request", async () => {
+  await using env = await setup();
+  const run = await llm([
+    "openai",
+    "endpoint",
+    env.server.url,
+    "hi",
+    "-m",
+    "m",
+    "-a",
+    "/nonexistent/photo.png",
+  ]);
+  assert.equal(run.code, 2);
+  assert.match(
+    run.stderr,
+    /Invalid value for '-a' \/ '--attachment': File \/nonexistent\/photo\.png does not exist/,
+  );
   assert.equal(env.server.requests.length, 0);
 });
 

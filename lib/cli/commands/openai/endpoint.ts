@@ -20,7 +20,7 @@ import type { ToolSelection } from "../../../prompting/tools.ts";
 import { readStdinText } from "../../io.ts";
 import { LineReader } from "../../line_reader.ts";
 import { toolChainSettings } from "../prompt/_tool_hooks.ts";
-import { refuseUnsupported } from "../prompt/_inputs.ts";
+import type { FlagAttachments } from "../prompt/_attachments.ts";
 import { streamResponse } from "../prompt/_shared.ts";
 
 type Values = Record<string, unknown>;
@@ -57,14 +57,16 @@ async function schemaOf(v: Values): Promise<Record<string, unknown> | undefined>
 
 async function loadTemplateFor(name: string): Promise<Template> {
   const { loadTemplate } = await import("../../../templates/load.ts");
-  const template = await loadTemplate(name);
-  const { attachments, attachment_types: types } = template.data;
-  const unsupported = [attachments?.length || types?.length ? "attachments" : ""].filter(Boolean);
-  if (unsupported.length) {
-    const { TemplateFeatureError } = await import("../../../prompting/prepare.ts");
-    throw new TemplateFeatureError(template.name, unsupported);
-  }
-  return template;
+  return await loadTemplate(name);
+}
+
+/** The template's attachments (first), then `-a`'s, then `--at`'s, as Python llm orders them. */
+async function attachmentsFor(flags: FlagAttachments | undefined, template: Template | undefined) {
+  const data = template?.data;
+  const fromTemplate = template && (data?.attachments?.length || data?.attachment_types?.length)
+    ? await (await import("../../../prompting/attachment_inputs.ts")).templateAttachments(template)
+    : { plain: [], typed: [] };
+  return [...fromTemplate.plain, ...(flags?.plain ?? []), ...fromTemplate.typed, ...(flags?.typed ?? [])];
 }
 
 /** A template's options as `-o` would give them: strings as written, other values as JSON. */
@@ -184,10 +186,10 @@ export async function openaiEndpoint(ctx: CommandContext): Promise<number> {
   const url = String(ctx.args.url);
   let prompt = ctx.args.prompt as string | undefined;
   checkCombinations(v, prompt);
-  refuseUnsupported(v, [
-    ["attachment", "-a/--attachment"],
-    ["attachmentType", "--at/--attachment-type"],
-  ]);
+  // As Python llm, -a and --at are resolved (stdin read, URL asked, file sniffed) while the flags are read.
+  const flags = given(v.attachment) || given(v.attachmentType)
+    ? await (await import("../prompt/_attachments.ts")).flagAttachments(ctx)
+    : undefined;
   let schema = await schemaOf(v);
   const template = v.template ? await loadTemplateFor(String(v.template)) : undefined;
   const modelId = (v.model as string | undefined) || template?.data.model;
@@ -202,6 +204,7 @@ export async function openaiEndpoint(ctx: CommandContext): Promise<number> {
     model.id,
   );
   if (v.models) return await listModels(ctx, url, v);
+  const attachments = await attachmentsFor(flags, template);
 
   const params = Object.fromEntries(pairs(v.param));
   const selection = await toolsFor(v, model, template);
@@ -226,6 +229,8 @@ export async function openaiEndpoint(ctx: CommandContext): Promise<number> {
     const conversation = model.conversation();
     const firstSystem = v.system as string | undefined;
     let system = firstSystem;
+    // The flags' and template's attachments go with the first message.
+    let pending = attachments;
     return await runChatLoop(ctx.io, {
       label: `${modelId} at ${url}`,
       raw,
@@ -234,7 +239,8 @@ export async function openaiEndpoint(ctx: CommandContext): Promise<number> {
         if (template) turn = template.apply(text, system, params);
         // The system prompt goes with the first message only; the history carries it after that.
         system = undefined;
-        const options = { ...settings, system: turn.system };
+        const options = { ...settings, system: turn.system, attachments: pending };
+        pending = [];
         return usesTools
           ? conversation.chain(turn.prompt, { ...options, ...chainSettings(readLine) })
           : conversation.prompt(turn.prompt, options);
@@ -245,17 +251,18 @@ export async function openaiEndpoint(ctx: CommandContext): Promise<number> {
       },
     });
   }
-  const waitForTty = !schema && (template === undefined || template.variables().includes("input"));
+  const waitForTty = !schema && !attachments.length &&
+    (template === undefined || template.variables().includes("input"));
   prompt = await readPrompt(ctx, prompt, waitForTty);
   let system = v.system as string | undefined;
   if (template) ({ prompt, system } = template.apply(prompt, system, params));
-  if (prompt === undefined && !schema) {
+  if (prompt === undefined && !schema && !attachments.length) {
     throw new LlmError("A prompt is required when stdin is not interactive");
   }
   let lines: LineReader | undefined;
   const readLine = () => (lines ??= new LineReader(ctx.io.stdin.readable)).readLine();
   const responses = usesTools
-    ? model.chain(prompt, { ...settings, system, ...chainSettings(readLine) }).responses()
-    : single(model.prompt(prompt, { ...settings, system }));
+    ? model.chain(prompt, { ...settings, system, attachments, ...chainSettings(readLine) }).responses()
+    : single(model.prompt(prompt, { ...settings, system, attachments }));
   return await show(ctx, responses, raw, !v.noStream);
 }
