@@ -189,3 +189,33 @@ Deno.test({
       assert.equal(piped.stdout, ANSWER + "\n", "byte for byte what the model sent, and a newline");
     }),
 });
+
+Deno.test({
+  name: "pty: llm install shows a plugin's permissions and asks; n installs nothing, y records the grant",
+  ignore,
+  fn: () =>
+    withSetup(async ({ dir, env }) => {
+      const plugin = new URL("./fixtures/plugins/sandboxed/plugin.ts", import.meta.url).pathname;
+      {
+        await using term = await TmuxSession.start(llm("install", plugin), { env, cwd: dir });
+        await term.waitFor(/stored keys: sandboxed\nGrant them\? \[y\/N\] ?$/m);
+        await term.type("n");
+        await term.press("Enter");
+        const screen = await term.waitFor(/\[exit 1\]/);
+        assert.match(screen, /Plugin 'llm-sandboxed' was not installed: its permissions were not granted/);
+        const installed = await Deno.readTextFile(join(dir, "plugins.json"))
+          .then((text) => JSON.parse(text).plugins as unknown[], () => []);
+        assert.deepEqual(installed, [], "nothing recorded");
+      }
+      {
+        await using term = await TmuxSession.start(llm("install", plugin), { env, cwd: dir });
+        await term.waitFor(/Grant them\? \[y\/N\] ?$/m);
+        await term.type("y");
+        await term.press("Enter");
+        const screen = await term.waitFor(/\[exit 0\]/);
+        assert.match(screen, /Installed llm-sandboxed 1\.0\.0/);
+        const [record] = JSON.parse(await Deno.readTextFile(join(dir, "plugins.json"))).plugins;
+        assert.deepEqual(record.grant.permissions.keys, ["sandboxed"]);
+      }
+    }),
+});
