@@ -180,6 +180,33 @@ Deno.test("what a sandboxed plugin may not do fails naming the missing permissio
   assert.deepEqual(listed.map((r: { prompt: string }) => r.prompt).slice(0, 3), ["first", "stream", ""]);
 });
 
+Deno.test("a URL the user attached is fetched by llm for a sandboxed plugin; one nobody attached is refused", async () => {
+  await using _dir = await tempUserDir();
+  const files = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (req) =>
+      new Response(`file at ${new URL(req.url).pathname}`, { headers: { "content-type": "text/plain" } }),
+  );
+  await using _files = { [Symbol.asyncDispose]: () => files.shutdown() };
+  const base = `http://127.0.0.1:${files.addr.port}`;
+  assert.equal((await runCli(["install", pluginPath, "--yes"])).code, 0);
+  const attached = await runCli(["-m", "sandboxed-nokey", "attached", "-a", `${base}/notes.txt`, "--no-log"]);
+  assert.equal(attached.stdout, "file at /notes.txt\n", attached.stderr);
+  const other = await runCli(["-m", "sandboxed-nokey", `fetch-url ${base}/secret`, "--no-log"]);
+  assert.equal(other.code, 1);
+  assert.match(other.stderr, new RegExp(`refused net access to "127\\.0\\.0\\.1:${files.addr.port}"`));
+  // Attaching one URL does not open its host to the plugin.
+  const sneaky = await runCli([
+    "-m",
+    "sandboxed-nokey",
+    `fetch-url ${base}/secret`,
+    "-a",
+    `${base}/notes.txt`,
+  ]);
+  assert.equal(sneaky.code, 1);
+  assert.match(sneaky.stderr, /refused net access/);
+});
+
 Deno.test("keys reach a sandboxed plugin only when it declared them, or when given explicitly", async () => {
   await using dir = await tempUserDir();
   await Deno.writeTextFile(

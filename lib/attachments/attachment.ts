@@ -10,7 +10,7 @@ import { pythonJsonDumps } from "../compat/python_json.ts";
 import { decodeBase64, encodeBase64 } from "./base64.ts";
 import { detectType, fixMimeType, SNIFF_BYTES } from "./sniff.ts";
 import { AttachmentError } from "./errors.ts";
-import { fetchAttachment } from "./_fetch.ts";
+import { fetchAttachment } from "./fetch.ts";
 
 export { AttachmentError } from "./errors.ts";
 

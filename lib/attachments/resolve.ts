@@ -6,7 +6,7 @@
  */
 import { Attachment } from "./attachment.ts";
 import { AttachmentError } from "./errors.ts";
-import { fetchAttachment } from "./_fetch.ts";
+import { fetchAttachment } from "./fetch.ts";
 import { detectType, fixMimeType } from "./sniff.ts";
 
 /** How {@link resolveAttachment} works. */

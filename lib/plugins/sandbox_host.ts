@@ -9,7 +9,7 @@
 import { CancelledError } from "../models/errors.ts";
 import { PluginError } from "./errors.ts";
 import type { CallMessage, HostMessage, ReadyMessage, WorkerMessage } from "./sandbox_protocol.ts";
-import { errorFromWire, PluginCrashError } from "./sandbox_wire.ts";
+import { errorFromWire, errorToWire, PluginCrashError } from "./sandbox_wire.ts";
 import { workerPermissionsAvailable } from "./worker_permissions.ts";
 
 /**
@@ -195,7 +195,60 @@ export class SandboxHost {
     this.#worker?.postMessage(message);
   }
 
+  /** URLs attached to the prompts running in this Worker, with how many of them attach each. */
+  #attached = new Map<string, number>();
+
+  /**
+   * Lets the Worker have `llm` fetch `urls` (the URL attachments of a prompt it is about to run) until the
+   * returned function is called.
+   */
+  allowAttachmentFetches(urls: string[]): () => void {
+    for (const url of urls) this.#attached.set(url, (this.#attached.get(url) ?? 0) + 1);
+    return () => {
+      for (const url of urls) {
+        const left = (this.#attached.get(url) ?? 1) - 1;
+        if (left > 0) this.#attached.set(url, left);
+        else this.#attached.delete(url);
+      }
+    };
+  }
+
+  /** Fetches an attached URL for the Worker; any other URL is refused as Deno refuses a host. */
+  async #fetchAttachment(message: Extract<WorkerMessage, { t: "fetch" }>): Promise<void> {
+    const { req, url, method } = message;
+    if (!this.#attached.has(url)) {
+      let host = url;
+      try {
+        host = new URL(url).host;
+      } catch { /* not a URL: named as it is */ }
+      const error = { name: "NotCapable", message: `Requires net access to "${host}"` };
+      this.#post({ t: "fetched", req, error });
+      return;
+    }
+    try {
+      const { fetchAttachment } = await import("../attachments/fetch.ts");
+      const response = await fetchAttachment(url, method);
+      const body = method === "GET" ? new Uint8Array(await response.arrayBuffer()) : null;
+      if (method === "HEAD") await response.body?.cancel();
+      const answer = {
+        t: "fetched" as const,
+        req,
+        status: response.status,
+        statusText: response.statusText,
+        headers: [...response.headers],
+        body,
+      };
+      this.#worker?.postMessage(answer, body ? { transfer: [body.buffer] } : undefined);
+    } catch (error) {
+      this.#post({ t: "fetched", req, error: errorToWire(error) });
+    }
+  }
+
   #route(message: WorkerMessage): void {
+    if (message.t === "fetch") {
+      void this.#fetchAttachment(message);
+      return;
+    }
     if (!("id" in message)) return;
     const call = this.#calls.get(message.id);
     if (!call) return;

@@ -131,7 +131,35 @@ export type HostMessage =
   }
   | CallMessage
   | { t: "cancel"; id: number }
-  | { t: "stdin"; id: number; data: Uint8Array | null };
+  | { t: "stdin"; id: number; data: Uint8Array | null }
+  | FetchedMessage;
+
+/** The answer to a {@link FetchMessage}: the response (its body for `GET`), or why there is none. */
+export type FetchedMessage =
+  | {
+    t: "fetched";
+    req: number;
+    status: number;
+    statusText: string;
+    headers: [string, string][];
+    body: Uint8Array<ArrayBuffer> | null;
+  }
+  | { t: "fetched"; req: number; error: WireError };
+
+/**
+ * The Worker asks `llm` to fetch a URL the user attached to a running prompt (the plugin may not reach that
+ * host itself; `llm` fetches only URLs attached to prompts the Worker is running).
+ */
+export interface FetchMessage {
+  /** Always `fetch`. */
+  t: "fetch";
+  /** Numbers the request, for its answer. */
+  req: number;
+  /** The attachment's URL. */
+  url: string;
+  /** `HEAD` (its type) or `GET` (its bytes). */
+  method: "GET" | "HEAD";
+}
 
 /** What the Worker sends once the plugin's hooks ran. */
 export interface ReadyMessage {
@@ -162,5 +190,6 @@ export type WorkerMessage =
   | { t: "response"; id: number; method: string; arg: unknown }
   | { t: "write"; id: number; stream: "stdout" | "stderr"; data: string | Uint8Array }
   | { t: "stdin"; id: number }
+  | FetchMessage
   | { t: "result"; id: number; value: unknown }
   | { t: "error"; id: number; error: WireError };

@@ -100,6 +100,21 @@ export class SandboxModel extends Model {
 
   /** Runs the prompt in the plugin's Worker, yielding its chunks as they arrive. */
   override async *execute(prompt: Prompt, context: ExecuteContext): AsyncIterable<Chunk[]> {
+    // The URLs the user attached: the Worker may have llm fetch these (and only these) while it runs.
+    const urls = prompt.messages.flatMap((message) =>
+      message.parts.flatMap((part) =>
+        part.type === "attachment" && part.attachment?.url ? [part.attachment.url] : []
+      )
+    );
+    const release = this.#host.allowAttachmentFetches(urls);
+    try {
+      yield* this.#run(prompt, context);
+    } finally {
+      release();
+    }
+  }
+
+  async *#run(prompt: Prompt, context: ExecuteContext): AsyncIterable<Chunk[]> {
     const queue = new ChunkQueue();
     const response = context.response as unknown as Record<string, (arg: unknown) => void>;
     const call = this.#host.call(

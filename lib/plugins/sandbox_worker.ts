@@ -16,6 +16,8 @@ import type { Chunk, ToolCall, Usage } from "../models/stream.ts";
 import type { Tool } from "../models/tool_spec.ts";
 import { defineTool } from "../tools/define.ts";
 import { setSandboxContext } from "../user/sandbox_context.ts";
+import { AttachmentError } from "../attachments/errors.ts";
+import { setAttachmentFetchRelay } from "../attachments/fetch_relay.ts";
 import type { EmbeddingModelLike, Plugin, ToolboxClass } from "./api.ts";
 import {
   type Collected,
@@ -35,6 +37,37 @@ const controllers = new Map<number, AbortController>();
 const stdinWaiters = new Map<number, (chunk: Uint8Array | null) => void>();
 const toolboxInstances = new Map<number, Map<string, Tool>>();
 let nextInstance = 1;
+
+const fetchWaiters = new Map<number, (answer: Extract<HostMessage, { t: "fetched" }>) => void>();
+let nextFetch = 1;
+
+/**
+ * Attached URLs are fetched by `llm`, not here: the user attached them, but the plugin was not granted
+ * their hosts. `llm` fetches only URLs attached to a prompt this Worker is running.
+ */
+function relayAttachmentFetch(url: string, method: "GET" | "HEAD"): Promise<Response> {
+  const req = nextFetch++;
+  const answer = new Promise<Extract<HostMessage, { t: "fetched" }>>((resolve) =>
+    fetchWaiters.set(req, resolve)
+  );
+  post({ t: "fetch", req, url, method });
+  return answer.then((answer) => {
+    if ("error" in answer) {
+      const { error } = answer;
+      const fields = error.fields ?? {};
+      if (error.name !== "AttachmentError") {
+        throw Object.assign(new Error(error.message), { name: error.name });
+      }
+      throw new AttachmentError(error.message, { source: url, status: fields.status as number | undefined });
+    }
+    return new Response(answer.body, {
+      status: answer.status,
+      statusText: answer.statusText,
+      headers: answer.headers,
+    });
+  });
+}
+setAttachmentFetchRelay(relayAttachmentFetch);
 
 function post(message: WorkerMessage, transfer?: Transferable[]): void {
   self.postMessage(message, transfer ? { transfer } : undefined);
@@ -366,6 +399,12 @@ self.onmessage = (event: MessageEvent<HostMessage>) => {
       const waiter = stdinWaiters.get(message.id);
       stdinWaiters.delete(message.id);
       waiter?.(message.data ?? null);
+      break;
+    }
+    case "fetched": {
+      const waiter = fetchWaiters.get(message.req);
+      fetchWaiters.delete(message.req);
+      waiter?.(message);
       break;
     }
   }

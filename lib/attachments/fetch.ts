@@ -4,6 +4,7 @@
  * @module
  */
 import { AttachmentError } from "./errors.ts";
+import { attachmentFetchRelay } from "./fetch_relay.ts";
 
 /** Why a fetch failed, in a few words: `connection refused`, `unknown host`, or the runtime's message. */
 function networkReason(error: unknown): string {
@@ -27,6 +28,9 @@ export async function fetchAttachment(
   method: "GET" | "HEAD",
   signal?: AbortSignal,
 ): Promise<Response> {
+  // In a sandboxed plugin's Worker, llm fetches what the user attached.
+  const relay = attachmentFetchRelay();
+  if (relay) return await relay(url, method);
   let response: Response;
   try {
     response = await fetch(url, { method, redirect: "follow", signal });
