@@ -195,6 +195,12 @@ Deno.test("a URL the user attached is fetched by llm for a sandboxed plugin; one
   const other = await runCli(["-m", "sandboxed-nokey", `fetch-url ${base}/secret`, "--no-log"]);
   assert.equal(other.code, 1);
   assert.match(other.stderr, new RegExp(`refused net access to "127\\.0\\.0\\.1:${files.addr.port}"`));
+  // A fragment loader's attachment, made in the Worker, arrives whole with its fragment.
+  const loaded = await runCli(["-m", "sandboxed-nokey", "attached", "-f", "sbxatt:x", "--no-log"]);
+  assert.equal(loaded.stdout, "bytes of x\n", loaded.stderr);
+  const keys = await runCli(["-m", "sandboxed-nokey", "attached", "-f", "sbxkeys:", "--no-log"]);
+  assert.equal(keys.code, 1);
+  assert.match(keys.stderr, /refused read access to ".*keys\.json"/);
   // Attaching one URL does not open its host to the plugin.
   const sneaky = await runCli([
     "-m",

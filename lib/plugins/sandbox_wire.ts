@@ -80,11 +80,11 @@ class PluginRaisedError extends LlmError {
 export function errorFromWire(wire: WireError, plugin: string): Error {
   const f = wire.fields ?? {};
   const cause = wire.cause ? errorFromWire(wire.cause, plugin) : undefined;
-  const denied = DENIED.exec(wire.message);
-  if (
-    denied && (wire.name === "NotCapable" || wire.name === "PermissionDenied" || wire.name === "TypeError")
-  ) {
-    return new PluginPermissionError(plugin, denied[1], denied[2], { cause: wire.message });
+  // A refusal is the error, even wrapped by the plugin or the library ("Cannot read attachment ...: Requires
+  // read access ..."): it says what the plugin lacks, where Deno's own words say to pass a flag.
+  const denied = deniedPermission(wire);
+  if (denied) {
+    return new PluginPermissionError(plugin, denied.permission, denied.target, { cause: wire.message });
   }
   let error: Error;
   switch (wire.name) {

@@ -16,7 +16,10 @@ import type { Chunk, ToolCall, Usage } from "../models/stream.ts";
 import type { Tool } from "../models/tool_spec.ts";
 import { defineTool } from "../tools/define.ts";
 import { setSandboxContext } from "../user/sandbox_context.ts";
+import { Attachment } from "../attachments/attachment.ts";
 import { AttachmentError } from "../attachments/errors.ts";
+import type { AttachmentLoad } from "../loaders/types.ts";
+import type { Fragment } from "../models/fragment.ts";
 import { setAttachmentFetchRelay } from "../attachments/fetch_relay.ts";
 import type { EmbeddingModelLike, Plugin, ToolboxClass } from "./api.ts";
 import {
@@ -184,6 +187,25 @@ class Outbox {
     post({ t: "chunks", id: this.id, chunks: this.#chunks });
     this.#chunks = [];
   }
+}
+
+/**
+ * A fragment loader's result as it crosses to `llm`. An attachment's bytes are read here, with the plugin's
+ * permissions, and sent as bytes (with its type, and its URL for APIs that take one): `llm` never reads a path
+ * or fetches a URL a plugin names, which would reach what the plugin was not granted.
+ */
+async function loadedForHost(result: unknown): Promise<unknown> {
+  const one = async (item: unknown) => {
+    if (!item || typeof item !== "object" || typeof (item as Fragment).content === "string") return item;
+    const load = item as AttachmentLoad & Partial<Attachment>;
+    const attachment = typeof load.contentBytes === "function" ? load as Attachment : new Attachment(load);
+    return {
+      type: await attachment.resolveType(),
+      ...(attachment.url ? { url: attachment.url } : {}),
+      content: await attachment.contentBytes(),
+    } satisfies AttachmentLoad;
+  };
+  return Array.isArray(result) ? await Promise.all(result.map(one)) : await one(result);
 }
 
 async function execute(
@@ -357,7 +379,7 @@ async function dispatch(call: Extract<HostMessage, { t: "call" }>): Promise<void
       case "fragment": {
         const entry = collected?.fragmentLoaders.find((l) => l.prefix === call.prefix);
         if (!entry) throw new Error(`The plugin has no fragment loader '${call.prefix}' any more`);
-        postResult(id, await entry.loader(call.arg ?? ""));
+        postResult(id, await loadedForHost(await entry.loader(call.arg ?? "")));
         return;
       }
     }
