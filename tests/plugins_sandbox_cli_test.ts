@@ -70,10 +70,9 @@ Deno.test("an upgrade that asks for more permissions asks again; refused, the ol
   await using dir = await tempUserDir();
   const copy = join(dir.path, "src");
   await Deno.mkdir(copy);
-  const source = (await Deno.readTextFile(pluginPath)).replace(
-    "../../../../plugin.ts",
-    new URL("../plugin.ts", import.meta.url).href,
-  );
+  const source = (await Deno.readTextFile(pluginPath))
+    .replace("../../../../plugin.ts", new URL("../plugin.ts", import.meta.url).href)
+    .replace("../../../../mod.ts", new URL("../mod.ts", import.meta.url).href);
   const path = join(copy, "plugin.ts");
   await Deno.writeTextFile(path, source);
   assert.equal((await runCli(["install", path, "--yes"])).code, 0);
@@ -167,6 +166,9 @@ Deno.test("what a sandboxed plugin may not do fails naming the missing permissio
   assert.equal(allowed.code, 3, "the command's exit code comes back");
   const fragment = await runCli(["-m", "sandboxed-nokey", "-f", "sbx:abc", "q", "--no-log"]);
   assert.equal(fragment.stdout, "echo: fragment abc\nq\n", fragment.stderr);
+  // A template loader that returns a Template instance made in the Worker.
+  const templated = await runCli(["-m", "sandboxed-nokey", "-t", "sbxt:x", "this", "--no-log"]);
+  assert.equal(templated.stdout, "echo: Summarise: this\n", templated.stderr);
 
   // A refused tool call is an error result the model reads: the chain goes on to its answer.
   const chain = await runCli(["-m", "sandboxed-nokey", "stream", "-T", "sandboxed_tool"]);

@@ -373,7 +373,15 @@ async function dispatch(call: Extract<HostMessage, { t: "call" }>): Promise<void
       case "template": {
         const entry = collected?.templateLoaders.find((l) => l.prefix === call.prefix);
         if (!entry) throw new Error(`The plugin has no template loader '${call.prefix}' any more`);
-        postResult(id, await entry.loader(call.arg ?? ""));
+        const loaded = await entry.loader(call.arg ?? "") as unknown;
+        // A Template made in the Worker crosses as the fields of its YAML file (a clone would lose its class).
+        const template = loaded as { name?: unknown; data?: unknown; apply?: unknown } | null;
+        postResult(
+          id,
+          template && typeof template.apply === "function" && typeof template.data === "object"
+            ? { ...template.data as object, name: template.name }
+            : loaded,
+        );
         return;
       }
       case "fragment": {
