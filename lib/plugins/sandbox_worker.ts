@@ -14,14 +14,10 @@ import { lazyImport } from "../lazy_import.ts";
 import type { ExecuteContext } from "../models/response.ts";
 import type { Chunk, ToolCall, Usage } from "../models/stream.ts";
 import type { Tool } from "../models/tool_spec.ts";
-import { defineTool } from "../tools/define.ts";
 import { setSandboxContext } from "../user/sandbox_context.ts";
-import { Attachment } from "../attachments/attachment.ts";
 import { AttachmentError } from "../attachments/errors.ts";
-import type { AttachmentLoad } from "../loaders/types.ts";
-import type { Fragment } from "../models/fragment.ts";
 import { setAttachmentFetchRelay } from "../attachments/fetch_relay.ts";
-import type { EmbeddingModelLike, Plugin, ToolboxClass } from "./api.ts";
+import type { EmbeddingModelLike, Plugin } from "./api.ts";
 import {
   type Collected,
   collectRegistrations,
@@ -31,7 +27,14 @@ import {
   registrationsOf,
 } from "./collect.ts";
 import { errorToWire, promptFromWire } from "./sandbox_wire.ts";
-import type { HostMessage, ReadyInfo, WireCommand, WorkerMessage } from "./sandbox_protocol.ts";
+import {
+  loadedForHost,
+  Outbox,
+  templateForHost,
+  toolboxMethods,
+  wireCommand,
+} from "./sandbox_worker_forms.ts";
+import type { HostMessage, ReadyInfo, WorkerMessage } from "./sandbox_protocol.ts";
 
 let plugin: Plugin | undefined;
 let collected: Collected | undefined;
@@ -83,28 +86,6 @@ function postResult(id: number, value: unknown): void {
   } catch {
     post({ t: "result", id, value: value === undefined ? undefined : JSON.parse(JSON.stringify(value)) });
   }
-}
-
-function wireCommand(command: CommandSpec): WireCommand {
-  const { run, subcommands, ...rest } = command;
-  return { ...rest, hasRun: typeof run === "function", subcommands: subcommands?.map(wireCommand) };
-}
-
-function toolboxMethods(
-  toolbox: ToolboxClass,
-): Record<string, { description?: string; inputSchema: Record<string, unknown> }> {
-  const methods = (toolbox as unknown as { methods?: Record<string, Record<string, unknown>> }).methods ?? {};
-  return Object.fromEntries(
-    Object.entries(methods).map(([name, spec]) => {
-      const tool = defineTool({
-        name: "m",
-        inputSchema: spec.inputSchema as Record<string, unknown> | undefined,
-        schema: spec.schema as never,
-        implementation: () => undefined,
-      });
-      return [name, { description: spec.description as string | undefined, inputSchema: tool.inputSchema }];
-    }),
-  );
 }
 
 async function init(message: Extract<HostMessage, { t: "init" }>): Promise<void> {
@@ -169,45 +150,6 @@ async function init(message: Extract<HostMessage, { t: "init" }>): Promise<void>
   }
 }
 
-/** A batch of chunks waiting to be posted: one message per turn of the event loop, not one per chunk. */
-class Outbox {
-  #chunks: Chunk[] = [];
-  #timer?: number;
-  constructor(readonly id: number) {}
-  push(item: Chunk | Chunk[]): void {
-    if (Array.isArray(item)) {
-      for (const chunk of item) this.#chunks.push(chunk);
-    } else this.#chunks.push(item);
-    this.#timer ??= setTimeout(() => this.flush(), 0) as unknown as number;
-  }
-  flush(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (!this.#chunks.length) return;
-    post({ t: "chunks", id: this.id, chunks: this.#chunks });
-    this.#chunks = [];
-  }
-}
-
-/**
- * A fragment loader's result as it crosses to `llm`. An attachment's bytes are read here, with the plugin's
- * permissions, and sent as bytes (with its type, and its URL for APIs that take one): `llm` never reads a path
- * or fetches a URL a plugin names, which would reach what the plugin was not granted.
- */
-async function loadedForHost(result: unknown): Promise<unknown> {
-  const one = async (item: unknown) => {
-    if (!item || typeof item !== "object" || typeof (item as Fragment).content === "string") return item;
-    const load = item as AttachmentLoad & Partial<Attachment>;
-    const attachment = typeof load.contentBytes === "function" ? load as Attachment : new Attachment(load);
-    return {
-      type: await attachment.resolveType(),
-      ...(attachment.url ? { url: attachment.url } : {}),
-      content: await attachment.contentBytes(),
-    } satisfies AttachmentLoad;
-  };
-  return Array.isArray(result) ? await Promise.all(result.map(one)) : await one(result);
-}
-
 async function execute(
   id: number,
   call: Extract<HostMessage, { t: "call" }>,
@@ -223,7 +165,7 @@ async function execute(
     );
     prompt.options = await validateOptions(model.options, prompt.options, model.id);
   }
-  const outbox = new Outbox(id);
+  const outbox = new Outbox(id, post);
   const method = (name: string) => (arg: unknown) => {
     outbox.flush();
     post({ t: "response", id, method: name, arg });
@@ -373,15 +315,7 @@ async function dispatch(call: Extract<HostMessage, { t: "call" }>): Promise<void
       case "template": {
         const entry = collected?.templateLoaders.find((l) => l.prefix === call.prefix);
         if (!entry) throw new Error(`The plugin has no template loader '${call.prefix}' any more`);
-        const loaded = await entry.loader(call.arg ?? "") as unknown;
-        // A Template made in the Worker crosses as the fields of its YAML file (a clone would lose its class).
-        const template = loaded as { name?: unknown; data?: unknown; apply?: unknown } | null;
-        postResult(
-          id,
-          template && typeof template.apply === "function" && typeof template.data === "object"
-            ? { ...template.data as object, name: template.name }
-            : loaded,
-        );
+        postResult(id, templateForHost(await entry.loader(call.arg ?? "")));
         return;
       }
       case "fragment": {
