@@ -14,6 +14,18 @@
  * @module
  */
 import { LlmError } from "../errors.ts";
+import {
+  ESCAPE_CHARS,
+  ESCAPE_VALUES,
+  FLOAT_RE,
+  folded,
+  HEX_LENGTHS,
+  isBlank,
+  resolvePlain,
+  setKey,
+  START_ERRORS,
+  TAB_ERROR,
+} from "./pyyaml_scalars.ts";
 
 /** A YAML text this reader cannot read, with the 1-based line and column of the problem. */
 export class SimpleYamlError extends LlmError {
@@ -38,68 +50,6 @@ export function parseSimpleYaml(text: string, source = "YAML text"): unknown {
 
 /** A parsed node; `plain` keeps the source text of an unquoted scalar. */
 type Item = { value: unknown; plain?: string; collection?: boolean };
-
-const NULL_RE = /^(?:~|null|Null|NULL|)$/;
-const TRUE_RE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
-const FALSE_RE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
-const INT_RE =
-  /^[-+]?(?:0b_*[01][01_]*|0[0-7_]+|0|[1-9][0-9_]*|0x_*[0-9a-fA-F][0-9a-fA-F_]*|[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
-const FLOAT_RE = new RegExp(
-  "^(?:[-+]?[0-9][0-9_]*\\.[0-9_]*(?:[eE][-+][0-9]+)?|\\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?" +
-    "|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$",
-);
-// Double-quote escapes: the character after the backslash, and what it stands for, pairwise.
-const ESCAPE_CHARS = '0abt\tnvfre "/\\N_LP';
-const ESCAPE_VALUES = '\0\x07\b\t\t\n\v\f\r\x1b "/\\\x85\xa0\u2028\u2029';
-const TAB_ERROR = "tabs are not allowed here; indent and separate with spaces";
-const HEX_LENGTHS: Record<string, number> = { x: 2, u: 4, U: 8 };
-const START_ERRORS: Record<string, string> = {
-  "&": "anchors (&) are not supported here; use plain mappings and lists",
-  "*": "aliases (*) are not supported here; write the value out again",
-  "!": "tags (!) are not supported here; remove the tag, and quote a value to keep it text",
-  "?": "complex keys (?) are not supported here; write 'key: value'",
-  ":": "a mapping key is missing before ':'; write 'key: value'",
-  "-": "write lists inside [ ] as [a, b], without '- '",
-  "|": "block scalars (| or >) cannot be used inside [ ] or { }; use a quoted string",
-  ">": "block scalars (| or >) cannot be used inside [ ] or { }; use a quoted string",
-};
-
-/** What n line breaks inside a plain or quoted scalar fold to: one is a space, n are n-1 newlines. */
-function folded(breaks: number): string {
-  return breaks === 1 ? " " : "\n".repeat(breaks - 1);
-}
-
-function isBlank(c: string): boolean {
-  return c === "" || c === " " || c === "\t" || c === "\n";
-}
-
-/** Reads an unsigned number the YAML 1.1 way, where `1:30` is 1 * 60 + 30. */
-function unsigned(v: string): number {
-  if (v.startsWith("0b")) return parseInt(v.slice(2), 2);
-  if (v.startsWith("0x")) return parseInt(v.slice(2), 16);
-  if (/^0[0-7]+$/.test(v)) return parseInt(v, 8);
-  if (v === ".inf") return Infinity;
-  return v.split(":").reduce((sum, part) => sum * 60 + Number(part), 0);
-}
-
-/** What PyYAML's safe_load makes of a plain (unquoted) scalar. */
-function resolvePlain(text: string): unknown {
-  if (NULL_RE.test(text)) return null;
-  if (TRUE_RE.test(text)) return true;
-  if (FALSE_RE.test(text)) return false;
-  if (!INT_RE.test(text) && !FLOAT_RE.test(text)) return text;
-  const v = text.replaceAll("_", "").toLowerCase();
-  if (v === ".nan") return NaN;
-  const n = unsigned(v.replace(/^[-+]/, ""));
-  if (v[0] !== "-") return n;
-  return INT_RE.test(text) ? -n || 0 : -n;
-}
-
-function setKey(map: Record<string, unknown>, key: string, value: unknown): void {
-  // defineProperty stores a key such as `__proto__` as data. A repeated key keeps its first place and takes
-  // the last value, as PyYAML does.
-  Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
-}
 
 class Reader {
   private readonly s: string;
