@@ -22,7 +22,8 @@ import {
   EmbedMultiError,
 } from "./errors.ts";
 import { getEmbeddingModel } from "./registry.ts";
-import { type SearchEngine, searchSimilar } from "./search.ts";
+import type { SearchEngine } from "./search.ts";
+import { lazyImport } from "../lazy_import.ts";
 
 /** Metadata stored with an item: a JSON object. */
 export type Metadata = Record<string, unknown>;
@@ -360,6 +361,7 @@ export class Collection {
     vector: ArrayLike<number>,
     options: SimilarOptions & { skipId?: string } = {},
   ): Promise<Entry[]> {
+    const { searchSimilar } = await lazyImport<typeof import("./search.ts")>("./search.ts", import.meta.url);
     const { hits } = await searchSimilar(this.db, this.path, {
       collectionId: this.id,
       vector,

@@ -6,7 +6,7 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
-import { dirname, join } from "node:path";
+import { dirnamePath, joinPath } from "../user/path.ts";
 import { userPath } from "../user/dir.ts";
 import {
   LogsDatabaseError,
@@ -94,7 +94,7 @@ function canWrite(path: string): boolean {
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
-    const probe = join(dirname(path), `.llm-write-probe-${crypto.randomUUID()}`);
+    const probe = joinPath(dirnamePath(path), `.llm-write-probe-${crypto.randomUUID()}`);
     Deno.openSync(probe, { write: true, createNew: true }).close();
     Deno.removeSync(probe);
     return true;
@@ -234,7 +234,7 @@ export function openLogsDb(path: string, opts: OpenLogsDbOptions = {}): Database
   if (kind === "missing") {
     if (!create) throw new MissingLogsDatabaseError(path);
     try {
-      Deno.mkdirSync(dirname(path), { recursive: true });
+      Deno.mkdirSync(dirnamePath(path), { recursive: true });
     } catch (error) {
       throw isPermissionError(error)
         ? new ReadOnlyDatabaseError(path, error)

@@ -13,12 +13,13 @@ import type { Response } from "../models/response.ts";
 import { loadModelOptions } from "../user/settings.ts";
 import type { Template } from "../templates/template.ts";
 import { chooseModel } from "./model_choice.ts";
-import { selectTools, type ToolSelection } from "./tools.ts";
+import type { ToolSelection } from "./tools.ts";
 import type { ChainOptions, ChainResponse } from "../models/chain.ts";
 import type { PromptOptions } from "../models/model.ts";
 import type { PromptRequest } from "./request.ts";
 import type { PromptSession } from "./session.ts";
-import { type LoggedConversation, loggedConversation } from "./resume.ts";
+import type { LoggedConversation } from "./resume.ts";
+import { lazyImport } from "../lazy_import.ts";
 
 /** A template that uses something this version cannot send yet. */
 export class TemplateFeatureError extends LlmError {
@@ -204,12 +205,20 @@ export class PreparedPrompt {
 export async function preparePrompt(session: PromptSession, request: PromptRequest): Promise<PreparedPrompt> {
   let template: Template | undefined;
   if (request.template) {
-    const { loadTemplate } = await import("../templates/load.ts");
+    const { loadTemplate } = await lazyImport<typeof import("../templates/load.ts")>(
+      "../templates/load.ts",
+      import.meta.url,
+    );
     template = await loadTemplate(request.template);
     checkTemplate(template);
   }
   let resumed: LoggedConversation | undefined;
   if (request.continue) {
+    // The logs.db reader and the tool selection load when a prompt needs them, not with the library.
+    const { loggedConversation } = await lazyImport<typeof import("./resume.ts")>(
+      "./resume.ts",
+      import.meta.url,
+    );
     resumed = loggedConversation(
       session.db(),
       typeof request.continue === "string" ? request.continue : undefined,
@@ -240,6 +249,7 @@ export async function preparePrompt(session: PromptSession, request: PromptReque
     ...(template?.data.system_fragments ?? []),
     ...(request.systemFragments ?? []),
   ], request);
+  const { selectTools } = await lazyImport<typeof import("./tools.ts")>("./tools.ts", import.meta.url);
   const tools = await selectTools(model, request.tools ?? [], request.functions ?? []);
   if (tools.tools.length && !model.supportsTools) {
     throw new UnsupportedFeatureError(model.id, `${model.label} does not support tools`);
@@ -269,7 +279,10 @@ async function schemaOf(
 ): Promise<Record<string, unknown> | undefined> {
   if (template?.data.schema_object) return template.data.schema_object;
   if (request.schema === undefined) return undefined;
-  const { multiSchema, resolveSchemaInput } = await import("../schemas/schema_input.ts");
+  const { multiSchema, resolveSchemaInput } = await lazyImport<typeof import("../schemas/schema_input.ts")>(
+    "../schemas/schema_input.ts",
+    import.meta.url,
+  );
   const schema = typeof request.schema === "string"
     ? await resolveSchemaInput(request.schema, () => session.existingDb())
     : request.schema;
@@ -286,7 +299,10 @@ export async function resolveFragmentValues(
   request: Pick<PromptRequest, "readStdin" | "signal"> = {},
 ): Promise<Fragment[]> {
   if (!values.length) return [];
-  const { resolveFragments } = await import("../fragments/resolve.ts");
+  const { resolveFragments } = await lazyImport<typeof import("../fragments/resolve.ts")>(
+    "../fragments/resolve.ts",
+    import.meta.url,
+  );
   const resolved = await resolveFragments(values, {
     db: () => session.existingDb(),
     allowAttachments: true,

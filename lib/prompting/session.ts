@@ -8,6 +8,7 @@
  * saying why (thrown, or passed to `warn` once).
  * @module
  */
+import { lazyImport } from "../lazy_import.ts";
 import type { DatabaseSync } from "node:sqlite";
 import { logsAreOn, logsDbPath, openLogsDb } from "../logs/db.ts";
 import { LogsSchemaMismatchError, ReadOnlyDatabaseError } from "../logs/errors.ts";
@@ -86,7 +87,10 @@ export class PromptSession implements AsyncDisposable {
 
   /** Resolves a prompt request through this session; see {@link import("./prepare.ts").preparePrompt}. */
   async prepare(request: PromptRequest): Promise<PreparedPrompt> {
-    const { preparePrompt } = await import("./prepare.ts");
+    const { preparePrompt } = await lazyImport<typeof import("./prepare.ts")>(
+      "./prepare.ts",
+      import.meta.url,
+    );
     return await preparePrompt(this, request);
   }
 
