@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
+import { sqlite } from "../deps/sqlite.ts";
 import { dirnamePath, joinPath } from "../user/path.ts";
 import { userPath } from "../user/dir.ts";
 import {
@@ -123,7 +124,7 @@ function wrapError(path: string, error: unknown, writing: boolean): LogsDatabase
 
 function connect(path: string, readOnly: boolean): DatabaseSync {
   // Python's sqlite3 leaves foreign key enforcement off; node:sqlite turns it on unless told otherwise.
-  const db = new DatabaseSync(path, { readOnly, enableForeignKeyConstraints: false });
+  const db = new (sqlite().DatabaseSync)(path, { readOnly, enableForeignKeyConstraints: false });
   db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
   return db;
 }

@@ -3,6 +3,7 @@
  * chain of its last turn, read from logs.db.
  * @module
  */
+import "../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import type { DatabaseSync } from "node:sqlite";
 import { NoConversationError } from "./errors.ts";
 import type { Message } from "../models/messages.ts";

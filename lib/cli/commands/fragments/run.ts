@@ -3,6 +3,7 @@
  * the fragment loaders plugins provide, as Python `llm` 0.32 does.
  * @module
  */
+import "../../../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import type { DatabaseSync } from "node:sqlite";
 import { fragmentLoaderRegistry } from "../../../loaders/registries.ts";
 import { truncateString } from "../../../compat/python_text.ts";

@@ -2,6 +2,7 @@
  * `llm logs`: list, search and manage the logged prompts and responses in logs.db.
  * @module
  */
+import "../../../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import type { DatabaseSync } from "node:sqlite";
 import { LlmError, UnknownModelError } from "../../../models/errors.ts";
 import { getModel, registry } from "../../../default_registry.ts";

@@ -9,6 +9,7 @@
  * - stored default options (`llm models options`) do not apply: only the template's and `-o`'s.
  * @module
  */
+import "../../../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import type { CommandContext } from "../../../commands/spec.ts";
 import { CancelledError, LlmError } from "../../../models/errors.ts";
 import type { Model } from "../../../models/model.ts";

@@ -3,6 +3,7 @@
  * the session they run in, `--save` (a template from the flags), and chat's `!fragment` lines.
  * @module
  */
+import "../../../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import { LlmError } from "../../../models/errors.ts";
 import type { Fragment } from "../../../models/fragment.ts";
 import type { PromptRequest } from "../../../prompting/request.ts";

@@ -3,6 +3,7 @@
  * answer streams to stdout, and the session logs it.
  * @module
  */
+import "../../../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import { CancelledError } from "../../../models/errors.ts";
 import type { Response } from "../../../models/response.ts";
 import type { PromptSession } from "../../../prompting/session.ts";

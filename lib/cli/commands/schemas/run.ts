@@ -2,6 +2,7 @@
  * `llm schemas`: the JSON schemas stored in logs.db, and the schema DSL.
  * @module
  */
+import "../../../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import { LlmError } from "../../../models/errors.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
 
