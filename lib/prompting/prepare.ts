@@ -249,8 +249,11 @@ export async function preparePrompt(session: PromptSession, request: PromptReque
     ...(template?.data.system_fragments ?? []),
     ...(request.systemFragments ?? []),
   ], request);
-  const { selectTools } = await lazyImport<typeof import("./tools.ts")>("./tools.ts", import.meta.url);
-  const tools = await selectTools(model, request.tools ?? [], request.functions ?? []);
+  // The tool registry loads only for a request that names tools.
+  const tools: ToolSelection = request.tools?.length || request.functions?.length
+    ? await (await lazyImport<typeof import("./tools.ts")>("./tools.ts", import.meta.url))
+      .selectTools(model, request.tools ?? [], request.functions ?? [])
+    : { tools: [], serverSideTools: [] };
   if (tools.tools.length && !model.supportsTools) {
     throw new UnsupportedFeatureError(model.id, `${model.label} does not support tools`);
   }

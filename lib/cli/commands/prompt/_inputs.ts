@@ -3,6 +3,7 @@
  * the session they run in, `--save` (a template from the flags), and chat's `!fragment` lines.
  * @module
  */
+import { lazyImport } from "../../../lazy_import.ts";
 import "../../../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import { LlmError } from "../../../models/errors.ts";
 import type { Fragment } from "../../../models/fragment.ts";
@@ -95,7 +96,10 @@ export async function chatFragments(
   session: PromptSession,
   text: string,
 ): Promise<{ prompt: string; fragments: Fragment[] }> {
-  const { resolveFragmentValues } = await import("../../../prompting/prepare.ts");
+  const { resolveFragmentValues } = await lazyImport<typeof import("../../../prompting/prepare.ts")>(
+    "../../../prompting/prepare.ts",
+    import.meta.url,
+  );
   const kept: string[] = [];
   const fragments: Fragment[] = [];
   for (const line of text.split(/\r?\n/)) {
@@ -124,7 +128,10 @@ export async function saveTemplate(
   const v = ctx.values as Values;
   const request = requestFrom(ctx);
   const model = chooseModel({ model: request.model, query: request.query });
-  const { saveTemplateFile } = await import("../../../templates/save.ts");
+  const { saveTemplateFile } = await lazyImport<typeof import("../../../templates/save.ts")>(
+    "../../../templates/save.ts",
+    import.meta.url,
+  );
   const data: import("../../../templates/template.ts").TemplateData = {};
   if (v.model || list(v.query).length) data.model = model.id;
   if (settings.prompt) data.prompt = settings.prompt;
@@ -133,14 +140,19 @@ export async function saveTemplate(
   if (v.extract) data.extract = true;
   if (v.extractLast) data.extract_last = true;
   if (request.schema) {
-    const { multiSchema, resolveSchemaInput } = await import("../../../schemas/schema_input.ts");
+    const { multiSchema, resolveSchemaInput } = await lazyImport<
+      typeof import("../../../schemas/schema_input.ts")
+    >("../../../schemas/schema_input.ts", import.meta.url);
     const schema = await resolveSchemaInput(request.schema as string, () => session.existingDb());
     data.schema_object = request.schemaMulti ? multiSchema(schema) : schema;
   }
   if (request.fragments?.length) data.fragments = request.fragments;
   if (request.systemFragments?.length) data.system_fragments = request.systemFragments;
   if (Object.keys(request.options ?? {}).length) {
-    const { validateOptions } = await import("../../../models/options.ts");
+    const { validateOptions } = await lazyImport<typeof import("../../../models/options.ts")>(
+      "../../../models/options.ts",
+      import.meta.url,
+    );
     const typed = await validateOptions(model.options, request.options!, model.id);
     if (Object.keys(typed).length) data.options = typed;
   }
