@@ -187,7 +187,7 @@ export class Response<T = unknown> implements AsyncIterable<string> {
       for await (const chunk of this.model.execute(this.prompt, context)) {
         if (signal.aborted) break;
         if (Array.isArray(chunk)) {
-          for (const one of chunk) this.#push(one);
+          for (let i = 0; i < chunk.length; i++) this.#push(chunk[i]); // no iterator per event
         } else this.#push(chunk);
         this.#gathered = Array.isArray(chunk);
         this.#notify();
@@ -223,8 +223,16 @@ export class Response<T = unknown> implements AsyncIterable<string> {
   #push(chunk: Chunk): void {
     const event: StreamEvent = typeof chunk === "string" ? { type: "text", chunk } : chunk;
     this.#events.push(event);
-    this.#indexed.push({ event, partIndex: this.#indexer.indexOf(event) });
     if (event.type === "text" && event.chunk) this.#textChunks.push(event.chunk);
+  }
+
+  /** Every event with its part index, indexed when first asked for (a plain stream never needs them). */
+  #indexedEvents(): IndexedEvent[] {
+    for (let i = this.#indexed.length; i < this.#events.length; i++) {
+      const event = this.#events[i];
+      this.#indexed.push({ event, partIndex: this.#indexer.indexOf(event) });
+    }
+    return this.#indexed;
   }
 
   #notify(): void {
@@ -386,7 +394,7 @@ export class Response<T = unknown> implements AsyncIterable<string> {
    */
   messagesSoFar(): Message[] {
     if (this.#restoredMessages) return structuredClone(this.#restoredMessages);
-    return assembleMessageParts(this.#indexed, this.#toolCalls).map((parts) => ({
+    return assembleMessageParts(this.#indexedEvents(), this.#toolCalls).map((parts) => ({
       role: "assistant",
       parts,
     }));
