@@ -110,6 +110,8 @@ export {
   type ExecuteToolCallsOptions,
 } from "./lib/models/tool_calls.ts";
 export { Attachment, AttachmentError } from "./lib/attachments/attachment.ts";
+export { AttachmentTooLargeError } from "./lib/attachments/errors.ts";
+export { resolveAttachment, type ResolveAttachmentOptions } from "./lib/attachments/resolve.ts";
 export {
   defineOptions,
   describeOptions,
@@ -188,7 +190,7 @@ export {
   registerTemplateLoader,
 } from "./lib/loaders/lists.ts";
 export type { PromptRequest } from "./lib/prompting/request.ts";
-export { PreparedPrompt, preparePrompt } from "./lib/prompting/prepare.ts";
+export { PreparedPrompt, preparePrompt, type TurnInputs } from "./lib/prompting/prepare.ts";
 
 // Errors: every one extends LlmError.
 export {

@@ -59,6 +59,8 @@ export { Toolbox, type ToolboxMethod } from "./lib/tools/toolbox.ts";
 export type { ChainOptions, ChainResponse } from "./lib/models/chain.ts";
 export type { AfterToolCall, BeforeToolCall, ExecuteToolCallsOptions } from "./lib/models/tool_calls.ts";
 export { Attachment, AttachmentError } from "./lib/attachments/attachment.ts";
+export { AttachmentTooLargeError } from "./lib/attachments/errors.ts";
+export { resolveAttachment, type ResolveAttachmentOptions } from "./lib/attachments/resolve.ts";
 export {
   defineOptions,
   type OptionSchema,

@@ -10,7 +10,7 @@
  * benchmark's database, default 100000), `--chunks=N` (chunks of the streamed response, default 20000),
  * `--vectors=N` (vectors in the embeddings benchmark's database, default 100000; it is seeded once and kept
  * in the temporary directory), `--rows=N` (CSV rows for `llm embed-multi`, default 10000),
- * `--only=startup,stream,logs,embeddings,profile` (a subset; BENCHMARKS.md is then only written with
+ * `--only=startup,stream,chain,attachments,logs,embeddings,profile` (a subset; BENCHMARKS.md is then only written with
  * `--write`), `--out=FILE` (default BENCHMARKS.md at the repository root), `--no-write`.
  *
  * @module
@@ -31,8 +31,11 @@ import {
 } from "./startup_stream.ts";
 import { findings } from "./findings.ts";
 import { embeddingsGroups } from "./embeddings_bench.ts";
+import { chainGroups } from "./chain_bench.ts";
+import { anthropicStreamGroup } from "./anthropic_stream.ts";
+import { attachmentGroup } from "./attachment_memory.ts";
 
-const ALL = ["startup", "stream", "logs", "embeddings", "profile"];
+const ALL = ["startup", "stream", "chain", "attachments", "logs", "embeddings", "profile"];
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -116,6 +119,15 @@ if (only.includes("startup")) {
 if (only.includes("stream")) {
   groups.push(await step("streaming", () => streamingGroup(runs, user.path, chunkCount)));
   groups.push(await step("streaming, batched", () => streamingGroup(runs, user.path, chunkCount, 64)));
+  // In a user directory of its own: it installs llm-anthropic, which the other groups must not see.
+  await using claudeUser = await benchUserDir();
+  groups.push(await step("Claude streaming", () => anthropicStreamGroup(runs, claudeUser.path, chunkCount)));
+}
+if (only.includes("chain")) {
+  groups.push(...await step("tool chain", () => chainGroups(runs, user.path)));
+}
+if (only.includes("attachments")) {
+  groups.push(await step("attachments", () => attachmentGroup(Math.min(runs, 5))));
 }
 if (only.includes("logs")) {
   groups.push(await step(`logs (seeding ${turns} turns)`, () => logsGroup(runs, user.path, turns)));

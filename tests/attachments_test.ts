@@ -26,7 +26,7 @@ Deno.test("sniffType: magic numbers of the image, audio, video and PDF types", (
     [bytes("ID3\u0004\u0000"), "audio/mpeg"],
     [new Uint8Array([0xff, 0xfb, 0x90, 0x00]), "audio/mpeg"],
     [bytes("fLaC\u0000"), "audio/flac"],
-    [bytes("OggS\u0000"), "audio/ogg"],
+    [bytes("OggS\u0000"), "application/ogg"],
     [ftyp("isom"), "video/mp4"],
     [ftyp("M4A "), "audio/mp4"],
     [ftyp("qt  "), "video/quicktime"],
@@ -82,9 +82,13 @@ Deno.test("Attachment: URL type from HEAD, id from the URL as Python hashes it, 
   assert.deepEqual(await attachment.contentBytes(), PNG);
   assert.deepEqual(await attachment.toData(), { type: "image/png", url: `${base}/cat` });
   assert.deepEqual(methods, ["HEAD", "GET"]);
+  // Downloaded bytes do not change the id: a URL attachment is known by its URL, as in Python llm.
+  assert.equal(await attachment.id(), sha256Hex(`{"url": "${base}/cat"}`));
   await assert.rejects(
     () => Attachment.fromUrl(`${base}/gone.png`).contentBytes(),
-    (e: unknown) => e instanceof AttachmentError && e.message.includes("gone.png: HTTP 404"),
+    (e: unknown) =>
+      e instanceof AttachmentError && e.status === 404 &&
+      e.message === `Client error '404 Not Found' for url '${base}/gone.png'`,
   );
 });
 
@@ -99,7 +103,12 @@ Deno.test("Attachment: base64 and data URLs; fromData returns the object its dat
   assert.equal(Attachment.fromData(data), plain);
   assert.notEqual(Attachment.fromData({ ...data }), plain);
   assert.throws(() => Attachment.fromBase64("not base64!"), AttachmentError);
-  await assert.rejects(() => Attachment.fromBytes(bytes("??")).resolveType(), /Cannot tell the type/);
+  // Text is text/plain; bytes that are neither a known format nor text have no type.
+  assert.equal(await Attachment.fromBytes(bytes("??")).resolveType(), "text/plain");
+  await assert.rejects(
+    () => Attachment.fromBytes(new Uint8Array([0, 1, 2, 3, 255])).resolveType(),
+    /Could not determine the type of attachment <5 bytes>; give it with --at - TYPE/,
+  );
 });
 
 class Recorder extends Model {

@@ -245,11 +245,11 @@ Deno.test("openai endpoint: a server error after two retries; a models list that
   }
 });
 
-Deno.test("openai endpoint: attachments and tools say they are not supported yet", async () => {
+Deno.test("openai endpoint: attachments say they are not supported yet", async () => {
   await using env = await setup();
-  const run = await llm(["openai", "endpoint", env.server.url, "hi", "-m", "m", "-T", "llm_version"]);
+  const run = await llm(["openai", "endpoint", env.server.url, "hi", "-m", "m", "-a", "photo.png"]);
   assert.equal(run.code, 1);
-  assert.equal(run.stderr, "Error: -T/--tool is not supported yet by llm for Deno\n");
+  assert.equal(run.stderr, "Error: -a/--attachment is not supported yet by llm for Deno\n");
   assert.equal(env.server.requests.length, 0);
 });
 

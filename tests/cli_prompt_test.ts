@@ -271,8 +271,8 @@ Deno.test("prompt: unknown model, missing key, unsupported flags and HTTP errors
   const noKey = failure(await t.llm(["-m", "4o-mini", "hi"], { env: { OPENAI_API_KEY: "" } }));
   assert.match(noKey, /llm keys set openai/);
   assert.match(noKey, /OPENAI_API_KEY/);
-  const attachment = failure(await t.llm(["-m", "4o-mini", "-a", "photo.png", "hi"]));
-  assert.match(attachment, /-a\/--attachment/);
+  const attachment = failure(await t.llm(["-m", "4o-mini", "-a", "photo.png", "hi"]), 2);
+  assert.equal(attachment, "Error: Invalid value for '-a' / '--attachment': File photo.png does not exist");
   assert.equal(server.requests.length, 0);
 
   server.enqueue({ kind: "status", status: 401 }, { kind: "status", status: 429 }, {

@@ -84,7 +84,7 @@ Deno.test("-t errors: missing variables, unknown template, broken YAML names the
   );
   await Deno.writeTextFile(join(env.templates, "broken.yaml"), "prompt: [unclosed\n");
   await Deno.writeTextFile(join(env.templates, "extra.yaml"), "prompt: hi\nsystem2: nope\n");
-  await Deno.writeTextFile(join(env.templates, "tools.yaml"), "prompt: hi\ntools: [llm_time]\n");
+  await Deno.writeTextFile(join(env.templates, "tools.yaml"), "prompt: hi\ntools: [no_such_tool]\n");
   const run = (...args: string[]) => runCli(["-m", "gpt-4o-mini", ...args], { env: env.env });
 
   let r = await run("-t", "needs", "x");
@@ -104,7 +104,8 @@ Deno.test("-t errors: missing variables, unknown template, broken YAML names the
   assert.equal(r.code, 1);
   assert.match(r.stderr, /extra\.yaml is invalid:\nsystem2\n {2}Extra inputs are not permitted\n/);
   r = await run("-t", "tools", "x");
-  assert.match(r.stderr, /Template 'tools' uses tools, which llm for Deno does not support yet/);
+  // A template's tools are offered like -T's: an unknown one is refused before anything is sent.
+  assert.match(r.stderr, /^Error: Tool\(s\) no_such_tool not found/);
   r = await run("-t", "unknownprefix:thing", "x");
   assert.match(r.stderr, /^Error: Unknown template prefix: unknownprefix\./);
   assert.equal(env.server.requests.length, 0);

@@ -324,3 +324,41 @@ Deno.test("server-side tools: -T WebSearch and friends sent as Python sent them;
   assert.equal(chat.stderr, (await recording("e-websearch-on-chat-model")).stderr);
   assert.equal(t.server.requests.length, sent);
 });
+
+Deno.test("templates carry tools: and functions: (--save writes them; a file's code, not its path); Python code is named", async () => {
+  await using t = await setup();
+  await t.replay("b-chain-3-rounds-td");
+  const saved = await t.llm([
+    "-m",
+    "4o-mini",
+    "-T",
+    "llm_version",
+    "--functions",
+    "chain_funcs.ts",
+    "--save",
+    "keys",
+  ]);
+  assert.equal(saved.code, 0, saved.stderr);
+  const yaml = await Deno.readTextFile(join(t.dir, "templates", "keys.yaml"));
+  assert.match(yaml, /^model: gpt-4o-mini\nfunctions: "\/\*\* Multiply two integers\. \*\//);
+  assert.match(yaml, /\ntools:\n- llm_version\n$/);
+  const result = await t.llm(["-t", "keys", "Follow the keys from start"]);
+  assert.equal(result.code, 0, result.stderr);
+  const rec = await recording("b-chain-3-rounds-td");
+  assert.equal(result.stdout, rec.stdout);
+  const names = (t.server.requests[0].body.tools as { function: { name: string } }[]).map((x) =>
+    x.function.name
+  );
+  // Functions first, then named tools, as Python llm orders them (d-responses-no-stream-td).
+  assert.deepEqual(names, ["multiply", "lookup", "llm_version"]);
+  // A template written for Python llm: its functions are Python, which llm for Deno names instead of failing
+  // with a compiler error.
+  await Deno.writeTextFile(
+    join(t.dir, "templates", "py.yaml"),
+    "functions: |\n  def add(a: int, b: int) -> int:\n      return a + b\n",
+  );
+  const python = await t.llm(["-m", "4o-mini", "-t", "py", "hi"]);
+  assert.equal(python.code, 1);
+  assert.match(python.stderr, /^Error: The --functions code is Python code; llm for Deno runs TypeScript/);
+  assert.equal(t.server.requests.length, 4, "nothing sent for the Python template");
+});

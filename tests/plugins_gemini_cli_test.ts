@@ -70,7 +70,7 @@ Deno.test("llm install by path, llm plugins and llm models; a prompt against the
   const plugins = JSON.parse((await runCli(["plugins"])).stdout);
   assert.deepEqual(plugins, [{
     name: "llm-gemini",
-    hooks: ["register_models", "register_commands"],
+    hooks: ["register_models", "register_embedding_models", "register_commands"],
     version: "0.1.0",
     specifier: pluginPath,
   }]);

@@ -143,7 +143,9 @@ Deno.test("tools and template/fragment loaders come from the plugins that record
     const tools = await getPluginTools();
     assert.deepEqual([...tools.keys()], ["shout_tool", "shout_tool_1"]);
     assert.equal(tools.get("shout_tool")?.plugin, "llm-shout");
-    assert.equal(await tools.get("shout_tool")?.implementation({ text: "hey" }), "HEY");
+    const call = { name: "shout_tool", arguments: { text: "hey" } };
+    const context = { call, signal: new AbortController().signal };
+    assert.equal(await tools.get("shout_tool")?.implementation({ text: "hey" }, context), "HEY");
     assert.equal(tools.get("shout_tool_1")?.plugin, "llm-test-tools");
 
     await loadPlugins(); // connects the loader registries

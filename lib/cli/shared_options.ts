@@ -38,7 +38,9 @@ export function toolOptions(): OptionSpec[] {
     o(
       "--functions",
       "string",
-      "TypeScript or JavaScript code, or a .ts or .js file, whose functions are tools",
+      "TypeScript or JavaScript code, or a .ts or .js file: each top-level function is a tool, its JSDoc the " +
+        "description, its parameter types (string, number, integer, boolean, T[], Record<string, T>, " +
+        "'a' | 'b', T | null) the JSON Schema",
       many,
     ),
     o("--td --tools-debug", "boolean", "Show each tool call and its result", { env: "LLM_TOOLS_DEBUG" }),

@@ -1,12 +1,12 @@
-import type { Io } from "./io.ts";
 /**
  * The declarative shape of the command line: commands, their options and arguments, and the context a
- * command's `run` receives. The table in `table.ts` is built from these types; plugins add commands with
+ * command's `run` receives. The table in `lib/cli/table.ts` is built from these types; plugins add commands with
  * {@link addCommand}.
  *
  * @module
  */
 import { LlmError } from "../errors.ts";
+import type { Io } from "./io.ts";
 
 /** How an option's value is read from the command line. */
 export type OptionType = "string" | "boolean" | "integer" | "pair";

@@ -9,7 +9,7 @@
  */
 
 import { blake2b128Hex } from "../compat/blake2b.ts";
-import { sha256Hex } from "../compat/sha256.ts";
+import { Attachment } from "../attachments/attachment.ts";
 import type { AttachmentData, Message, Part } from "../models/messages.ts";
 import { canonicalJson, pythonJsonDumps } from "../compat/python_json.ts";
 
@@ -80,36 +80,27 @@ export function messageDict(message: Message): Record<string, unknown> {
   return d;
 }
 
-function decodeBase64(text: string): Uint8Array {
-  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-}
-
 /**
  * The bytes of an attachment that has inline or file content, or `null` (a URL attachment, or a file that
- * cannot be read).
+ * cannot be read). The attachment the data came from gives them when there is one: a file is read once.
  */
 export async function attachmentBytes(attachment: AttachmentData): Promise<Uint8Array | null> {
-  if (attachment.content) return decodeBase64(attachment.content);
-  if (attachment.path) {
-    try {
-      return await Deno.readFile(attachment.path);
-    } catch {
-      return null;
-    }
+  if (!attachment.content && !attachment.path) return null;
+  try {
+    return await Attachment.fromData(attachment).contentBytes();
+  } catch {
+    return null;
   }
-  return null;
 }
 
 /**
  * An attachment's id in the `attachments` table (Python's `Attachment.id()`): sha256 hex of its content or
  * file bytes, or of `{"url": "<url>"}` for a URL attachment.
  *
- * Throws `Deno.errors.NotFound` when a path attachment's file is missing, as Python does.
+ * @throws {import("../attachments/errors.ts").AttachmentError} when a path attachment's file cannot be read.
  */
-export async function attachmentId(attachment: AttachmentData): Promise<string> {
-  if (attachment.content) return sha256Hex(decodeBase64(attachment.content));
-  if (attachment.path) return sha256Hex(await Deno.readFile(attachment.path));
-  return sha256Hex(pythonJsonDumps({ url: attachment.url ?? null }));
+export function attachmentId(attachment: AttachmentData): Promise<string> {
+  return Attachment.fromData(attachment).id();
 }
 
 /**
@@ -120,11 +111,12 @@ export async function canonicalAttachment(
   attachment: AttachmentData,
 ): Promise<{ id: string; type: string | null }> {
   let id: string;
-  if (attachment.content) id = sha256Hex(decodeBase64(attachment.content));
-  else if (attachment.path) {
-    const bytes = await attachmentBytes(attachment);
-    id = bytes ? sha256Hex(bytes) : `missing:${attachment.path}`;
-  } else id = sha256Hex(pythonJsonDumps({ url: attachment.url ?? null }));
+  try {
+    id = await attachmentId(attachment);
+  } catch (error) {
+    if (!attachment.content && attachment.path) id = `missing:${attachment.path}`;
+    else throw error;
+  }
   return { id, type: attachment.type ?? null };
 }
 

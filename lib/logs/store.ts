@@ -235,7 +235,8 @@ function writeMessages(db: DatabaseSync, chain: PreparedMessage[]): void {
     "INSERT INTO parts (message_hash, position, type, tool_name, text, payload) VALUES (?, ?, ?, ?, ?, ?)",
   );
   const insertAttachment = db.prepare(
-    "INSERT OR REPLACE INTO attachments (id, type, path, url, content) VALUES (?, ?, ?, ?, ?)",
+    // Keyed by content: the first write wins, as in Python llm (a later use of the same bytes keeps the row).
+    "INSERT OR IGNORE INTO attachments (id, type, path, url, content) VALUES (?, ?, ?, ?, ?)",
   );
   const linkAttachment = db.prepare(
     'INSERT INTO part_attachments (part_id, attachment_id, "order") VALUES (?, ?, ?)',

@@ -3,6 +3,7 @@
  * @module
  */
 import type { Message } from "./messages.ts";
+import { unansweredCallsMessage } from "./unanswered_calls.ts";
 import type { Model, PromptOptions } from "./model.ts";
 import { Response } from "./response.ts";
 import { ulid } from "./ulid.ts";
@@ -141,11 +142,16 @@ export class Conversation {
     if (prompt.hasHistory) return;
     const index = this.responses.indexOf(response);
     const previous = index > 0 ? this.responses[index - 1] : undefined;
+    let history: Message[] | undefined;
     if (previous) {
       await previous.start();
-      prompt.messages = [...previous.prompt.messages, ...previous.messagesSoFar(), ...prompt.turnInput()];
+      history = [...previous.prompt.messages, ...previous.messagesSoFar()];
     } else if (this.loadedMessages.length) {
-      prompt.messages = [...this.loadedMessages, ...prompt.turnInput()];
+      history = this.loadedMessages;
     }
+    if (!history) return;
+    // Calls a chain left unanswered (it stopped at its limit) are answered first, or the API would refuse.
+    const unanswered = unansweredCallsMessage(history, prompt.toolResults);
+    prompt.messages = [...history, ...(unanswered ? [unanswered] : []), ...prompt.turnInput()];
   }
 }

@@ -61,7 +61,7 @@ export interface ToolDefinition {
   /** JSON Schema of its arguments. */
   inputSchema?: Record<string, unknown>;
   /** Runs it; gets the arguments and, when a chain runs it, the call's context (its id, an abort signal). */
-  implementation: (args: Record<string, unknown>, context?: ToolCallContext) => unknown;
+  implementation: (args: Record<string, unknown>, context: ToolCallContext) => unknown;
   /** Checks the arguments before a call (set by `defineTool()`). */
   check?: (args: Record<string, unknown>) => string | undefined;
 }

@@ -1,8 +1,7 @@
 /**
  * What plugins add besides models: tools, embedding models, and template and fragment loaders. Getting
  * them imports only the plugins whose records say they have some. Template and fragment loaders are handed
- * to the loader registries of `lib/templates/loaders.ts` and `lib/fragments/loaders.ts` the first time a
- * prefix is looked up, so `-t`/`-f` without a prefix never imports a plugin.
+ * to the loader registries of `lib/loaders/registries.ts` the first time a prefix is looked up, so `-t`/`-f` without a prefix never imports a plugin.
  * Duplicate tool names get `_1`, `_2`... suffixes, as in Python `llm`.
  * @module
  */

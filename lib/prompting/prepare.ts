@@ -19,6 +19,7 @@ import type { PromptOptions } from "../models/model.ts";
 import type { PromptRequest } from "./request.ts";
 import type { PromptSession } from "./session.ts";
 import type { LoggedConversation } from "./resume.ts";
+import type { Attachment } from "../attachments/attachment.ts";
 import { lazyImport } from "../lazy_import.ts";
 
 /** A template that uses something this version cannot send yet. */
@@ -35,24 +36,24 @@ export class TemplateFeatureError extends LlmError {
   }
 }
 
-/** A fragment loader returned an attachment, which `--sf` cannot take (or nothing can, yet). */
+/** A fragment loader returned an attachment where only text can go (a system fragment, `--sf`). */
 export class FragmentAttachmentError extends LlmError {
   /** Creates the error. */
   constructor() {
     super(
-      "A fragment loader returned an attachment, which llm for Deno does not support yet; use a text fragment",
+      "A fragment loader returned an attachment, which a system fragment cannot hold; use it as a fragment (-f)",
     );
   }
 }
 
-function checkTemplate(template: Template): void {
-  const { tools, attachments, attachment_types: types, functions } = template.data;
-  const unsupported = [
-    tools?.length ? "tools" : "",
-    attachments?.length || types?.length ? "attachments" : "",
-    functions && template.functionsTrusted ? "functions" : "",
-  ].filter(Boolean);
-  if (unsupported.length) throw new TemplateFeatureError(template.name, unsupported);
+/** What one turn adds to the request: chat's `!fragment` and `!attach`, and a stream setting of its own. */
+export interface TurnInputs {
+  /** Fragments for this turn only. */
+  fragments?: Fragment[];
+  /** Attachments for this turn only. */
+  attachments?: Attachment[];
+  /** Overrides the request's `stream`. */
+  stream?: boolean;
 }
 
 /** A template's options as `-o` pairs would give them (strings as written; other values as JSON). */
@@ -82,6 +83,8 @@ export class PreparedPrompt {
   readonly schema?: Record<string, unknown>;
   /** The tools the request named (`tools`, `functions`). */
   readonly tools: ToolSelection;
+  /** The attachments sent with the first turn: the template's, the request's, then fragment loaders'. */
+  readonly attachments: Attachment[];
   readonly #request: PromptRequest;
   #turns = 0;
 
@@ -96,6 +99,7 @@ export class PreparedPrompt {
     systemFragments: Fragment[];
     schema?: Record<string, unknown>;
     tools?: ToolSelection;
+    attachments?: Attachment[];
   }) {
     this.#request = init.request;
     this.model = init.model;
@@ -106,6 +110,7 @@ export class PreparedPrompt {
     this.systemFragments = init.systemFragments;
     this.schema = init.schema;
     this.tools = init.tools ?? { tools: [], serverSideTools: [] };
+    this.attachments = init.attachments ?? [];
   }
 
   /** True when the request named tools: send it with {@link chain}, which runs them. */
@@ -114,21 +119,22 @@ export class PreparedPrompt {
   }
 
   /**
-   * True when the prompt has something to send without typed text: fragments, a schema, or a template
-   * whose prompt does not use `$input` (so the CLI need not wait for stdin).
+   * True when the prompt has something to send without typed text: fragments, attachments, a schema, or a
+   * template whose prompt does not use `$input` (so the CLI need not wait for stdin).
    */
   get hasInput(): boolean {
     const template = this.template?.data;
-    return this.fragments.length > 0 || this.schema !== undefined ||
+    return this.fragments.length > 0 || this.attachments.length > 0 || this.schema !== undefined ||
       Boolean(template?.prompt && !this.template!.variables().includes("input"));
   }
 
   /**
    * Sends a turn: `text` through the template (if any), with the system prompt, fragments and system
-   * fragments on the first turn, and `turn.fragments` (chat's `!fragment`) on this one; `turn.stream`
-   * overrides the request's. Returns the response at once; it runs when read.
+   * fragments on the first turn, and `turn.fragments` and `turn.attachments` (chat's `!fragment` and
+   * `!attach`) on this one; `turn.stream` overrides the request's. Returns the response at once; it runs when
+   * read.
    */
-  send(text?: string, turn: { fragments?: Fragment[]; stream?: boolean } = {}): Response {
+  send(text?: string, turn: TurnInputs = {}): Response {
     const { prompt, options } = this.#turn(text, turn);
     return this.conversation.prompt(prompt, options);
   }
@@ -140,7 +146,7 @@ export class PreparedPrompt {
   chain(
     text?: string,
     turn:
-      & { fragments?: Fragment[]; stream?: boolean }
+      & TurnInputs
       & Pick<
         ChainOptions,
         "beforeCall" | "afterCall" | "chainLimit" | "toolTimeoutMs"
@@ -158,8 +164,9 @@ export class PreparedPrompt {
     });
   }
 
-  #turn(text: string | undefined, turn: { fragments?: Fragment[]; stream?: boolean }) {
+  #turn(text: string | undefined, turn: TurnInputs) {
     const extraFragments = turn.fragments ?? [];
+    const extraAttachments = turn.attachments ?? [];
     const first = this.#turns === 0;
     const request = this.#request;
     let prompt = text;
@@ -174,7 +181,7 @@ export class PreparedPrompt {
       fragments: first ? [...this.fragments, ...extraFragments] : extraFragments,
       systemFragments: first ? this.systemFragments : undefined,
       schema: this.schema,
-      attachments: first ? request.attachments : undefined,
+      attachments: first ? [...this.attachments, ...extraAttachments] : extraAttachments,
       hideReasoning: request.hideReasoning,
       signal: request.signal,
       tools: this.tools.tools,
@@ -210,7 +217,6 @@ export async function preparePrompt(session: PromptSession, request: PromptReque
       import.meta.url,
     );
     template = await loadTemplate(request.template);
-    checkTemplate(template);
   }
   let resumed: LoggedConversation | undefined;
   if (request.continue) {
@@ -241,18 +247,40 @@ export async function preparePrompt(session: PromptSession, request: PromptReque
   if (schema && !model.supportsSchema) {
     throw new UnsupportedFeatureError(model.id, `${model.label} does not support schemas`);
   }
-  const fragments = await resolveFragmentValues(session, [
+  const { fragments, attachments: loaded } = await resolveFragmentInputs(session, [
     ...(template?.data.fragments ?? []),
     ...(request.fragments ?? []),
   ], request);
+  const fromTemplate = template?.data.attachments?.length || template?.data.attachment_types?.length
+    ? await (await lazyImport<typeof import("./attachment_inputs.ts")>(
+      "./attachment_inputs.ts",
+      import.meta.url,
+    ))
+      .templateAttachments(template, request.signal)
+    : { plain: [], typed: [] };
+  const attachments = [
+    ...fromTemplate.plain,
+    ...fromTemplate.typed,
+    ...(request.attachments ?? []),
+    ...loaded,
+  ];
   const systemFragments = await resolveFragmentValues(session, [
     ...(template?.data.system_fragments ?? []),
     ...(request.systemFragments ?? []),
   ], request);
+  // A template's tools come first; its `functions:` code runs only when the template is the user's own file.
+  let specs = [...(template?.data.tools ?? []), ...(request.tools ?? [])];
+  // Continuing without -T offers the first turn's plugin and server-side tools again, as Python llm does
+  // (never its --functions tools, whose code is not kept).
+  if (!specs.length && resumed) specs = conversationToolSpecs(resumed, model);
+  const functions = [
+    ...(template?.data.functions && template.functionsTrusted ? [template.data.functions] : []),
+    ...(request.functions ?? []),
+  ];
   // The tool registry loads only for a request that names tools.
-  const tools: ToolSelection = request.tools?.length || request.functions?.length
+  const tools: ToolSelection = specs.length || functions.length
     ? await (await lazyImport<typeof import("./tools.ts")>("./tools.ts", import.meta.url))
-      .selectTools(model, request.tools ?? [], request.functions ?? [])
+      .selectTools(model, specs, functions)
     : { tools: [], serverSideTools: [] };
   if (tools.tools.length && !model.supportsTools) {
     throw new UnsupportedFeatureError(model.id, `${model.label} does not support tools`);
@@ -271,7 +299,16 @@ export async function preparePrompt(session: PromptSession, request: PromptReque
     systemFragments,
     schema,
     tools,
+    attachments,
   });
+}
+
+/** The `-T` specs of a continued conversation's first-turn tools: plugin tools and the model's server-side tools. */
+function conversationToolSpecs(resumed: LoggedConversation, model: Model): string[] {
+  const serverSide = new Set(model.serverSideTools.map((info) => info.className));
+  return resumed.tools.filter((tool) => tool.plugin !== null || serverSide.has(tool.instance ?? "")).map((
+    t,
+  ) => t.spec);
 }
 
 /** The schema: a template's `schema_object` wins, as in Python llm; `--schema` text is resolved. */
@@ -293,15 +330,16 @@ async function schemaOf(
 }
 
 /**
- * Resolves fragment values (`-f`, `--sf`, chat's `!fragment`) against the session's logs.db.
+ * Resolves fragment values (`-f`, chat's `!fragment`) against the session's logs.db: the fragments, and the
+ * attachments fragment loaders returned (in order).
  * @throws {import("../fragments/resolve.ts").FragmentNotFoundError} for a value that names nothing.
  */
-export async function resolveFragmentValues(
+export async function resolveFragmentInputs(
   session: PromptSession,
   values: string[],
   request: Pick<PromptRequest, "readStdin" | "signal"> = {},
-): Promise<Fragment[]> {
-  if (!values.length) return [];
+): Promise<{ fragments: Fragment[]; attachments: Attachment[] }> {
+  if (!values.length) return { fragments: [], attachments: [] };
   const { resolveFragments } = await lazyImport<typeof import("../fragments/resolve.ts")>(
     "../fragments/resolve.ts",
     import.meta.url,
@@ -312,6 +350,25 @@ export async function resolveFragmentValues(
     readStdin: request.readStdin,
     signal: request.signal,
   });
-  if (resolved.attachments.length) throw new FragmentAttachmentError();
-  return resolved.fragments;
+  if (!resolved.attachments.length) return { fragments: resolved.fragments, attachments: [] };
+  const { loadedAttachment } = await lazyImport<typeof import("./attachment_inputs.ts")>(
+    "./attachment_inputs.ts",
+    import.meta.url,
+  );
+  return { fragments: resolved.fragments, attachments: resolved.attachments.map(loadedAttachment) };
+}
+
+/**
+ * Resolves fragment values that must be text (`--sf`) against the session's logs.db.
+ * @throws {import("../fragments/resolve.ts").FragmentNotFoundError} for a value that names nothing.
+ * @throws {FragmentAttachmentError} when a fragment loader returns an attachment.
+ */
+export async function resolveFragmentValues(
+  session: PromptSession,
+  values: string[],
+  request: Pick<PromptRequest, "readStdin" | "signal"> = {},
+): Promise<Fragment[]> {
+  const { fragments, attachments } = await resolveFragmentInputs(session, values, request);
+  if (attachments.length) throw new FragmentAttachmentError();
+  return fragments;
 }

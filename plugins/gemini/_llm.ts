@@ -9,6 +9,8 @@ export {
   type CommandContext,
   type CommandSpec,
   defineOptions,
+  type EmbeddingInput,
+  EmbeddingModel,
   type ExecuteContext,
   type Message,
   Model,

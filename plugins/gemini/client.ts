@@ -42,14 +42,14 @@ function oneLine(text: string): string {
 }
 
 /** What to do about an error, by its status (and, for a bad key, its message). */
-function hintFor(status: number, error: GeminiApiError): string {
+function hintFor(status: number, error: GeminiApiError, badRequestHint?: string): string {
   const message = error.message ?? "";
   if (/api key|api_key/i.test(message) || status === 401) {
     return "check the key: set it with 'llm keys set gemini' or the LLM_GEMINI_KEY environment variable";
   }
   switch (status) {
     case 400:
-      return "check the prompt, its options, schema and attachments";
+      return badRequestHint ?? "check the prompt, its options, schema and attachments";
     case 403:
       return "the key cannot use this model or API: check the key's project and that the Generative " +
         "Language API is enabled for it";
@@ -69,8 +69,16 @@ function hintFor(status: number, error: GeminiApiError): string {
   }
 }
 
-/** The one-line error for an HTTP error answer, from its status and body text. */
-export function httpError(status: number, bodyText: string, what = "the request"): ModelError {
+/**
+ * The one-line error for an HTTP error answer, from its status and body text. `badRequestHint` says what to
+ * check after an HTTP 400 when the prompt's default hint does not fit (an embedding request, say).
+ */
+export function httpError(
+  status: number,
+  bodyText: string,
+  what = "the request",
+  badRequestHint?: string,
+): ModelError {
   let body: unknown = bodyText;
   try {
     body = JSON.parse(bodyText);
@@ -80,8 +88,9 @@ export function httpError(status: number, bodyText: string, what = "the request"
   const error = apiErrorOf(body) ?? {};
   const detail = error.message ? oneLine(error.message) : oneLine(bodyText).slice(0, 200) || "no details";
   const name = error.status ? ` ${error.status}` : "";
+  const hint = hintFor(status, error, badRequestHint);
   return new ModelError(
-    `Gemini API error for ${what} (HTTP ${status}${name}): ${detail}; ${hintFor(status, error)}`,
+    `Gemini API error for ${what} (HTTP ${status}${name}): ${detail}; ${hint}`,
     { kind: "http", status },
   );
 }
@@ -115,6 +124,8 @@ export interface GeminiFetchOptions {
   signal?: AbortSignal;
   /** What the request is for, in error messages (e.g. `gemini/gemini-2.5-flash`). */
   what?: string;
+  /** What to check after an HTTP 400, when the prompt's default hint does not fit. */
+  badRequestHint?: string;
 }
 
 /**
@@ -151,7 +162,7 @@ export async function geminiFetch(path: string, options: GeminiFetchOptions): Pr
     } catch {
       // The body could not be read: the status alone has to do.
     }
-    throw httpError(response.status, text, options.what);
+    throw httpError(response.status, text, options.what, options.badRequestHint);
   }
   return response;
 }

@@ -22,10 +22,19 @@
 import type { Plugin } from "./_llm.ts";
 import { GEMINI_MODEL_IDS } from "./catalog.ts";
 import { geminiCommand } from "./commands.ts";
+import { geminiEmbeddingModels } from "./embedding_model.ts";
 import { GeminiModel } from "./model.ts";
 
 export { ATTACHMENT_TYPES, GEMINI_MODEL_IDS, type GeminiModelInfo, geminiModelInfo } from "./catalog.ts";
 export { DEFAULT_GEMINI_BASE_URL, geminiBaseUrl } from "./client.ts";
+export {
+  GEMINI_EMBEDDING_BATCH_SIZE,
+  GEMINI_EMBEDDING_DIMENSIONS,
+  GEMINI_EMBEDDING_MODEL_IDS,
+  GeminiEmbeddingModel,
+  geminiEmbeddingModels,
+  type GeminiEmbedRequest,
+} from "./embedding_model.ts";
 export { GEMINI_KEY_ENV_VAR, GEMINI_KEY_NAME, GeminiModel } from "./model.ts";
 export { geminiOptions } from "./options.ts";
 export { type GeminiObject, geminiRequestBody, isYouTubeUrl, type RequestTarget } from "./request.ts";
@@ -40,6 +49,9 @@ const plugin: Plugin = {
   version: VERSION,
   registerModels(register) {
     for (const id of GEMINI_MODEL_IDS) register(new GeminiModel(id), { aliases: [id] });
+  },
+  registerEmbeddingModels(register) {
+    for (const model of geminiEmbeddingModels()) register(model);
   },
   registerCommands(cli) {
     cli.add(geminiCommand);

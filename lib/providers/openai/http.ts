@@ -8,6 +8,7 @@
  * @module
  */
 import { VERSION } from "../../version.ts";
+import { jsonBody } from "./json_body.ts";
 import { readServerSentEventBatches } from "../sse.ts";
 
 /** Where and how to send requests. */
@@ -165,7 +166,8 @@ export async function post(connection: OpenAIConnection, path: string, body: unk
           "user-agent": `llm-deno/${VERSION}`,
           ...connection.headers,
         },
-        body: JSON.stringify(body),
+        // Large inline attachments are streamed, not built into one string (see json_body.ts).
+        body: jsonBody(body),
         signal: connection.signal,
       });
     } catch (error) {

@@ -21,7 +21,8 @@ export interface FunctionTool extends Tool {
   signature: string;
 }
 
-async function readSource(value: string): Promise<{ code: string; path?: string }> {
+/** The code of one `--functions` value: the value itself, or the contents of the `.ts`/`.js` file it names. */
+export async function readFunctionsSource(value: string): Promise<{ code: string; path?: string }> {
   if (!CODE_FILE.test(value.trim()) || value.includes("\n")) return { code: value };
   try {
     return { code: await Deno.readTextFile(value), path: value };
@@ -38,7 +39,8 @@ async function importCode(
 ): Promise<Record<string, unknown>> {
   const extension = path ? /\.(\w+)$/.exec(path)![1] : "ts";
   const exports = `\nexport { ${names.join(", ")} };\n`;
-  const source = code.replace(/^\s*export\s+(?=(async\s+)?function|const|let|var)/gm, "") + exports;
+  // Line for line the code as written (only `export ` words go), so errors point at the user's lines.
+  const source = code.replace(/^([ \t]*)export\s+(?=(async\s+)?function|const|let|var)/gm, "$1") + exports;
   const dir = path
     ? await Deno.makeTempDir({
       dir: path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".",
@@ -54,11 +56,27 @@ async function importCode(
     );
     return await import(new URL(`file://${file.startsWith("/") ? "" : `${Deno.cwd()}/`}${file}`).href);
   } catch (error) {
-    const detail = String((error as Error).message ?? error).split("\n")[0];
-    throw new FunctionsError(`Error in --functions definition: ${detail}`, { cause: error });
+    throw new FunctionsError(`Error in --functions definition: ${importFailure(error, file, path)}`, {
+      cause: error,
+    });
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
+}
+
+/**
+ * What went wrong importing the code, on one line: the message (without Deno's `SyntaxError: ` prefix and
+ * source excerpt) and where, `(tools.ts, line 3)` or `(<string>, line 1)` for inline code, as Python's
+ * `(<string>, line 1)`.
+ */
+function importFailure(error: unknown, file: string, path: string | undefined): string {
+  const message = String((error as Error)?.message ?? error);
+  const detail = message.split("\n")[0].replace(/^SyntaxError: /, "");
+  const where = `${message}\n${(error as Error)?.stack ?? ""}`;
+  // The copy's folder and name (its full path may be written relative or absolute).
+  const tail = file.split("/").slice(-2).join("/").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const line = new RegExp(`${tail}:(\\d+):\\d+`).exec(where)?.[1];
+  return line ? `${detail} (${path ?? "<string>"}, line ${line})` : detail;
 }
 
 function toolOf(scanned: ScannedFunction, fn: (...args: unknown[]) => unknown): FunctionTool {
@@ -80,6 +98,16 @@ function toolOf(scanned: ScannedFunction, fn: (...args: unknown[]) => unknown): 
   };
 }
 
+const PYTHON_FUNCTION = /^\s*(async\s+)?def\s+\w+\s*\(.*\)\s*(->\s*[^:]+)?:\s*$/m;
+
+/** Code written for Python `llm` (`def f(x):`) gets a pointer instead of a compiler error. */
+function pythonCodeError(where: string): FunctionsError {
+  return new FunctionsError(
+    `The --functions ${where} is Python code; llm for Deno runs TypeScript or JavaScript functions, ` +
+      "such as 'function add(a: number, b: number) { return a + b }'",
+  );
+}
+
 /**
  * The tools of `--functions` values (code, or paths of `.ts`/`.js` files), in order.
  * @throws {FunctionsError} for a missing file, code that does not compile, or code without a function.
@@ -87,8 +115,9 @@ function toolOf(scanned: ScannedFunction, fn: (...args: unknown[]) => unknown): 
 export async function functionTools(values: string[]): Promise<FunctionTool[]> {
   const tools: FunctionTool[] = [];
   for (const value of values) {
-    const { code, path } = await readSource(value);
+    const { code, path } = await readFunctionsSource(value);
     const scanned = scanFunctions(code).filter((f) => !f.name.startsWith("_"));
+    if (PYTHON_FUNCTION.test(code) && !scanned.length) throw pythonCodeError(path ?? "code");
     if (!scanned.length) {
       throw new FunctionsError(
         `No function found in --functions ${path ?? "code"}; define one at the top level, such as ` +

@@ -10,7 +10,7 @@
  * | `Record<string, T>` | `{"additionalProperties": S(T), "type": "object"}` (`true` for `object`, `unknown`) |
  * | `T \| null`, `T \| undefined` | `{"anyOf": [S(T), {"type": "null"}]}` |
  * | `"a" \| "b"` | `{"enum": ["a", "b"], "type": "string"}` |
- * | no annotation | the type of its default value, else `{"type": "string"}`, as Python does |
+ * | no annotation | the type of its default value (as TypeScript infers it; Python 0.32 says string even then), else `{"type": "string"}` as Python does |
  *
  * A default value (`= 3`) is added as `"default"` and makes the parameter optional, as does `?`.
  * @module

@@ -22,7 +22,8 @@ const run = behaviourIn(import.meta.url, "./run.ts");
 export function chatCommand(): CommandSpec {
   const command = leaf("chat", "Chat with a model", run("runChat"), {
     description: "Hold an ongoing chat with a model. Type 'exit' or 'quit' to end it, '!multi' for " +
-      "multi-line input and '!edit' to write a message in $EDITOR.",
+      "multi-line input, '!edit' to write a message in $EDITOR, '!fragment NAME' to add fragments and " +
+      "'!attach PATH_OR_URL' to attach files to the next message.",
   });
   return withLazyOptions(command, () => [
     system,

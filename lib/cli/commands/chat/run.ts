@@ -9,10 +9,12 @@ import type { Fragment } from "../../../models/fragment.ts";
 import { openChatInput } from "../../line_reader.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
 import { chatFragments, requestFrom, sessionFor } from "../prompt/_inputs.ts";
-import { ApprovalNeedsTerminalError, approveBeforeCall, debugAfterCall } from "../prompt/_tool_hooks.ts";
+import { toolChainSettings } from "../prompt/_tool_hooks.ts";
 import { signalExitCode, signalReason, STOP_SIGNALS, streamResponse } from "../prompt/_shared.ts";
 import { cliErrorMessage } from "../../error_messages.ts";
 import type { Io } from "../../../commands/io.ts";
+import type { Attachment } from "../../../attachments/attachment.ts";
+import { attachLines } from "./_attach.ts";
 
 /** Opens `$EDITOR` (or `vi`) on a temporary file and returns what was saved, or `null` if nothing was. */
 export async function editText(initial = ""): Promise<string | null> {
@@ -81,6 +83,8 @@ export async function runChat(ctx: CommandContext): Promise<number> {
   let endToken = "!end";
   let gathered: string[] = [];
   let gatheredFragments: Fragment[] = [];
+  // Files attached with `!attach` (or returned by fragment loaders) that go with the next message.
+  let pending: Attachment[] = [];
   try {
     while (true) {
       let line = await lines.readLine(multi ? "" : "> ");
@@ -104,8 +108,17 @@ export async function runChat(ctx: CommandContext): Promise<number> {
       }
       let typedFragments: Fragment[] = [];
       if (line.trim().startsWith("!fragment ")) {
-        ({ prompt: line, fragments: typedFragments } = await chatFragments(ctx, session, line));
+        let loaded: Attachment[];
+        ({ prompt: line, fragments: typedFragments, attachments: loaded } = await chatFragments(
+          ctx,
+          session,
+          line,
+        ));
+        pending.push(...loaded);
       }
+      const attached = await attachLines(ctx.io, line, pending);
+      if (attached === undefined) continue;
+      line = attached;
       if (multi) {
         if (line.trim() !== endToken) {
           if (line) gathered.push(line);
@@ -120,9 +133,15 @@ export async function runChat(ctx: CommandContext): Promise<number> {
       } else if (line.trim() === "exit" || line.trim() === "quit") {
         return 0;
       }
+      const turn = { fragments: typedFragments, attachments: pending };
       const rounds = prepared.usesTools
-        ? prepared.chain(line, { fragments: typedFragments, ...toolSettings(ctx, lines) }).responses()
-        : single(prepared.send(line, { fragments: typedFragments }));
+        ? prepared.chain(line, {
+          ...turn,
+          ...toolChainSettings(ctx.io, ctx.values, () => lines.readLine("")),
+        })
+          .responses()
+        : single(prepared.send(line, turn));
+      pending = [];
       try {
         for await (const response of rounds) {
           answering = true;
@@ -147,7 +166,7 @@ export async function runChat(ctx: CommandContext): Promise<number> {
           }
           // A failed request (HTTP error, dropped connection) ends this answer only; anything else (no key, a
           // bad option) would fail every turn, so it ends the chat.
-          if (outcome.error instanceof ModelError) {
+          if (outcome.error instanceof ModelError || isTurnError(outcome.error)) {
             // A turn that produced nothing is forgotten, so the next one does not send its prompt as history.
             if (!outcome.text) prepared.forget(response);
             ctx.io.stderr.write(`Error: ${cliErrorMessage(outcome.error)}\n`);
@@ -171,13 +190,9 @@ async function* single(response: Response): AsyncGenerator<Response> {
   yield response;
 }
 
-/** The chain settings of chat's tool flags: `--cl`, `--td`, and `--ta`, which asks on the chat's own input. */
-function toolSettings(ctx: CommandContext, lines: { readLine(prompt?: string): Promise<string | null> }) {
-  const v = ctx.values as Record<string, unknown>;
-  if (v.toolsApprove && !ctx.io.stdin.isTerminal()) throw new ApprovalNeedsTerminalError();
-  return {
-    chainLimit: (v.chainLimit as number | undefined) ?? 5,
-    afterCall: v.toolsDebug ? debugAfterCall(ctx.io) : undefined,
-    beforeCall: v.toolsApprove ? approveBeforeCall(ctx.io, () => lines.readLine("")) : undefined,
-  };
+/** Errors of one message's attachments (unreadable, too large, a type the model refuses): the chat goes on. */
+function isTurnError(error: unknown): boolean {
+  const name = (error as Error | undefined)?.name;
+  return name === "AttachmentError" || name === "AttachmentTooLargeError" ||
+    name === "UnsupportedFeatureError";
 }

@@ -6,7 +6,8 @@
  * @module
  */
 import type { Io } from "../../../commands/io.ts";
-import { ModelError } from "../../../models/errors.ts";
+import { ChainResponse } from "../../../models/chain.ts";
+import { ChainLimitError, ModelError } from "../../../models/errors.ts";
 import type { Response } from "../../../models/response.ts";
 import { cliErrorMessage } from "../../error_messages.ts";
 import { openChatInput } from "../../line_reader.ts";
@@ -17,8 +18,11 @@ import { streamResponse } from "../prompt/_shared.ts";
 export interface ChatLoopOptions {
   /** Shown as `Chatting with <label>`. */
   label: string;
-  /** Sends one message and returns its response. */
-  send: (text: string) => Response;
+  /**
+   * Sends one message and returns its response, or the chain of responses when tools run (`readLine` reads
+   * the answer to a `--ta` question from the chat's own input).
+   */
+  send: (text: string, readLine: () => Promise<string | null>) => Response | ChainResponse;
   /** Print answers as they came, never rendered as Markdown. */
   raw?: boolean;
   /** Forgets a failed turn that produced nothing, so the next one does not send it as history. */
@@ -69,22 +73,35 @@ export async function runChatLoop(io: Io, options: ChatLoopOptions): Promise<num
       } else if (line.trim() === "exit" || line.trim() === "quit") {
         return 0;
       }
-      const response = options.send(line);
-      const outcome = await streamResponse(io, response, { raw: options.raw });
-      if (outcome.error === undefined) continue;
-      if (outcome.interrupted) {
-        io.stderr.write("Cancelled\n");
-        continue;
+      const sent = options.send(line, () => lines.readLine(""));
+      const rounds = sent instanceof ChainResponse ? sent.responses() : single(sent);
+      try {
+        for await (const response of rounds) {
+          const outcome = await streamResponse(io, response, { raw: options.raw });
+          if (outcome.error === undefined) continue;
+          if (outcome.interrupted) {
+            io.stderr.write("Cancelled\n");
+            break;
+          }
+          // A failed request ends this answer only; anything else (a bad option) would fail every turn.
+          if (outcome.error instanceof ModelError) {
+            if (!outcome.text) options.forget?.(response);
+            io.stderr.write(`Error: ${cliErrorMessage(outcome.error)}\n`);
+            break;
+          }
+          throw outcome.error;
+        }
+      } catch (error) {
+        // A chain that reached its limit ends this answer; the chat goes on.
+        if (!(error instanceof ChainLimitError)) throw error;
+        io.stderr.write(`Error: ${cliErrorMessage(error)}\n`);
       }
-      // A failed request ends this answer only; anything else (a bad option) would fail every turn.
-      if (outcome.error instanceof ModelError) {
-        if (!outcome.text) options.forget?.(response);
-        io.stderr.write(`Error: ${cliErrorMessage(outcome.error)}\n`);
-        continue;
-      }
-      throw outcome.error;
     }
   } finally {
     await lines.close();
   }
+}
+
+async function* single(response: Response): AsyncGenerator<Response> {
+  yield response;
 }

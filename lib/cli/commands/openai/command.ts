@@ -62,7 +62,7 @@ function endpointCommand(): CommandSpec {
     o("-o --option", "pair", "Model option: name and value", many),
     o("--schema", "string", "JSON schema, schema DSL, file path or stored schema ID"),
     o("--schema-multi", "string", "Like --schema, for a list of results"),
-    // Attachments and tools: parsed here, refused by the run until they are supported.
+    // Attachments: parsed here, refused by the run until they are supported.
     o("-a --attachment", "string", "Attachment: file path, URL or - for stdin", {
       ...many,
       metavar: "ATTACHMENT",

@@ -18,7 +18,10 @@ import { validateOptions } from "../../../models/options.ts";
 import type { Response } from "../../../models/response.ts";
 import type { OpenAIModelConfig } from "../../../providers/openai/base_model.ts";
 import type { Template } from "../../../templates/template.ts";
+import type { ToolSelection } from "../../../prompting/tools.ts";
 import { readStdinText } from "../../io.ts";
+import { LineReader } from "../../line_reader.ts";
+import { toolChainSettings } from "../prompt/_tool_hooks.ts";
 import { refuseUnsupported } from "../prompt/_inputs.ts";
 import { streamResponse } from "../prompt/_shared.ts";
 
@@ -65,11 +68,8 @@ async function loadTemplateFor(name: string): Promise<Template> {
     import.meta.url,
   );
   const template = await loadTemplate(name);
-  const { tools, functions, attachments, attachment_types: types } = template.data;
-  const unsupported = [
-    tools?.length || (functions && template.functionsTrusted) ? "tools" : "",
-    attachments?.length || types?.length ? "attachments" : "",
-  ].filter(Boolean);
+  const { attachments, attachment_types: types } = template.data;
+  const unsupported = [attachments?.length || types?.length ? "attachments" : ""].filter(Boolean);
   if (unsupported.length) {
     const { TemplateFeatureError } = await lazyImport<typeof import("../../../prompting/prepare.ts")>(
       "../../../prompting/prepare.ts",
@@ -160,18 +160,49 @@ async function readPrompt(
   return prompt;
 }
 
-/** Streams one response to stdout (or prints it whole with `--no-stream`); returns the exit code. */
-async function show(ctx: CommandContext, response: Response, raw: boolean, stream: boolean): Promise<number> {
-  const outcome = await streamResponse(ctx.io, response, { write: stream, raw });
-  if (outcome.error !== undefined) {
-    if (outcome.interrupted || outcome.error instanceof CancelledError) {
-      ctx.io.stderr.write("Error: Cancelled with Ctrl-C\n");
-      return 130;
+/**
+ * Streams the responses (one, or a chain's rounds) to stdout, or prints their text whole with `--no-stream`;
+ * returns the exit code.
+ */
+async function show(
+  ctx: CommandContext,
+  responses: AsyncIterable<Response>,
+  raw: boolean,
+  stream: boolean,
+): Promise<number> {
+  const reasoning = { pending: false };
+  const texts: string[] = [];
+  for await (const response of responses) {
+    const outcome = await streamResponse(ctx.io, response, { write: stream, raw, reasoning });
+    if (outcome.error !== undefined) {
+      if (outcome.interrupted || outcome.error instanceof CancelledError) {
+        ctx.io.stderr.write("Error: Cancelled with Ctrl-C\n");
+        return 130;
+      }
+      throw outcome.error;
     }
-    throw outcome.error;
+    if (outcome.text) texts.push(outcome.text);
   }
-  if (!stream) ctx.io.stdout.write(outcome.text + "\n");
+  if (!stream) ctx.io.stdout.write(texts.join(" ") + "\n");
   return 0;
+}
+
+async function* single(response: Response): AsyncGenerator<Response> {
+  yield response;
+}
+
+/** The tools `-T`/`--functions` (after the template's) select for the endpoint's model. */
+async function toolsFor(v: Values, model: Model, template: Template | undefined): Promise<ToolSelection> {
+  const { selectTools } = await lazyImport<typeof import("../../../prompting/tools.ts")>(
+    "../../../prompting/tools.ts",
+    import.meta.url,
+  );
+  const trusted = template?.data.functions && template.functionsTrusted ? [template.data.functions] : [];
+  return await selectTools(
+    model,
+    [...(template?.data.tools ?? []), ...((v.tool as string[] | undefined) ?? [])],
+    [...trusted, ...((v.functions as string[] | undefined) ?? [])],
+  );
 }
 
 /** Runs `llm openai endpoint`. */
@@ -183,8 +214,6 @@ export async function openaiEndpoint(ctx: CommandContext): Promise<number> {
   refuseUnsupported(v, [
     ["attachment", "-a/--attachment"],
     ["attachmentType", "--at/--attachment-type"],
-    ["tool", "-T/--tool"],
-    ["functions", "--functions"],
   ]);
   let schema = await schemaOf(v);
   const template = v.template ? await loadTemplateFor(String(v.template)) : undefined;
@@ -202,6 +231,14 @@ export async function openaiEndpoint(ctx: CommandContext): Promise<number> {
   if (v.models) return await listModels(ctx, url, v);
 
   const params = Object.fromEntries(pairs(v.param));
+  const selection = await toolsFor(v, model, template);
+  const usesTools = selection.tools.length > 0 || selection.serverSideTools.length > 0;
+  // Tools run as `llm prompt` runs them: a chain, with --cl, --td and --ta (which asks on `readLine`).
+  const chainSettings = (readLine: () => Promise<string | null>) => ({
+    ...toolChainSettings(ctx.io, v, readLine),
+    tools: selection.tools,
+    serverSideTools: selection.serverSideTools,
+  });
   const settings = {
     options,
     schema,
@@ -222,12 +259,15 @@ export async function openaiEndpoint(ctx: CommandContext): Promise<number> {
     return await runChatLoop(ctx.io, {
       label: `${modelId} at ${url}`,
       raw,
-      send: (text) => {
+      send: (text, readLine) => {
         let turn: { prompt?: string; system?: string } = { prompt: text, system };
         if (template) turn = template.apply(text, system, params);
         // The system prompt goes with the first message only; the history carries it after that.
         system = undefined;
-        return conversation.prompt(turn.prompt, { ...settings, system: turn.system });
+        const options = { ...settings, system: turn.system };
+        return usesTools
+          ? conversation.chain(turn.prompt, { ...options, ...chainSettings(readLine) })
+          : conversation.prompt(turn.prompt, options);
       },
       forget: (response) => {
         // Nothing was answered yet: the next message carries the system prompt again.
@@ -242,6 +282,10 @@ export async function openaiEndpoint(ctx: CommandContext): Promise<number> {
   if (prompt === undefined && !schema) {
     throw new LlmError("A prompt is required when stdin is not interactive");
   }
-  const response = model.prompt(prompt, { ...settings, system });
-  return await show(ctx, response, raw, !v.noStream);
+  let lines: LineReader | undefined;
+  const readLine = () => (lines ??= new LineReader(ctx.io.stdin.readable)).readLine();
+  const responses = usesTools
+    ? model.chain(prompt, { ...settings, system, ...chainSettings(readLine) }).responses()
+    : single(model.prompt(prompt, { ...settings, system }));
+  return await show(ctx, responses, raw, !v.noStream);
 }

@@ -12,6 +12,8 @@ import { PromptSession } from "../../../prompting/session.ts";
 import { chooseModel } from "../../../prompting/model_choice.ts";
 import { readStdinText } from "../../io.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
+import type { Attachment } from "../../../attachments/attachment.ts";
+import type { FlagAttachments } from "./_attachments.ts";
 
 /** A flag this version does not support yet. */
 export class UnsupportedFlagError extends LlmError {
@@ -95,24 +97,40 @@ export async function chatFragments(
   ctx: CommandContext,
   session: PromptSession,
   text: string,
-): Promise<{ prompt: string; fragments: Fragment[] }> {
-  const { resolveFragmentValues } = await lazyImport<typeof import("../../../prompting/prepare.ts")>(
+): Promise<{ prompt: string; fragments: Fragment[]; attachments: Attachment[] }> {
+  const { resolveFragmentInputs } = await lazyImport<typeof import("../../../prompting/prepare.ts")>(
     "../../../prompting/prepare.ts",
     import.meta.url,
   );
   const kept: string[] = [];
   const fragments: Fragment[] = [];
+  const attachments: Attachment[] = [];
   for (const line of text.split(/\r?\n/)) {
     if (!line.startsWith("!fragment ")) {
       kept.push(line);
       continue;
     }
     const names = line.trim().slice("!fragment ".length).split(/\s+/).filter(Boolean);
-    fragments.push(
-      ...await resolveFragmentValues(session, names, { readStdin: () => readStdinText(ctx.io) }),
-    );
+    const resolved = await resolveFragmentInputs(session, names, { readStdin: () => readStdinText(ctx.io) });
+    fragments.push(...resolved.fragments);
+    // Attachments a fragment loader returns go with this message, as in Python llm.
+    attachments.push(...resolved.attachments);
   }
-  return { prompt: kept.join("\n"), fragments };
+  return { prompt: kept.join("\n"), fragments, attachments };
+}
+
+/**
+ * The `--functions` values as one block of code for a template: a file's contents rather than its path (Python
+ * `llm` saves the path itself, which the template cannot run later).
+ */
+async function functionsSource(values: string[]): Promise<string> {
+  const { readFunctionsSource } = await lazyImport<typeof import("../../../tools/functions/load.ts")>(
+    "../../../tools/functions/load.ts",
+    import.meta.url,
+  );
+  const blocks = [];
+  for (const value of values) blocks.push((await readFunctionsSource(value)).code.trimEnd());
+  return blocks.join("\n\n");
 }
 
 /**
@@ -123,7 +141,7 @@ export async function chatFragments(
 export async function saveTemplate(
   ctx: CommandContext,
   session: PromptSession,
-  settings: { prompt?: string; system?: string },
+  settings: { prompt?: string; system?: string; attachments?: FlagAttachments },
 ): Promise<void> {
   const v = ctx.values as Values;
   const request = requestFrom(ctx);
@@ -148,6 +166,14 @@ export async function saveTemplate(
   }
   if (request.fragments?.length) data.fragments = request.fragments;
   if (request.systemFragments?.length) data.system_fragments = request.systemFragments;
+  if (request.functions?.length) data.functions = await functionsSource(request.functions);
+  if (request.tools?.length) data.tools = request.tools;
+  // As Python llm: attachments with a path or URL are kept (stdin ones cannot be).
+  const saved = (list: Attachment[]) => list.filter((a) => a.path || a.url);
+  const plain = saved(settings.attachments?.plain ?? []);
+  if (plain.length) data.attachments = plain.map((a) => a.path ?? a.url!);
+  const typed = saved(settings.attachments?.typed ?? []);
+  if (typed.length) data.attachment_types = typed.map((a) => ({ type: a.type!, value: a.path ?? a.url! }));
   if (Object.keys(request.options ?? {}).length) {
     const { validateOptions } = await lazyImport<typeof import("../../../models/options.ts")>(
       "../../../models/options.ts",

@@ -43,6 +43,15 @@ export function signalReason(signal: Deno.Signal): string {
 }
 
 /**
+ * Whether reasoning was shown and no text has followed it yet: shared by the rounds of a chain, so the newline
+ * after reasoning comes before the next text even when that text is in a later round.
+ */
+export interface ReasoningState {
+  /** True after reasoning, until the next text. */
+  pending: boolean;
+}
+
+/**
  * Runs a response, writing its text to stdout as it arrives (or all at once when `write` is false, for `-x` and
  * `--json`), with a spinner on a terminal until the first output and Ctrl-C (or SIGTERM, SIGHUP) cancelling
  * it. On a terminal the text is rendered as Markdown, block by block as each one is finished, unless `raw`
@@ -52,9 +61,10 @@ export function signalReason(signal: Deno.Signal): string {
 export async function streamResponse(
   io: Io,
   response: Response,
-  options: { write?: boolean; raw?: boolean } = {},
+  options: { write?: boolean; raw?: boolean; reasoning?: ReasoningState } = {},
 ): Promise<StreamOutcome> {
   const write = options.write ?? true;
+  const state = options.reasoning ?? { pending: false };
   const stopSpinner = startSpinner(io);
   let stoppedBy: Deno.Signal | undefined;
   const handlers = STOP_SIGNALS.map((signal) => {
@@ -78,27 +88,28 @@ export async function streamResponse(
     }
   };
   let wrote = false;
-  let inReasoning = false;
   try {
     for await (const batch of response.eventBatches()) {
       let text = "";
       let reasoning = "";
       for (let i = 0; i < batch.length; i++) {
         const event = batch[i];
-        if (event.type === "reasoning" && event.chunk) {
-          if (text && write) await out(text);
+        // Reasoning is shown only as it streams (Python prints none with --no-stream, -x or --json); any
+        // reasoning event, even withheld reasoning with no text, ends with a newline before the next text.
+        if (event.type === "reasoning" && write) {
+          if (text) await out(text);
           text = "";
           reasoning += event.chunk;
-          inReasoning = true;
+          state.pending = true;
         } else if (event.type === "text" && event.chunk) {
           if (reasoning) {
             stopSpinner();
             io.stderr.write(paint(io.stderr, reasoning, "dim"));
           }
           reasoning = "";
-          if (inReasoning) {
+          if (state.pending) {
             io.stderr.write("\n");
-            inReasoning = false;
+            state.pending = false;
           }
           text += event.chunk;
           wrote = true;

@@ -61,3 +61,17 @@ export function approveBeforeCall(io: Io, readLine: () => Promise<string | null>
     if (answer !== "y" && answer !== "yes") throw new CancelToolCall("User cancelled tool call");
   };
 }
+
+/** The chain settings `--cl`, `--td` and `--ta` give (`--ta` asks with `readLine`, and needs a terminal). */
+export function toolChainSettings(
+  io: Io,
+  values: Record<string, unknown>,
+  readLine: () => Promise<string | null>,
+): { chainLimit: number; afterCall?: AfterToolCall; beforeCall?: BeforeToolCall } {
+  if (values.toolsApprove && !io.stdin.isTerminal()) throw new ApprovalNeedsTerminalError();
+  return {
+    chainLimit: (values.chainLimit as number | undefined) ?? 5,
+    afterCall: values.toolsDebug ? debugAfterCall(io) : undefined,
+    beforeCall: values.toolsApprove ? approveBeforeCall(io, readLine) : undefined,
+  };
+}

@@ -11,15 +11,11 @@ import { readStdinText } from "../../io.ts";
 import { lazyImport } from "../../../lazy_import.ts";
 import { markdownWanted } from "../../../terminal/markdown_mode.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
-import { refuseUnsupported, requestFrom, saveTemplate, sessionFor } from "./_inputs.ts";
+import { requestFrom, saveTemplate, sessionFor } from "./_inputs.ts";
 import { signalExitCode, signalReason, streamResponse, writeUsage } from "./_shared.ts";
-import { ApprovalNeedsTerminalError, approveBeforeCall, debugAfterCall } from "./_tool_hooks.ts";
+import { toolChainSettings } from "./_tool_hooks.ts";
 import { LineReader } from "../../line_reader.ts";
-
-const NOT_YET: [string, string][] = [
-  ["attachment", "-a/--attachment"],
-  ["attachmentType", "--at/--attachment-type"],
-];
+import type { JsonObject } from "../../../compat/json_value.ts";
 
 /** Reads the prompt as Python `llm` does: piped stdin, then the argument, joined with a space. */
 async function readPrompt(ctx: CommandContext, argument: string | undefined, waitForTty: boolean) {
@@ -35,19 +31,29 @@ async function readPrompt(ctx: CommandContext, argument: string | undefined, wai
 
 /** Runs `llm prompt`. */
 export async function runPrompt(ctx: CommandContext): Promise<number> {
+  let lines: LineReader | undefined;
   const v = ctx.values as Record<string, unknown>;
-  refuseUnsupported(v, NOT_YET);
+  // As Python llm, attachments are resolved (stdin read, URL asked, file sniffed) before anything else.
+  const attachments = (v.attachment as unknown[] | undefined)?.length ||
+      (v.attachmentType as unknown[] | undefined)?.length
+    ? await (await lazyImport<typeof import("./_attachments.ts")>("./_attachments.ts", import.meta.url))
+      .flagAttachments(ctx)
+    : { plain: [], typed: [] };
   await using session = sessionFor(ctx);
   const argument = ctx.args.prompt as string | undefined;
   if (v.save) {
     await saveTemplate(ctx, session, {
       prompt: await readPrompt(ctx, argument, false),
       system: v.system as string | undefined,
+      attachments,
     });
     return 0;
   }
   if (v.options) return await showOptions(ctx, session);
-  const prepared = await session.prepare(requestFrom(ctx));
+  const prepared = await session.prepare({
+    ...requestFrom(ctx),
+    attachments: [...attachments.plain, ...attachments.typed],
+  });
   const template = prepared.template?.data;
   const extracting = extract(v) || Boolean(template?.extract || template?.extract_last);
   const text = await readPrompt(ctx, argument, !prepared.hasInput);
@@ -57,12 +63,18 @@ export async function runPrompt(ctx: CommandContext): Promise<number> {
   // A schema's answer is JSON: it is never rendered as Markdown.
   const raw = Boolean(v.raw) || prepared.schema !== undefined;
   const rounds = prepared.usesTools
-    ? prepared.chain(text, { stream: write, ...toolOptions(ctx) }).responses()
+    ? prepared.chain(text, {
+      stream: write,
+      // --ta asks on the terminal: a line reader over stdin, made at the first question.
+      ...toolChainSettings(ctx.io, ctx.values, () =>
+        (lines ??= new LineReader(ctx.io.stdin.readable)).readLine()),
+    }).responses()
     : single(prepared.send(text, { stream: write }));
   const done: Response[] = [];
   const logged: boolean[] = [];
+  const reasoning = { pending: false };
   for await (const response of rounds) {
-    const outcome = await streamResponse(ctx.io, response, { write, raw });
+    const outcome = await streamResponse(ctx.io, response, { write, raw, reasoning });
     if (outcome.error !== undefined) {
       // Ctrl-C, SIGTERM and SIGHUP keep the partial answer alike; exit 130, 143, 129.
       const signal = outcome.signal ?? (outcome.error instanceof CancelledError ? "SIGINT" : undefined);
@@ -102,20 +114,6 @@ export async function runPrompt(ctx: CommandContext): Promise<number> {
 
 async function* single(response: Response): AsyncGenerator<Response> {
   yield response;
-}
-
-/** The chain settings of the tool flags: `--cl`, `--td`, `--ta` (which needs a terminal to ask on). */
-function toolOptions(ctx: CommandContext) {
-  const v = ctx.values as Record<string, unknown>;
-  let lines: LineReader | undefined;
-  if (v.toolsApprove && !ctx.io.stdin.isTerminal()) throw new ApprovalNeedsTerminalError();
-  return {
-    chainLimit: (v.chainLimit as number | undefined) ?? 5,
-    afterCall: v.toolsDebug ? debugAfterCall(ctx.io) : undefined,
-    beforeCall: v.toolsApprove
-      ? approveBeforeCall(ctx.io, () => (lines ??= new LineReader(ctx.io.stdin.readable)).readLine())
-      : undefined,
-  };
 }
 
 /** `--no-stream` output rendered as Markdown for a terminal (the renderer is loaded only then). */
@@ -192,7 +190,12 @@ async function jsonRows(responses: Response[], session: PromptSession, logged: b
   try {
     if (temp) { for (const response of responses) await logResponse(db, response); }
     const ids = new Set(responses.map((r) => r.id));
-    const rows = queryLogs(db, { idGte: responses[0].id, count: 0 }).filter((r) => ids.has(r.id));
+    // The models' replacements expand the condensed response_json, as `llm logs --json` expands it.
+    const jsonReplacements = (id: string) =>
+      (responses.find((r) => r.model.id === id)?.model.jsonReplacements ?? null) as JsonObject | null;
+    const rows = queryLogs(db, { idGte: responses[0].id, count: 0, jsonReplacements }).filter((r) =>
+      ids.has(r.id)
+    );
     return renderLogsJson(rows);
   } finally {
     if (temp) {

@@ -4,12 +4,20 @@
  */
 import type { Message } from "../../../models/messages.ts";
 import { pythonJsonDumps } from "../../../compat/python_json.ts";
+import type { AttachmentItemFor } from "../attachment_items.ts";
+import { plainChatAttachmentItem } from "./attachments.ts";
 
 /** A message in the API's shape. */
 export type WireMessage = Record<string, unknown>;
 
-/** Turns the prompt's message chain into Chat Completions messages; a repeated system prompt is sent once. */
-export function chatMessages(messages: Message[]): WireMessage[] {
+/**
+ * Turns the prompt's message chain into Chat Completions messages; a repeated system prompt is sent once.
+ * Attachment parts become what `attachmentItem` says (see `chatAttachmentItems` in attachments.ts).
+ */
+export function chatMessages(
+  messages: Message[],
+  attachmentItem: AttachmentItemFor = plainChatAttachmentItem,
+): WireMessage[] {
   const out: WireMessage[] = [];
   let currentSystem: string | undefined;
   for (const message of messages) {
@@ -29,9 +37,7 @@ export function chatMessages(messages: Message[]): WireMessage[] {
       } else if (part.type === "tool_result") {
         toolResults.push({ role: "tool", tool_call_id: part.tool_call_id, content: part.output });
       } else if (part.type === "attachment" && part.attachment) {
-        const { type = "", url, content } = part.attachment;
-        const src = url ?? `data:${type};base64,${content ?? ""}`;
-        attachments.push({ type: "image_url", image_url: { url: src } });
+        attachments.push(attachmentItem(part.attachment));
       }
     }
     if (message.role === "tool") {

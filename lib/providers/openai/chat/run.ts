@@ -4,6 +4,7 @@
  * Loaded the first time such a model runs (`model.ts` defines the models and loads this).
  * @module
  */
+import { ModelError } from "../../../models/errors.ts";
 import type { Prompt } from "../../../models/prompt.ts";
 import type { ExecuteContext } from "../../../models/response.ts";
 import type { Chunk } from "../../../models/stream.ts";
@@ -11,6 +12,8 @@ import { apiOptions, type OpenAIBaseModel, withoutNulls } from "../base_model.ts
 import { runExchange } from "../exchange.ts";
 import { CHOICES_CHECKS, ChunkCombiner, setChatUsage } from "./chunks.ts";
 import { chatMessages } from "./messages.ts";
+import type { AttachmentItemFor } from "../attachment_items.ts";
+import { chatAttachmentItems } from "./attachments.ts";
 
 /** The request options llm handles itself, left out of the body. */
 const CONSUMED = ["json_object", "image_detail", "chat_completions"];
@@ -20,10 +23,11 @@ export function chatRequestBody(
   model: OpenAIBaseModel,
   prompt: Prompt,
   stream: boolean,
+  attachmentItem?: AttachmentItemFor,
 ): Record<string, unknown> {
   const body: Record<string, unknown> = {
     model: model.apiModelName,
-    messages: chatMessages(prompt.messages),
+    messages: chatMessages(prompt.messages, attachmentItem),
     ...apiOptions(prompt.options, CONSUMED),
   };
   if (body.max_tokens === undefined && model.config.defaultMaxTokens !== undefined) {
@@ -43,19 +47,40 @@ export function chatRequestBody(
   return body;
 }
 
-/** Runs the request; shared with Responses models when `chat_completions` is set. */
-export function runChat(
+/**
+ * Runs the request; shared with Responses models when `chat_completions` is set. Attachments are read (or
+ * downloaded) first, so one that cannot be sent fails before the request.
+ */
+export async function* runChat(
   model: OpenAIBaseModel,
   prompt: Prompt,
   context: ExecuteContext,
 ): AsyncGenerator<Chunk | Chunk[]> {
-  return runExchange(model, context, {
+  const attachmentItem = await chatAttachmentItems(prompt);
+  yield* runExchange(model, context, {
     path: "/chat/completions",
-    body: chatRequestBody(model, prompt, context.stream),
+    body: chatRequestBody(model, prompt, context.stream, attachmentItem),
     readStream: readChatStream,
     readJson: readChatJson,
     checks: CHOICES_CHECKS,
   });
+}
+
+/**
+ * The arguments of a tool call the model made. Arguments that are not JSON end the response, as in Python llm,
+ * with an error that says so (rather than blaming the server's response, which was well formed).
+ */
+function toolArguments(name: string, text: string | undefined): Record<string, unknown> {
+  try {
+    return JSON.parse(text || "{}");
+  } catch (error) {
+    throw new ModelError(
+      `The model called tool ${name} with arguments that are not JSON ('${text}': ${
+        (error as Error).message
+      }); try again`,
+      { cause: error },
+    );
+  }
 }
 
 async function* readChatStream(
@@ -73,7 +98,7 @@ async function* readChatStream(
   for (const call of calls.values()) {
     context.response.addToolCall({
       name: call.name,
-      arguments: JSON.parse(call.args || "{}"),
+      arguments: toolArguments(call.name, call.args),
       toolCallId: call.id,
     });
   }
@@ -123,7 +148,7 @@ function* readChatJson(raw: Record<string, unknown>, context: ExecuteContext): G
     const fn = call.function as { name: string; arguments?: string };
     context.response.addToolCall({
       name: fn.name,
-      arguments: JSON.parse(fn.arguments || "{}"),
+      arguments: toolArguments(fn.name, fn.arguments),
       toolCallId: call.id as string,
     });
     yield { type: "tool_call_name", chunk: fn.name, toolCallId: call.id as string };

@@ -13,11 +13,19 @@ import { pythonJsonDumps } from "../../../compat/python_json.ts";
 import { type OpenAIBaseModel, withoutNulls } from "../base_model.ts";
 import { runExchange } from "../exchange.ts";
 import { serverSideToolSpec } from "./server_tools.ts";
+import type { AttachmentItemFor } from "../attachment_items.ts";
+import { plainResponsesAttachmentItem, responsesAttachmentItems } from "./attachments.ts";
 
 type Item = Record<string, unknown>;
 
-/** Turns the message chain into Responses API `input` items; the last system message becomes `instructions`. */
-export function responsesInput(messages: Message[]): { input: Item[]; instructions?: string } {
+/**
+ * Turns the message chain into Responses API `input` items; the last system message becomes `instructions`.
+ * Attachment parts become what `attachmentItem` says (see `responsesAttachmentItems` in attachments.ts).
+ */
+export function responsesInput(
+  messages: Message[],
+  attachmentItem: AttachmentItemFor = plainResponsesAttachmentItem,
+): { input: Item[]; instructions?: string } {
   const input: Item[] = [];
   let instructions: string | undefined;
   for (const message of messages) {
@@ -48,8 +56,7 @@ export function responsesInput(messages: Message[]): { input: Item[]; instructio
           reasoning.push(item);
         }
       } else if (part.type === "attachment" && part.attachment) {
-        const { type = "", url, content } = part.attachment;
-        attachments.push({ type: "input_image", image_url: url ?? `data:${type};base64,${content ?? ""}` });
+        attachments.push(attachmentItem(part.attachment));
       }
     }
     if (message.role === "system") {
@@ -76,7 +83,11 @@ export function responsesInput(messages: Message[]): { input: Item[]; instructio
 }
 
 /** The request body (without `stream`), as Python `llm` 0.32 builds it. */
-export function responsesRequestBody(model: OpenAIBaseModel, prompt: Prompt): Record<string, unknown> {
+export function responsesRequestBody(
+  model: OpenAIBaseModel,
+  prompt: Prompt,
+  attachmentItem?: AttachmentItemFor,
+): Record<string, unknown> {
   const {
     json_object: jsonObject,
     chat_completions: _chat,
@@ -89,7 +100,7 @@ export function responsesRequestBody(model: OpenAIBaseModel, prompt: Prompt): Re
     seed,
     ...rest
   } = prompt.options;
-  const { input, instructions } = responsesInput(prompt.messages);
+  const { input, instructions } = responsesInput(prompt.messages, attachmentItem);
   const body: Record<string, unknown> = { model: model.apiModelName, input };
   const max = maxTokens ?? model.config.defaultMaxTokens;
   if (max !== undefined && max !== null) body.max_output_tokens = max;
@@ -146,15 +157,19 @@ export function responsesRequestBody(model: OpenAIBaseModel, prompt: Prompt): Re
   return body;
 }
 
-/** Sends a Responses API request and yields the text, reasoning and tool call events as they arrive. */
-export function runResponses(
+/**
+ * Sends a Responses API request and yields the text, reasoning and tool call events as they arrive.
+ * Attachments are read (or downloaded) first, so one that cannot be sent fails before the request.
+ */
+export async function* runResponses(
   model: OpenAIBaseModel,
   prompt: Prompt,
   context: ExecuteContext,
 ): AsyncGenerator<Chunk | Chunk[]> {
-  return runExchange(model, context, {
+  const attachmentItem = await responsesAttachmentItems(prompt);
+  yield* runExchange(model, context, {
     path: "/responses",
-    body: responsesRequestBody(model, prompt),
+    body: responsesRequestBody(model, prompt, attachmentItem),
     readStream: readResponsesStream,
     readJson: readResponsesJson,
     checks: {
