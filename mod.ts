@@ -67,7 +67,7 @@ export {
   UnsupportedSchemaError,
 } from "./lib/models/structured.ts";
 export { type JsonSchema, multiSchema, schemaDsl } from "./lib/models/schema_dsl.ts";
-export { loadConversation } from "./lib/prompting/load_conversation.ts";
+export { loadConversation } from "./lib/library/conversations.ts";
 export {
   Fragment,
   type FragmentConstructor,
@@ -181,7 +181,8 @@ export {
   type TemplateAttachmentType,
   type TemplateData,
 } from "./lib/templates/template.ts";
-export { loadTemplate, NoSuchTemplateError, TemplateLoadError } from "./lib/templates/load.ts";
+export { NoSuchTemplateError, TemplateLoadError } from "./lib/templates/errors.ts";
+export { loadTemplate } from "./lib/library/templates.ts";
 export {
   getFragmentLoaders,
   getTemplateLoaders,
@@ -209,9 +210,9 @@ export {
 export { ConfigError } from "./lib/user/config_error.ts";
 export { UnknownAliasError } from "./lib/user/aliases.ts";
 export { ConversationModelError, NoModelMatchError } from "./lib/prompting/model_choice.ts";
-export { NoConversationError } from "./lib/prompting/resume.ts";
-export { type ToolSelection, ToolSpecError, UnknownToolError } from "./lib/prompting/tools.ts";
-export { FunctionsError } from "./lib/tools/functions/load.ts";
+export { NoConversationError, ToolSpecError, UnknownToolError } from "./lib/prompting/errors.ts";
+export type { ToolSelection } from "./lib/prompting/tools.ts";
+export { FunctionsError } from "./lib/tools/functions/errors.ts";
 export { FragmentAttachmentError, TemplateFeatureError } from "./lib/prompting/prepare.ts";
 export {
   LogsDatabaseError,
@@ -241,15 +242,21 @@ export { type Interruption, logResponse, LogStore, type TurnRecordOptions } from
 export { logsAreOn, logsDbPath } from "./lib/logs/db.ts";
 
 // Plugins installed with `llm install`, for library users who opt in.
-export { loadPlugins } from "./lib/plugins/activate.ts";
-export { getPlugins, loadPlugin, type PluginInfo, unloadPlugin } from "./lib/plugins/runtime.ts";
+// The plugin runtime and installer load on first use (see lib/library/plugins.ts).
 export {
-  type ApprovePermissions,
-  type InstallOptions,
+  getPlugins,
   installPlugin,
-  type InstallResult,
-  type PermissionRequest,
+  loadPlugin,
+  loadPlugins,
   uninstallPlugin,
+  unloadPlugin,
+} from "./lib/library/plugins.ts";
+export type { PluginInfo } from "./lib/plugins/runtime.ts";
+export type {
+  ApprovePermissions,
+  InstallOptions,
+  InstallResult,
+  PermissionRequest,
 } from "./lib/plugins/install.ts";
 export {
   PluginCrashError,
@@ -260,7 +267,7 @@ export {
   PluginIntegrityError,
   PluginPermissionError,
 } from "./lib/plugins/errors.ts";
-export { stopPluginWorkers } from "./lib/plugins/sandbox_host.ts";
+export { stopPluginWorkers } from "./lib/plugins/live_workers.ts";
 export type { PluginPermissions } from "./lib/plugins/permissions.ts";
 export type {
   CommandRecord,

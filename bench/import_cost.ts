@@ -40,7 +40,7 @@ const hook = await lazyImport<typeof import("../lib/cli/plugin_hook.ts")>(
   "../lib/cli/plugin_hook.ts",
   import.meta.url,
 );
-mark("import lib/plugins/cli_hook.ts (plugin commands, before parsing)");
+mark("import lib/cli/plugin_hook.ts (plugin commands, before parsing)");
 await hook.preparePlugins(root, ["--version"]);
 mark("preparePlugins() with no plugins installed");
 await hook.activatePlugins(root);

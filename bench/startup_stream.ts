@@ -100,7 +100,7 @@ export function chunkedText(chunks: number): string[] {
   return Array.from({ length: chunks }, (_, i) => `w${i} `);
 }
 
-/** A 20,000-chunk stream through `llm` (logged and with `-n`), the bare reader and `curl -N`. */
+/** A 20,000-chunk stream through `llm` (logged and with `-n`), the library, the bare reader and `curl -N`. */
 export async function streamingGroup(
   runs: number,
   userDir: string,
@@ -164,6 +164,12 @@ export async function streamingGroup(
       ...common,
     },
     {
+      name: "library: eventBatches() script",
+      cmd: [deno, "run", "-A", "bench/library_batches_reader.ts"],
+      check: printsText,
+      ...common,
+    },
+    {
       name: "llm -n (not logged)",
       cmd: [deno, "run", "-A", "cli.ts", "-m", "4o-mini", "-n", "hi"],
       check: printsText,
@@ -187,10 +193,15 @@ export async function streamingGroup(
     description: `One chat completion streamed from the loopback test server as ${chunkCount} SSE events ` +
       `(${Math.round(text.length / 1024)} KiB of text), ${writes}. The bare ` +
       "reader is the loopback limit: `fetch`, split SSE lines, one stdout write per network read. Wall time " +
-      "includes process startup; the first-byte column is when the first text reached stdout. " +
-      "Target: within 1.3x of the bare reader.",
+      "includes process startup; the first-byte column is when the first text reached stdout. The library " +
+      "scripts import mod.ts: one writes each chunk as `for await` yields it, the other once per " +
+      "`eventBatches()` batch, as the bare reader and `llm` do. Target: within 1.3x of the bare reader.",
     measurements: await measureCommands(specs, runs),
-    targets: { "llm -n (not logged)": target, "llm (logged)": target },
+    targets: {
+      "library: eventBatches() script": target,
+      "llm -n (not logged)": target,
+      "llm (logged)": target,
+    },
   };
 }
 

@@ -19,6 +19,7 @@ const FLOORS: string[][] = [
   ["default_registry.ts"],
   ["plugins/"],
   ["prompting/"],
+  ["library/"],
   ["terminal/"],
   ["cli/"],
 ];

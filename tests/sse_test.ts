@@ -83,3 +83,17 @@ Deno.test("SSE batches: the events one read completes come as one array; a cut e
   for await (const batch of readServerSentEventBatches(body)) batches.push(batch.map((e) => e.data));
   assert.deepEqual(batches, [["a", "b"], ["c"], ["d", "e"]]);
 });
+
+Deno.test("SSE: LF, CRLF and CR lines mixed in one read, a bare 'data' field, cut at 1, 8 and 64 bytes", async () => {
+  // Many LF lines before the first CR: the next CR is looked up once and kept until it is passed.
+  const text = "data: a\n\ndata: b\ndata:  two spaces\n\ndata\n\ndata: c\r\ndata: d\r\rdata: e\n\n";
+  const expected: ServerSentEvent[] = [
+    { event: undefined, data: "a" },
+    { event: undefined, data: "b\n two spaces" },
+    { event: undefined, data: "" },
+    { event: undefined, data: "c\nd" },
+    { event: undefined, data: "e" },
+  ];
+  assert.deepEqual(await read(text), expected);
+  for (const size of [1, 8, 64]) assert.deepEqual(await read(text, size), expected, `pieces of ${size}`);
+});

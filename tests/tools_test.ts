@@ -43,10 +43,14 @@ const lookup = defineTool({
       "unknown key",
 });
 
-Deno.test("tool hashes are Python's: the same rows of logs.db's tools table in both tools", () => {
-  const db = new DatabaseSync(join(PYTHON, "logs.db"), { readOnly: true });
+Deno.test("tool hashes are Python's: the same rows of logs.db's tools table in both tools", async () => {
+  // Read from a copy: a read-only connection to this WAL database leaves -wal/-shm files in the fixture folder.
+  const dir = await Deno.makeTempDir({ prefix: "llm-tools-" });
+  await Deno.copyFile(join(PYTHON, "logs.db"), join(dir, "logs.db"));
+  const db = new DatabaseSync(join(dir, "logs.db"), { readOnly: true });
   const rows = db.prepare("SELECT hash, name FROM tools").all() as { hash: string; name: string }[];
   db.close();
+  await Deno.remove(dir, { recursive: true });
   const python = new Map(rows.map((r) => [r.name, r.hash]));
   for (const tool of [llmVersion, llmTime, multiply, lookup]) {
     const hash = toolHash({

@@ -1,15 +1,13 @@
 /**
  * Command-line parsing driven by the command table. The words before the options pick the command (a group
  * falls back to its default child, as click-default-group does in Python llm); the rest is read as that
- * command's options and arguments, with `node:util` `parseArgs` (strict) building the option values.
+ * command's options and arguments.
  *
- * A first pass does what `parseArgs` cannot: it reads two-value `pair` options (`-o name value`), takes the
- * next word as an option's value even when it starts with a dash (`-n -1`), expands short flag groups
- * (`-xn 2`), and reports unknown options with click's wording. It rewrites every option as `--name=value`
- * for `parseArgs`.
- *
- * `node:util` is loaded only for command lines that have options ({@link loadParseArgs}): the first `node:`
- * import costs a Deno process about 5 ms, and `llm --version`, `llm --help` and `llm models` need none.
+ * A first pass reads two-value `pair` options (`-o name value`), takes the next word as an option's value even
+ * when it starts with a dash (`-n -1`), expands short flag groups (`-xn 2`), and reports unknown options with
+ * click's wording. It rewrites every option as `--name` or `--name=value`, which a second pass gathers into
+ * the values (the last one wins, `multiple` options collect them all). No `node:util`: its `parseArgs` cost a
+ * Deno process about 20 ms to load, on every command line with an option.
  *
  * @module
  */
@@ -22,29 +20,20 @@ import {
   UsageError,
 } from "../commands/spec.ts";
 
-type ParseArgs = typeof import("node:util").parseArgs;
-
-let parseArgsImpl: ParseArgs | undefined;
-
-/** Loads `node:util`'s `parseArgs`; {@link parseCommandLine} needs it for command lines with options. */
-export async function loadParseArgs(): Promise<void> {
-  parseArgsImpl ??= (await import("node:util")).parseArgs;
+/**
+ * Formerly loaded `node:util`'s `parseArgs` for {@link parseCommandLine}; the parser needs nothing loaded now.
+ * Kept so that callers that prepare the parser still work.
+ */
+export function loadParseArgs(): Promise<void> {
+  return Promise.resolve();
 }
 
-/** {@link parseCommandLine} met options before {@link loadParseArgs} was called. */
-class ParserNotLoadedError extends Error {}
-
-/**
- * {@link parseCommandLine}, loading `node:util` first only when the command line turns out to have options
- * for a command (not for `--version` or `--help`).
- */
-export async function parseCommand(root: CommandSpec, argv: string[]): Promise<ParsedCommandLine> {
+/** {@link parseCommandLine}, as a promise (for the CLI's entry point). */
+export function parseCommand(root: CommandSpec, argv: string[]): Promise<ParsedCommandLine> {
   try {
-    return parseCommandLine(root, argv);
+    return Promise.resolve(parseCommandLine(root, argv));
   } catch (error) {
-    if (!(error instanceof ParserNotLoadedError)) throw error;
-    await loadParseArgs();
-    return parseCommandLine(root, argv);
+    return Promise.reject(error);
   }
 }
 
@@ -117,22 +106,30 @@ function parseOptions(
   const specs = command.options ?? [];
   const { tokens, positionals, help } = normalize(specs, argv, path);
   if (help) return { values: {}, args: {}, help: true, version: false };
-  if (tokens.length && !parseArgsImpl) throw new ParserNotLoadedError("call loadParseArgs() first");
-  const parsed = !tokens.length ? { values: {} } : parseArgsImpl!({
-    args: tokens,
-    options: Object.fromEntries(specs.map((s) => [s.name, {
-      type: s.type === "boolean" ? "boolean" as const : "string" as const,
-      multiple: s.multiple ?? false,
-    }])),
-    strict: true,
-    allowPositionals: false,
-  });
+  const raws = gather(specs, tokens);
   const values: OptionValues = {};
-  for (const spec of specs) {
-    const raw = (parsed.values as Record<string, unknown>)[spec.name];
-    values[spec.name] = finishValue(spec, raw, path);
-  }
+  for (const spec of specs) values[spec.name] = finishValue(spec, raws.get(spec.name), path);
   return { values, args: assignArgs(command, positionals, path), help: false, version: false };
+}
+
+/**
+ * The second pass: the raw value of each option named in `tokens` (`--name` is `true`, `--name=value` the
+ * text after the first `=`); the last one wins, except for `multiple` options, which collect them in order.
+ */
+function gather(specs: OptionSpec[], tokens: string[]): Map<string, unknown> {
+  const byName = new Map(specs.map((spec) => [spec.name, spec]));
+  const raws = new Map<string, unknown>();
+  for (const token of tokens) {
+    const eq = token.indexOf("=");
+    const name = eq < 0 ? token.slice(2) : token.slice(2, eq);
+    const value = eq < 0 ? true : token.slice(eq + 1);
+    if (byName.get(name)?.multiple) {
+      const list = (raws.get(name) as unknown[] | undefined) ?? [];
+      list.push(value);
+      raws.set(name, list);
+    } else raws.set(name, value);
+  }
+  return raws;
 }
 
 interface Normalized {

@@ -3,6 +3,7 @@
  * `lib/terminal/line_editor.ts` and a history kept in the user directory, from a pipe as plain lines.
  * @module
  */
+import { lazyImport } from "../lazy_import.ts";
 import type { Io } from "../commands/io.ts";
 
 /** Reads lines from a byte stream; `null` at the end of input. */
@@ -72,9 +73,18 @@ export async function openChatInput(io: Io, options: { history?: boolean } = {})
       close: () => lines.close(),
     };
   }
-  const { LineEditor } = await import("../terminal/line_editor.ts");
-  const { History } = await import("../terminal/history.ts");
-  const { userDir, userPath } = await import("../user/dir.ts");
+  const { LineEditor } = await lazyImport<typeof import("../terminal/line_editor.ts")>(
+    "../terminal/line_editor.ts",
+    import.meta.url,
+  );
+  const { History } = await lazyImport<typeof import("../terminal/history.ts")>(
+    "../terminal/history.ts",
+    import.meta.url,
+  );
+  const { userDir, userPath } = await lazyImport<typeof import("../user/dir.ts")>(
+    "../user/dir.ts",
+    import.meta.url,
+  );
   const size = Number(Deno.env.get("LLM_CHAT_HISTORY_SIZE") ?? 1000);
   const maxEntries = Number.isInteger(size) && size >= 0 ? size : 1000;
   let history = History.memory();

@@ -28,6 +28,9 @@ function loadRuntime(): Promise<typeof import("../plugins/runtime.ts")> {
  */
 export async function activatePlugins(root: CommandSpec): Promise<void> {
   if (activated.has(root)) return;
+  // With no plugin installed, named in LLM_PLUGINS or active, there is nothing to activate: the plugin runtime
+  // (18 modules, and node:path and node:url) is not loaded for the run (checked again on the next command).
+  if (!pluginsFromEnv().length && !activePluginNames().length && !enabledRecords().length) return;
   activated.add(root);
   const { loadPlugins } = await lazyImport<typeof import("../plugins/activate.ts")>(
     "../plugins/activate.ts",

@@ -22,7 +22,9 @@ import {
   EmbedMultiError,
 } from "./errors.ts";
 import { getEmbeddingModel } from "./registry.ts";
-import { type SearchEngine, searchSimilar } from "./search.ts";
+import type { SearchEngine } from "./search.ts";
+import { lazyImport } from "../lazy_import.ts";
+import { loadSqlite } from "../deps/sqlite.ts";
 
 /** Metadata stored with an item: a JSON object. */
 export type Metadata = Record<string, unknown>;
@@ -152,6 +154,7 @@ export class Collection {
    * @throws {NoDefaultEmbeddingModelError} when it must be created and no model is given or set as default.
    */
   static async open(name: string, options: CollectionOptions = {}): Promise<Collection> {
+    await loadSqlite();
     const owns = typeof options.db !== "object";
     const db = typeof options.db === "object" ? options.db : openEmbeddingsDb(options.db ?? ":memory:");
     try {
@@ -360,6 +363,7 @@ export class Collection {
     vector: ArrayLike<number>,
     options: SimilarOptions & { skipId?: string } = {},
   ): Promise<Entry[]> {
+    const { searchSimilar } = await lazyImport<typeof import("./search.ts")>("./search.ts", import.meta.url);
     const { hits } = await searchSimilar(this.db, this.path, {
       collectionId: this.id,
       vector,

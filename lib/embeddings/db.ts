@@ -4,7 +4,8 @@
  * `migrations.ts`). Foreign keys stay unenforced and the journal mode is left as it is, as Python leaves them.
  * @module
  */
-import { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
+import { sqlite } from "../deps/sqlite.ts";
 import { userPath } from "../user/dir.ts";
 import { dirnamePath } from "../user/path.ts";
 import {
@@ -96,7 +97,7 @@ export function openEmbeddingsDb(path: string, options: OpenEmbeddingsDbOptions 
   if (kind === "missing") Deno.mkdirSync(dirnamePath(path), { recursive: true });
   let db: DatabaseSync;
   try {
-    db = new DatabaseSync(memory ? ":memory:" : path, { enableForeignKeyConstraints: false });
+    db = new (sqlite().DatabaseSync)(memory ? ":memory:" : path, { enableForeignKeyConstraints: false });
   } catch (error) {
     throw new EmbeddingsDatabaseError(path, `Could not open '${path}': ${(error as Error).message}`, {
       cause: error,

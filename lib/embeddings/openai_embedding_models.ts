@@ -9,7 +9,7 @@
  * @module
  */
 import { ModelError } from "../models/errors.ts";
-import { postJson } from "../providers/openai/http.ts";
+import { lazyImport } from "../lazy_import.ts";
 import { openAIModelError } from "../providers/openai/errors.ts";
 import { decode } from "./codec.ts";
 import { type EmbeddingInput, EmbeddingModel } from "./embedding_model.ts";
@@ -68,6 +68,11 @@ export class OpenAIEmbeddingModel extends EmbeddingModel {
     const body: Record<string, unknown> = { input: items, model: this.config.modelName ?? this.id };
     if (this.config.dimensions) body.dimensions = this.config.dimensions;
     body.encoding_format = "base64";
+    // The HTTP client loads with the first request, not with the library.
+    const { postJson } = await lazyImport<typeof import("../providers/openai/http.ts")>(
+      "../providers/openai/http.ts",
+      import.meta.url,
+    );
     let data: Record<string, unknown>;
     try {
       data = await postJson(

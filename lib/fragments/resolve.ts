@@ -10,6 +10,7 @@
  * ```
  * @module
  */
+import "../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import type { DatabaseSync } from "node:sqlite";
 import { resolve } from "node:path";
 import { LlmError } from "../models/errors.ts";

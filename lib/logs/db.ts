@@ -5,8 +5,9 @@
  *
  * @module
  */
-import { DatabaseSync } from "node:sqlite";
-import { dirname, join } from "node:path";
+import type { DatabaseSync } from "node:sqlite";
+import { sqlite } from "../deps/sqlite.ts";
+import { dirnamePath, joinPath } from "../user/path.ts";
 import { userPath } from "../user/dir.ts";
 import {
   LogsDatabaseError,
@@ -94,7 +95,7 @@ function canWrite(path: string): boolean {
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
-    const probe = join(dirname(path), `.llm-write-probe-${crypto.randomUUID()}`);
+    const probe = joinPath(dirnamePath(path), `.llm-write-probe-${crypto.randomUUID()}`);
     Deno.openSync(probe, { write: true, createNew: true }).close();
     Deno.removeSync(probe);
     return true;
@@ -123,7 +124,7 @@ function wrapError(path: string, error: unknown, writing: boolean): LogsDatabase
 
 function connect(path: string, readOnly: boolean): DatabaseSync {
   // Python's sqlite3 leaves foreign key enforcement off; node:sqlite turns it on unless told otherwise.
-  const db = new DatabaseSync(path, { readOnly, enableForeignKeyConstraints: false });
+  const db = new (sqlite().DatabaseSync)(path, { readOnly, enableForeignKeyConstraints: false });
   db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
   return db;
 }
@@ -234,7 +235,7 @@ export function openLogsDb(path: string, opts: OpenLogsDbOptions = {}): Database
   if (kind === "missing") {
     if (!create) throw new MissingLogsDatabaseError(path);
     try {
-      Deno.mkdirSync(dirname(path), { recursive: true });
+      Deno.mkdirSync(dirnamePath(path), { recursive: true });
     } catch (error) {
       throw isPermissionError(error)
         ? new ReadOnlyDatabaseError(path, error)

@@ -21,11 +21,17 @@ import { ulid } from "../models/ulid.ts";
 import { logsDbPath, openLogsDb } from "./db.ts";
 import { LogsSchemaMismatchError } from "./errors.ts";
 import { unknownMigrations } from "./migrations.ts";
-import { schemaMisfit } from "./schema_fit.ts";
-import { type LoggedTool, logTurn, type TurnRecord } from "./store.ts";
+import type { LoggedTool, TurnRecord } from "./store.ts";
 import type { Tool } from "../models/tool_spec.ts";
-import { recordTurnFragments } from "./fragments/record.ts";
+import { lazyImport } from "../lazy_import.ts";
 import { pyFloat } from "../compat/python_json.ts";
+
+// The turn store, the fragment records and the schema check load with the first response logged: a library
+// user who imports mod.ts and never logs does not pay for their modules.
+const store = () => lazyImport<typeof import("./store.ts")>("./store.ts", import.meta.url);
+const fragmentRecords = () =>
+  lazyImport<typeof import("./fragments/record.ts")>("./fragments/record.ts", import.meta.url);
+const schemaFit = () => lazyImport<typeof import("./schema_fit.ts")>("./schema_fit.ts", import.meta.url);
 
 const fallbackConversations = new WeakMap<Response, string>();
 
@@ -129,9 +135,13 @@ export async function logResponse(
   response: Response,
   options: TurnRecordOptions = {},
 ): Promise<string> {
+  const { logTurn } = await store();
   const id = await logTurn(db, await turnRecordFor(response, options));
   const { fragmentRecords: prompt, systemFragmentRecords: system } = response.prompt;
-  if (prompt.length || system.length) await recordTurnFragments(db, response.id, { prompt, system });
+  if (prompt.length || system.length) {
+    const { recordTurnFragments } = await fragmentRecords();
+    await recordTurnFragments(db, response.id, { prompt, system });
+  }
   return id;
 }
 
@@ -159,7 +169,7 @@ export class LogStore {
    */
   async log(response: Response, options: TurnRecordOptions = {}): Promise<string> {
     if (!options.interrupted) await response.start();
-    this.#misfit ??= misfitOf(this.db, this.path);
+    this.#misfit ??= await misfitOf(this.db, this.path);
     if (this.#misfit) throw this.#misfit;
     return await logResponse(this.db, response, options);
   }
@@ -173,8 +183,8 @@ export class LogStore {
 }
 
 /** Why turns do not fit a database a newer llm migrated, or `null` (checked only for such a database). */
-function misfitOf(db: DatabaseSync, path: string): LogsSchemaMismatchError | null {
+async function misfitOf(db: DatabaseSync, path: string): Promise<LogsSchemaMismatchError | null> {
   const unknown = unknownMigrations(db);
-  const misfit = unknown.length ? schemaMisfit(db) : undefined;
+  const misfit = unknown.length ? (await schemaFit()).schemaMisfit(db) : undefined;
   return misfit ? new LogsSchemaMismatchError(path, unknown, misfit) : null;
 }

@@ -8,6 +8,7 @@ import { NeedsKeyError } from "../models/errors.ts";
 import { getKey, loadKeys } from "../user/keys.ts";
 import { PluginPermissionError } from "./errors.ts";
 import type { PluginPermissions } from "./permissions.ts";
+import type { PluginRecord } from "./record.ts";
 
 /**
  * The key a sandboxed plugin's model may use: one given explicitly (`--key`, `model.key`, or a stored key the
@@ -49,6 +50,23 @@ export function effectivePermissions(
   if (record.grant) return record.grant.permissions;
   const strict = (Deno.env.get("LLM_PLUGIN_SANDBOX") ?? "").trim().toLowerCase() === "strict";
   return strict && !record.permissions ? {} : undefined;
+}
+
+/** An installed plugin as `llm plugins` lists it: name, hooks, version, specifier and what it may do. */
+export function installedPluginInfo(record: PluginRecord): {
+  name: string;
+  hooks: string[];
+  version?: string;
+  specifier: string;
+  permissions: PluginPermissions | "unrestricted";
+} {
+  return {
+    name: record.name,
+    hooks: record.hooks,
+    ...(record.version ? { version: record.version } : {}),
+    specifier: record.specifier,
+    permissions: effectivePermissions(record) ?? "unrestricted",
+  };
 }
 
 /** The stored keys a plugin was granted, as keys.json has them now (sent with each call to its Worker). */

@@ -21,7 +21,7 @@ import { PluginModel } from "./plugin_model.ts";
 import { pickRegistrations, type PluginRecord, refreshRegistrations, type Registrations } from "./record.ts";
 import { enabledRecords, linkPluginRuntime, warnPlugin } from "./enabled.ts";
 import type { PluginPermissions } from "./permissions.ts";
-import { effectivePermissions, grantedKey } from "./granted_key.ts";
+import { effectivePermissions, grantedKey, installedPluginInfo } from "./granted_key.ts";
 
 /** A plugin as `llm plugins` lists it. */
 export interface PluginInfo {
@@ -248,13 +248,7 @@ export function getPlugins(options: { all?: boolean } = {}): PluginInfo[] {
   const infos: PluginInfo[] = [];
   for (const record of enabledRecords()) {
     if (active.has(record.name)) continue;
-    infos.push({
-      name: record.name,
-      hooks: record.hooks,
-      ...(record.version ? { version: record.version } : {}),
-      specifier: record.specifier,
-      permissions: recordPermissions(record),
-    });
+    infos.push(installedPluginInfo(record));
   }
   for (const { name, plugin, specifier } of active.values()) {
     infos.push({
@@ -267,11 +261,6 @@ export function getPlugins(options: { all?: boolean } = {}): PluginInfo[] {
   }
   if (options.all) infos.push(...BUILTIN_PLUGINS.map((p) => ({ ...p, hooks: [...p.hooks] })));
   return infos;
-}
-
-/** What an installed plugin may do, as `llm plugins` shows it. */
-function recordPermissions(record: PluginRecord): PluginPermissions | "unrestricted" {
-  return effectivePermissions(record) ?? "unrestricted";
 }
 
 /**

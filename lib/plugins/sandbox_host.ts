@@ -7,6 +7,8 @@
  * @module
  */
 import { CancelledError } from "../models/errors.ts";
+import { lazyImport } from "../lazy_import.ts";
+import { trackWorker, untrackWorker } from "./live_workers.ts";
 import { PluginError } from "./errors.ts";
 import type { CallMessage, HostMessage, ReadyMessage, WorkerMessage } from "./sandbox_protocol.ts";
 import { errorFromWire, errorToWire, PluginCrashError } from "./sandbox_wire.ts";
@@ -65,18 +67,7 @@ export const CANCEL_GRACE_MS = 1000;
 /** How long an idle Worker lives before it is stopped (it would otherwise keep a script's process alive). */
 export const IDLE_MS = 1500;
 
-const live = new Set<SandboxHost>();
-let started = 0;
-
-/** How many Workers this process has started (for tests and benchmarks). */
-export function workersStarted(): number {
-  return started;
-}
-
-/** Stops every plugin Worker of this process (a library user's clean-up; tests call it). */
-export function stopPluginWorkers(): void {
-  for (const host of [...live]) host.stop();
-}
+export { stopPluginWorkers, workersStarted } from "./live_workers.ts";
 
 const WORKER_URL = new URL("./sandbox_worker.ts", import.meta.url);
 
@@ -134,8 +125,7 @@ export class SandboxHost {
       }
       return Promise.reject(error);
     }
-    started++;
-    live.add(this);
+    trackWorker(this);
     // For benchmarks and debugging: say when a Worker starts.
     if (Deno.env.get("LLM_PLUGIN_SANDBOX_TRACE")) {
       console.error(`llm: Worker started for plugin ${this.spec.name}`);
@@ -226,7 +216,10 @@ export class SandboxHost {
       return;
     }
     try {
-      const { fetchAttachment } = await import("../attachments/fetch.ts");
+      const { fetchAttachment } = await lazyImport<typeof import("../attachments/fetch.ts")>(
+        "../attachments/fetch.ts",
+        import.meta.url,
+      );
       const response = await fetchAttachment(url, method);
       const body = method === "GET" ? new Uint8Array(await response.arrayBuffer()) : null;
       if (method === "HEAD") await response.body?.cancel();
@@ -347,7 +340,7 @@ export class SandboxHost {
     this.#worker = undefined;
     this.#ready = undefined;
     this.#rejectStart = undefined;
-    live.delete(this);
+    untrackWorker(this);
   }
 
   /** Stops the Worker; calls still running fail. The next call starts a new one. */

@@ -12,6 +12,7 @@
  * ```
  * @module
  */
+import "../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import { Conversation } from "../models/conversation.ts";
 import { type ConversationLoadOptions, setConversationLoader } from "../models/late_bound.ts";
 import { Response } from "../models/response.ts";

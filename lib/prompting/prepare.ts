@@ -13,13 +13,14 @@ import type { Response } from "../models/response.ts";
 import { loadModelOptions } from "../user/settings.ts";
 import type { Template } from "../templates/template.ts";
 import { chooseModel } from "./model_choice.ts";
-import { selectTools, type ToolSelection } from "./tools.ts";
+import type { ToolSelection } from "./tools.ts";
 import type { ChainOptions, ChainResponse } from "../models/chain.ts";
 import type { PromptOptions } from "../models/model.ts";
 import type { PromptRequest } from "./request.ts";
 import type { PromptSession } from "./session.ts";
-import { type LoggedConversation, loggedConversation } from "./resume.ts";
+import type { LoggedConversation } from "./resume.ts";
 import type { Attachment } from "../attachments/attachment.ts";
+import { lazyImport } from "../lazy_import.ts";
 
 /** A template that uses something this version cannot send yet. */
 export class TemplateFeatureError extends LlmError {
@@ -211,11 +212,19 @@ export class PreparedPrompt {
 export async function preparePrompt(session: PromptSession, request: PromptRequest): Promise<PreparedPrompt> {
   let template: Template | undefined;
   if (request.template) {
-    const { loadTemplate } = await import("../templates/load.ts");
+    const { loadTemplate } = await lazyImport<typeof import("../templates/load.ts")>(
+      "../templates/load.ts",
+      import.meta.url,
+    );
     template = await loadTemplate(request.template);
   }
   let resumed: LoggedConversation | undefined;
   if (request.continue) {
+    // The logs.db reader and the tool selection load when a prompt needs them, not with the library.
+    const { loggedConversation } = await lazyImport<typeof import("./resume.ts")>(
+      "./resume.ts",
+      import.meta.url,
+    );
     resumed = loggedConversation(
       session.db(),
       typeof request.continue === "string" ? request.continue : undefined,
@@ -243,7 +252,11 @@ export async function preparePrompt(session: PromptSession, request: PromptReque
     ...(request.fragments ?? []),
   ], request);
   const fromTemplate = template?.data.attachments?.length || template?.data.attachment_types?.length
-    ? await (await import("./attachment_inputs.ts")).templateAttachments(template, request.signal)
+    ? await (await lazyImport<typeof import("./attachment_inputs.ts")>(
+      "./attachment_inputs.ts",
+      import.meta.url,
+    ))
+      .templateAttachments(template, request.signal)
     : { plain: [], typed: [] };
   const attachments = [
     ...fromTemplate.plain,
@@ -260,10 +273,15 @@ export async function preparePrompt(session: PromptSession, request: PromptReque
   // Continuing without -T offers the first turn's plugin and server-side tools again, as Python llm does
   // (never its --functions tools, whose code is not kept).
   if (!specs.length && resumed) specs = conversationToolSpecs(resumed, model);
-  const tools = await selectTools(model, specs, [
+  const functions = [
     ...(template?.data.functions && template.functionsTrusted ? [template.data.functions] : []),
     ...(request.functions ?? []),
-  ]);
+  ];
+  // The tool registry loads only for a request that names tools.
+  const tools: ToolSelection = specs.length || functions.length
+    ? await (await lazyImport<typeof import("./tools.ts")>("./tools.ts", import.meta.url))
+      .selectTools(model, specs, functions)
+    : { tools: [], serverSideTools: [] };
   if (tools.tools.length && !model.supportsTools) {
     throw new UnsupportedFeatureError(model.id, `${model.label} does not support tools`);
   }
@@ -301,7 +319,10 @@ async function schemaOf(
 ): Promise<Record<string, unknown> | undefined> {
   if (template?.data.schema_object) return template.data.schema_object;
   if (request.schema === undefined) return undefined;
-  const { multiSchema, resolveSchemaInput } = await import("../schemas/schema_input.ts");
+  const { multiSchema, resolveSchemaInput } = await lazyImport<typeof import("../schemas/schema_input.ts")>(
+    "../schemas/schema_input.ts",
+    import.meta.url,
+  );
   const schema = typeof request.schema === "string"
     ? await resolveSchemaInput(request.schema, () => session.existingDb())
     : request.schema;
@@ -319,7 +340,10 @@ export async function resolveFragmentInputs(
   request: Pick<PromptRequest, "readStdin" | "signal"> = {},
 ): Promise<{ fragments: Fragment[]; attachments: Attachment[] }> {
   if (!values.length) return { fragments: [], attachments: [] };
-  const { resolveFragments } = await import("../fragments/resolve.ts");
+  const { resolveFragments } = await lazyImport<typeof import("../fragments/resolve.ts")>(
+    "../fragments/resolve.ts",
+    import.meta.url,
+  );
   const resolved = await resolveFragments(values, {
     db: () => session.existingDb(),
     allowAttachments: true,
@@ -327,7 +351,10 @@ export async function resolveFragmentInputs(
     signal: request.signal,
   });
   if (!resolved.attachments.length) return { fragments: resolved.fragments, attachments: [] };
-  const { loadedAttachment } = await import("./attachment_inputs.ts");
+  const { loadedAttachment } = await lazyImport<typeof import("./attachment_inputs.ts")>(
+    "./attachment_inputs.ts",
+    import.meta.url,
+  );
   return { fragments: resolved.fragments, attachments: resolved.attachments.map(loadedAttachment) };
 }
 

@@ -3,21 +3,13 @@
  * chain of its last turn, read from logs.db.
  * @module
  */
+import "../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import type { DatabaseSync } from "node:sqlite";
-import { LlmError } from "../models/errors.ts";
+import { NoConversationError } from "./errors.ts";
 import type { Message } from "../models/messages.ts";
 import { loadConversation, newestConversationId } from "../logs/history.ts";
 
-/** The conversation to continue does not exist. */
-export class NoConversationError extends LlmError {
-  /** The id asked for; undefined when continuing the latest and there is none. */
-  readonly id?: string;
-  /** Creates the error. */
-  constructor(id: string | undefined) {
-    super(id ? `No conversation found with id=${id}` : "No conversation found to continue");
-    this.id = id;
-  }
-}
+export { NoConversationError } from "./errors.ts";
 
 /** A conversation loaded from logs.db. */
 export interface LoggedConversation {

@@ -8,6 +8,8 @@
  * saying why (thrown, or passed to `warn` once).
  * @module
  */
+import { lazyImport } from "../lazy_import.ts";
+import { loadSqlite } from "../deps/sqlite.ts";
 import type { DatabaseSync } from "node:sqlite";
 import { logsAreOn, logsDbPath, openLogsDb } from "../logs/db.ts";
 import { LogsSchemaMismatchError, ReadOnlyDatabaseError } from "../logs/errors.ts";
@@ -86,7 +88,11 @@ export class PromptSession implements AsyncDisposable {
 
   /** Resolves a prompt request through this session; see {@link import("./prepare.ts").preparePrompt}. */
   async prepare(request: PromptRequest): Promise<PreparedPrompt> {
-    const { preparePrompt } = await import("./prepare.ts");
+    await loadSqlite();
+    const { preparePrompt } = await lazyImport<typeof import("./prepare.ts")>(
+      "./prepare.ts",
+      import.meta.url,
+    );
     return await preparePrompt(this, request);
   }
 
@@ -119,6 +125,7 @@ export class PromptSession implements AsyncDisposable {
   async log(response: Response, options: { interrupted?: Interruption } = {}): Promise<string | undefined> {
     if (!this.logging) return undefined;
     if (options.interrupted && !response.textSoFar()) return undefined;
+    await loadSqlite();
     if (!options.interrupted) await response.start();
     const problem = this.loggingProblem();
     if (problem) return this.#notLogged(problem);

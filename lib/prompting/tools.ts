@@ -4,29 +4,15 @@
  * `--functions` tools come first, then `-T` ones in the order given; server-side tools go to the provider.
  * @module
  */
-import { LlmError } from "../errors.ts";
+import { lazyImport } from "../lazy_import.ts";
+import { ToolSpecError, UnknownToolError } from "./errors.ts";
 import type { Model } from "../models/model.ts";
 import type { ServerSideToolRequest, Tool } from "../models/tool_spec.ts";
 import { BUILTIN_TOOLS } from "../tools/builtin.ts";
 import { defineTool } from "../tools/define.ts";
 import type { ToolboxClass } from "../plugins/api.ts";
 
-/** `-T` named tools that do not exist. */
-export class UnknownToolError extends LlmError {
-  /** The names that were not found. */
-  readonly names: string[];
-  /** The names that are available. */
-  readonly available: string[];
-  /** Creates the error. */
-  constructor(names: string[], available: string[]) {
-    super(`Tool(s) ${names.join(", ")} not found. Available tools: ${available.join(", ")}`);
-    this.names = names;
-    this.available = available;
-  }
-}
-
-/** A `-T Name(...)` whose settings cannot be read. */
-export class ToolSpecError extends LlmError {}
+export { ToolSpecError, UnknownToolError } from "./errors.ts";
 
 /** The tools that can be named with `-T`: function tools by name, toolbox classes by class name. */
 export interface AvailableTools {
@@ -42,7 +28,10 @@ export interface AvailableTools {
  */
 export async function availableTools(): Promise<AvailableTools> {
   const functions = new Map<string, Tool>(BUILTIN_TOOLS.map((tool) => [tool.name, tool]));
-  const { getPluginToolboxes, getPluginTools } = await import("../plugins/extensions.ts");
+  const { getPluginToolboxes, getPluginTools } = await lazyImport<typeof import("../plugins/extensions.ts")>(
+    "../plugins/extensions.ts",
+    import.meta.url,
+  );
   for (const [key, definition] of await getPluginTools()) {
     if (functions.has(key)) continue;
     const { plugin, ...def } = definition;
@@ -131,7 +120,10 @@ export async function selectTools(
 ): Promise<ToolSelection> {
   const selection: ToolSelection = { tools: [], serverSideTools: [] };
   if (functions.length) {
-    const { functionTools } = await import("../tools/functions/load.ts");
+    const { functionTools } = await lazyImport<typeof import("../tools/functions/load.ts")>(
+      "../tools/functions/load.ts",
+      import.meta.url,
+    );
     selection.tools.push(...await functionTools(functions));
   }
   if (!specs.length) return selection;

@@ -31,9 +31,9 @@ export async function* readServerSentEventBatches(
 ): AsyncGenerator<ServerSentEvent[]> {
   const decoder = new TextDecoder();
   let buffer = "";
-  let data: string[] = [];
+  // The data lines of the event being read, joined with newlines (undefined until one arrives).
+  let data: string | undefined;
   let event: string | undefined;
-  let sawData = false;
   const reader = body.getReader();
   try {
     while (true) {
@@ -50,10 +50,14 @@ export async function* readServerSentEventBatches(
       if (done && buffer && !/[\r\n]$/.test(buffer)) buffer += "\n";
       const batch: ServerSentEvent[] = [];
       let start = 0;
+      // The next CR at or after `start` (-1: none in the rest of the buffer), looked up again only once
+      // passed: most streams have none, and searching the rest of the buffer for each line would make a
+      // read of many events quadratic.
+      let cr = buffer.indexOf("\r");
       while (true) {
         // The end of the next line: LF, CR or CRLF (a CR at the very end may be half of a CRLF: wait).
+        if (cr >= 0 && cr < start) cr = buffer.indexOf("\r", start);
         const lf = buffer.indexOf("\n", start);
-        const cr = buffer.indexOf("\r", start);
         let end: number;
         let next: number;
         if (cr >= 0 && (lf < 0 || cr < lf)) {
@@ -64,28 +68,32 @@ export async function* readServerSentEventBatches(
           end = lf;
           next = lf + 1;
         } else break;
-        const line = buffer.slice(start, end);
+        const lineStart = start;
         start = next;
-        if (line === "") {
-          if (sawData) batch.push({ event, data: data.join("\n") });
-          data = [];
+        if (end === lineStart) {
+          if (data !== undefined) batch.push({ event, data });
+          data = undefined;
           event = undefined;
-          sawData = false;
           continue;
         }
-        if (line.charCodeAt(0) === 58) continue; // ":" starts a comment
+        // The common line first, without slicing the line out: "data: ...".
+        if (buffer.startsWith("data: ", lineStart)) {
+          const text = buffer.slice(lineStart + 6, end);
+          data = data === undefined ? text : `${data}\n${text}`;
+          continue;
+        }
+        if (buffer.charCodeAt(lineStart) === 58) continue; // ":" starts a comment
+        const line = buffer.slice(lineStart, end);
         const colon = line.indexOf(":");
         const field = colon < 0 ? line : line.slice(0, colon);
-        let value = colon < 0 ? "" : line.slice(colon + 1);
-        if (value.charCodeAt(0) === 32) value = value.slice(1);
-        if (field === "data") {
-          data.push(value);
-          sawData = true;
-        } else if (field === "event") event = value;
+        let text = colon < 0 ? "" : line.slice(colon + 1);
+        if (text.charCodeAt(0) === 32) text = text.slice(1);
+        if (field === "data") data = data === undefined ? text : `${data}\n${text}`;
+        else if (field === "event") event = text;
       }
       buffer = buffer.slice(start);
       // A stream that ends without the blank line after its last event still delivers it.
-      if (done && sawData) batch.push({ event, data: data.join("\n") });
+      if (done && data !== undefined) batch.push({ event, data });
       if (batch.length) yield batch;
       if (done) break;
     }

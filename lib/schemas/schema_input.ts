@@ -4,6 +4,7 @@
  * schema stored in logs.db.
  * @module
  */
+import { lazyImport } from "../lazy_import.ts";
 import type { DatabaseSync } from "node:sqlite";
 import { LlmError } from "../models/errors.ts";
 
@@ -46,7 +47,10 @@ export async function resolveSchemaInput(
   const trimmed = input.trim();
   if (trimmed.startsWith("t:")) {
     const name = trimmed.slice(2);
-    const { loadTemplate } = await import("../templates/load.ts");
+    const { loadTemplate } = await lazyImport<typeof import("../templates/load.ts")>(
+      "../templates/load.ts",
+      import.meta.url,
+    );
     let schema: JsonSchema | undefined;
     try {
       schema = (await loadTemplate(name)).data.schema_object;

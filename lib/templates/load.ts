@@ -10,34 +10,17 @@
  * ```
  * @module
  */
-import { isAbsolute, relative, resolve } from "node:path";
 import { fetchText, FetchTextError, isHttpUrl } from "../loaders/fetch_text.ts";
 import { parseSimpleYaml, SimpleYamlError } from "../compat/pyyaml_load.ts";
-import { LlmError } from "../models/errors.ts";
 import { userPath } from "../user/dir.ts";
+import { resolveInside } from "../user/path.ts";
 import { templateLoaderRegistry } from "../loaders/registries.ts";
 import { UnknownLoaderPrefixError } from "../loaders/prefix_registry.ts";
 import { pluginReference } from "../loaders/prefix_registry.ts";
 import { Template } from "./template.ts";
+import { NoSuchTemplateError, TemplateLoadError, TemplateNameEscapesError } from "./errors.ts";
 
-/** A template that could not be found or read: no such name, a bad URL, a failing loader, broken YAML. */
-export class TemplateLoadError extends LlmError {
-  /** The name, path, URL or `prefix:rest` asked for. */
-  readonly template: string;
-  /** Creates the error for `template`. */
-  constructor(template: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.template = template;
-  }
-}
-
-/** No template file has this name (and it is not a path, URL or `prefix:rest`). */
-export class NoSuchTemplateError extends TemplateLoadError {
-  /** Creates the error for `name`, looked for at `path`. */
-  constructor(name: string, path: string) {
-    super(name, `Invalid template: ${name}. There is no file ${path}`);
-  }
-}
+export { NoSuchTemplateError, TemplateLoadError, TemplateNameEscapesError } from "./errors.ts";
 
 /** The templates directory, `<user_dir>/templates` (created if missing). */
 export function templatesDir(): string {
@@ -46,29 +29,15 @@ export function templatesDir(): string {
   return dir;
 }
 
-/** A template name that leads out of the templates directory, such as `../../notes`. */
-export class TemplateNameEscapesError extends TemplateLoadError {
-  /** Creates the error for `name`, which would leave `dir`. */
-  constructor(name: string, dir: string) {
-    super(
-      name,
-      `Template name '${name}' leads outside the templates directory ${dir}: give a template name such as ` +
-        "'summarize', or the path of an existing file",
-    );
-  }
-}
-
 /**
  * The file of the stored template `name`: `<user_dir>/templates/<name>.yaml`.
  * @throws {TemplateNameEscapesError} when the name leads out of the directory (`../x`).
  */
 export function templateFile(name: string): string {
   const dir = templatesDir();
-  const path = resolve(dir, `${name}.yaml`);
-  const inside = relative(dir, path);
-  if (!inside || inside.split(/[\\/]/)[0] === ".." || isAbsolute(inside)) {
-    throw new TemplateNameEscapesError(name, dir);
-  }
+  // Plain string work, not node:path: importing mod.ts must not cost the first node: import (see BENCHMARKS.md).
+  const { path, inside } = resolveInside(dir, `${name}.yaml`);
+  if (!inside) throw new TemplateNameEscapesError(name, dir);
   return path;
 }
 

@@ -39,3 +39,43 @@ export function dirnamePath(path: string): string {
   if (index === 0) return trimmed[0];
   return trimmed.slice(0, index);
 }
+
+const WINDOWS = Deno.build.os === "windows";
+const SEPARATORS = WINDOWS ? /[\\/]+/ : /\/+/;
+/** A path's root (`/`, or on Windows `C:\`, `\\server\share\`), or "" for a relative path. */
+function rootOf(path: string): string {
+  if (!WINDOWS) return path.startsWith("/") ? "/" : "";
+  const unc = path.match(/^[\\/]{2}[^\\/]+[\\/]+[^\\/]+[\\/]*/);
+  if (unc) return unc[0];
+  return path.match(/^(?:[A-Za-z]:)?[\\/]/)?.[0] ?? "";
+}
+
+/**
+ * The directory `dir` (absolute) joined with `name`, with `.` and `..` resolved, and whether the result lies
+ * strictly inside `dir` (an absolute `name` replaces `dir`, as `path.resolve` would). No `node:path`.
+ *
+ * @example
+ * ```ts
+ * import { resolveInside } from "./path.ts";
+ * resolveInside("/home/pat/templates", "a/../b.yaml"); // { path: "/home/pat/templates/b.yaml", inside: true }
+ * resolveInside("/home/pat/templates", "../x.yaml").inside; // false
+ * ```
+ */
+export function resolveInside(dir: string, name: string): { path: string; inside: boolean } {
+  const normal = (path: string): { root: string; parts: string[] } => {
+    const root = rootOf(path);
+    const parts: string[] = [];
+    for (const part of path.slice(root.length).split(SEPARATORS)) {
+      if (part === "" || part === ".") continue;
+      if (part === "..") parts.pop();
+      else parts.push(part);
+    }
+    return { root, parts };
+  };
+  const base = normal(dir);
+  const target = normal(rootOf(name) ? name : `${dir}${SEPARATOR}${name}`);
+  const same = (a: string, b: string) => WINDOWS ? a.toLowerCase() === b.toLowerCase() : a === b;
+  const inside = same(base.root.replace(/[\\/]+/g, SEPARATOR), target.root.replace(/[\\/]+/g, SEPARATOR)) &&
+    target.parts.length > base.parts.length && base.parts.every((part, i) => same(part, target.parts[i]));
+  return { path: `${target.root}${target.parts.join(SEPARATOR)}`, inside };
+}

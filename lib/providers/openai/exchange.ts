@@ -55,7 +55,10 @@ export async function* runExchange(
     for await (const chunk of chunks) {
       if (typeof chunk === "string") received += chunk.length;
       else if (Array.isArray(chunk)) {
-        for (const c of chunk) if (typeof c === "string") received += c.length;
+        for (let i = 0; i < chunk.length; i++) {
+          const c = chunk[i];
+          if (typeof c === "string") received += c.length;
+        }
       }
       yield chunk;
     }

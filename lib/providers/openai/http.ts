@@ -253,7 +253,9 @@ export async function* postStream(
   let ended = false;
   for await (const events of readServerSentEventBatches(stream, kept)) {
     const batch: Record<string, unknown>[] = [];
-    for (const event of events) {
+    // An indexed loop: see ChunkCombiner.add.
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i];
       if (event.data === "[DONE]") {
         if (batch.length) yield batch;
         return;

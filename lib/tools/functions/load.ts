@@ -5,14 +5,13 @@
  * transpiles it); a file's code is imported from a copy beside it, so its own relative imports still work.
  * @module
  */
-import { LlmError } from "../../errors.ts";
+import { FunctionsError } from "./errors.ts";
 import type { Tool } from "../../models/tool_spec.ts";
 import { defineTool } from "../define.ts";
 import { jsdocDescription, jsdocParamTypes, objectSchema } from "./schema.ts";
 import { scanFunctions, type ScannedFunction } from "./scan.ts";
 
-/** `--functions` code that cannot be used: a missing file, code that does not compile, no function in it. */
-export class FunctionsError extends LlmError {}
+export { FunctionsError } from "./errors.ts";
 
 const CODE_FILE = /\.(ts|mts|js|mjs|tsx|jsx)$/;
 

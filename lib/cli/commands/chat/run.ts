@@ -2,6 +2,7 @@
  * `llm chat`: an interactive conversation with one model.
  * @module
  */
+import "../../../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import { ChainLimitError, ModelError } from "../../../models/errors.ts";
 import type { Response } from "../../../models/response.ts";
 import type { Fragment } from "../../../models/fragment.ts";

@@ -4,6 +4,7 @@
  * or stdin, and Python's `textwrap.indent`.
  * @module
  */
+import "../../../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import { LlmError } from "../../../models/errors.ts";
 import { embeddingsDbPath } from "../../../embeddings/db.ts";
 import { readStdinBytes, readStdinText } from "../../io.ts";

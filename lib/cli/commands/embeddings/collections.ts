@@ -3,6 +3,7 @@
  * the database's path, with Python `llm` 0.32's output.
  * @module
  */
+import "../../../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import { Collection } from "../../../embeddings/collection.ts";
 import { embeddingsDbPath, openEmbeddingsDb } from "../../../embeddings/db.ts";
 import { CollectionNotFoundError, NoEmbeddingsTableError } from "../../../embeddings/errors.ts";

@@ -3,6 +3,7 @@
  * a collection, with Python `llm` 0.32's options and output formats.
  * @module
  */
+import "../../../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import { LlmError } from "../../../models/errors.ts";
 import { Collection, type Metadata } from "../../../embeddings/collection.ts";
 import { encode } from "../../../embeddings/codec.ts";

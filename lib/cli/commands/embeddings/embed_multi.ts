@@ -5,6 +5,7 @@
  * so a run that stopped part-way resumes when run again.
  * @module
  */
+import "../../../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import type { DatabaseSync } from "node:sqlite";
 import { Collection, type CollectionItem } from "../../../embeddings/collection.ts";
 import { openEmbeddingsDb } from "../../../embeddings/db.ts";

@@ -3,6 +3,7 @@
  * a stored item, by cosine similarity, as newline-delimited JSON or (`-p`) plain text, like Python `llm`.
  * @module
  */
+import "../../../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import { LlmError } from "../../../models/errors.ts";
 import { Collection } from "../../../embeddings/collection.ts";
 import { openEmbeddingsDb } from "../../../embeddings/db.ts";

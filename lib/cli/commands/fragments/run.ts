@@ -3,6 +3,8 @@
  * the fragment loaders plugins provide, as Python `llm` 0.32 does.
  * @module
  */
+import { lazyImport } from "../../../lazy_import.ts";
+import "../../../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import type { DatabaseSync } from "node:sqlite";
 import { fragmentLoaderRegistry } from "../../../loaders/registries.ts";
 import { truncateString } from "../../../compat/python_text.ts";
@@ -12,7 +14,10 @@ import { loaderDescription } from "../templates/run.ts";
 import { pythonJsonDumps } from "../../../compat/python_json.ts";
 
 async function withDb<T>(work: (db: DatabaseSync) => Promise<T> | T): Promise<T> {
-  const { logsDbPath, openLogsDb } = await import("../../../logs/db.ts");
+  const { logsDbPath, openLogsDb } = await lazyImport<typeof import("../../../logs/db.ts")>(
+    "../../../logs/db.ts",
+    import.meta.url,
+  );
   const db = openLogsDb(logsDbPath());
   try {
     return await work(db);
@@ -34,7 +39,10 @@ function checkAlias(ctx: CommandContext, alias: string): void {
 /** `llm fragments list [-q X]... [--aliases] [--json]`: stored fragments, oldest first. */
 export async function fragmentsList(ctx: CommandContext): Promise<void> {
   const v = ctx.values as Record<string, unknown>;
-  const { listFragments } = await import("../../../logs/fragments/store.ts");
+  const { listFragments } = await lazyImport<typeof import("../../../logs/fragments/store.ts")>(
+    "../../../logs/fragments/store.ts",
+    import.meta.url,
+  );
   const rows = await withDb((db) =>
     listFragments(db, { queries: (v.query as string[]) ?? [], aliasesOnly: Boolean(v.aliases) })
   );
@@ -42,7 +50,10 @@ export async function fragmentsList(ctx: CommandContext): Promise<void> {
     ctx.io.stdout.write(pythonJsonDumps(rows, { indent: 4 }) + "\n");
     return;
   }
-  const { fragmentRowYaml } = await import("./list_yaml.ts");
+  const { fragmentRowYaml } = await lazyImport<typeof import("./list_yaml.ts")>(
+    "./list_yaml.ts",
+    import.meta.url,
+  );
   for (const row of rows) {
     const content = row.content === null ? null : truncateString(row.content);
     ctx.io.stdout.write(fragmentRowYaml({ ...row, content }) + "\n");
@@ -53,9 +64,17 @@ export async function fragmentsList(ctx: CommandContext): Promise<void> {
 export async function fragmentsSet(ctx: CommandContext): Promise<void> {
   const alias = ctx.args.alias as string;
   checkAlias(ctx, alias);
-  const { resolveFragments } = await import("../../../fragments/resolve.ts");
-  const { ensureFragment, setFragmentAlias } = await import("../../../logs/fragments/store.ts");
-  const { writeTransaction } = await import("../../../logs/store.ts");
+  const { resolveFragments } = await lazyImport<typeof import("../../../fragments/resolve.ts")>(
+    "../../../fragments/resolve.ts",
+    import.meta.url,
+  );
+  const { ensureFragment, setFragmentAlias } = await lazyImport<
+    typeof import("../../../logs/fragments/store.ts")
+  >("../../../logs/fragments/store.ts", import.meta.url);
+  const { writeTransaction } = await lazyImport<typeof import("../../../logs/store.ts")>(
+    "../../../logs/store.ts",
+    import.meta.url,
+  );
   await withDb(async (db) => {
     const { fragments } = await resolveFragments([ctx.args.fragment as string], {
       db,
@@ -67,7 +86,10 @@ export async function fragmentsSet(ctx: CommandContext): Promise<void> {
 
 /** `llm fragments show ALIAS_OR_HASH`: the fragment's text. */
 export async function fragmentsShow(ctx: CommandContext): Promise<void> {
-  const { resolveFragments } = await import("../../../fragments/resolve.ts");
+  const { resolveFragments } = await lazyImport<typeof import("../../../fragments/resolve.ts")>(
+    "../../../fragments/resolve.ts",
+    import.meta.url,
+  );
   const { fragments } = await withDb((db) =>
     resolveFragments([ctx.args.alias_or_hash as string], { db, readStdin: () => readStdinText(ctx.io) })
   );
@@ -78,7 +100,10 @@ export async function fragmentsShow(ctx: CommandContext): Promise<void> {
 export async function fragmentsRemove(ctx: CommandContext): Promise<void> {
   const alias = ctx.args.alias as string;
   checkAlias(ctx, alias);
-  const { removeFragmentAlias } = await import("../../../logs/fragments/store.ts");
+  const { removeFragmentAlias } = await lazyImport<typeof import("../../../logs/fragments/store.ts")>(
+    "../../../logs/fragments/store.ts",
+    import.meta.url,
+  );
   await withDb((db) => removeFragmentAlias(db, alias));
 }
 

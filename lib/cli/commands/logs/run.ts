@@ -2,6 +2,7 @@
  * `llm logs`: list, search and manage the logged prompts and responses in logs.db.
  * @module
  */
+import "../../../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import type { DatabaseSync } from "node:sqlite";
 import { LlmError, UnknownModelError } from "../../../models/errors.ts";
 import { getModel, registry } from "../../../default_registry.ts";
@@ -31,8 +32,14 @@ export function humanSize(bytes: number): string {
  * message when there is none.
  */
 export async function openExistingLogs(path: string): Promise<DatabaseSync> {
-  const { openLogsDb } = await import("../../../logs/db.ts");
-  const { MissingLogsDatabaseError } = await import("../../../logs/errors.ts");
+  const { openLogsDb } = await lazyImport<typeof import("../../../logs/db.ts")>(
+    "../../../logs/db.ts",
+    import.meta.url,
+  );
+  const { MissingLogsDatabaseError } = await lazyImport<typeof import("../../../logs/errors.ts")>(
+    "../../../logs/errors.ts",
+    import.meta.url,
+  );
   try {
     return openLogsDb(path, { create: false });
   } catch (error) {
@@ -53,16 +60,25 @@ async function newerSchemaFailure(
   error: unknown,
 ): Promise<Error | undefined> {
   if ((error as { code?: unknown })?.code !== "ERR_SQLITE_ERROR") return undefined;
-  const { unknownMigrations } = await import("../../../logs/migrations.ts");
+  const { unknownMigrations } = await lazyImport<typeof import("../../../logs/migrations.ts")>(
+    "../../../logs/migrations.ts",
+    import.meta.url,
+  );
   const unknown = unknownMigrations(db);
   if (!unknown.length) return undefined;
-  const { NewerSchemaReadError } = await import("../../../logs/errors.ts");
+  const { NewerSchemaReadError } = await lazyImport<typeof import("../../../logs/errors.ts")>(
+    "../../../logs/errors.ts",
+    import.meta.url,
+  );
   return new NewerSchemaReadError(path, unknown, error);
 }
 
 /** `llm logs path`. */
 export async function logsPath(ctx: CommandContext): Promise<void> {
-  const { logsDbPath } = await import("../../../logs/db.ts");
+  const { logsDbPath } = await lazyImport<typeof import("../../../logs/db.ts")>(
+    "../../../logs/db.ts",
+    import.meta.url,
+  );
   ctx.io.stdout.write(logsDbPath() + "\n");
 }
 
@@ -83,7 +99,10 @@ export async function logsOff(_ctx: CommandContext): Promise<void> {
 
 /** `llm logs status`. */
 export async function logsStatus(ctx: CommandContext): Promise<void> {
-  const { logsAreOn, logsDbPath } = await import("../../../logs/db.ts");
+  const { logsAreOn, logsDbPath } = await lazyImport<typeof import("../../../logs/db.ts")>(
+    "../../../logs/db.ts",
+    import.meta.url,
+  );
   const path = logsDbPath();
   const out = (line: string) => ctx.io.stdout.write(line + "\n");
   let db: DatabaseSync;
@@ -115,7 +134,10 @@ export async function logsStatus(ctx: CommandContext): Promise<void> {
 
 /** `llm logs backup PATH`: a consistent copy made with `VACUUM INTO`. */
 export async function logsBackup(ctx: CommandContext): Promise<void> {
-  const { logsDbPath } = await import("../../../logs/db.ts");
+  const { logsDbPath } = await lazyImport<typeof import("../../../logs/db.ts")>(
+    "../../../logs/db.ts",
+    import.meta.url,
+  );
   const target = ctx.args.path as string;
   const db = await openExistingLogs(logsDbPath());
   try {
@@ -131,11 +153,17 @@ export async function logsBackup(ctx: CommandContext): Promise<void> {
 /** `llm logs list` (the default). */
 export async function logsList(ctx: CommandContext): Promise<void> {
   const v = ctx.values as Record<string, unknown>;
-  const { logsDbPath } = await import("../../../logs/db.ts");
+  const { logsDbPath } = await lazyImport<typeof import("../../../logs/db.ts")>(
+    "../../../logs/db.ts",
+    import.meta.url,
+  );
   const { InvalidSearchQueryError, queryLogs, conversationOfLatestTurn } = await import(
     "../../../logs/query/query_logs.ts"
   );
-  const { checkRenderOptions, renderLogs } = await import("../../logs_render/output.ts");
+  const { checkRenderOptions, renderLogs } = await lazyImport<typeof import("../../logs_render/output.ts")>(
+    "../../logs_render/output.ts",
+    import.meta.url,
+  );
   const path = (v.database as string | undefined) ?? (v.path as string | undefined) ?? logsDbPath();
   const db = await openExistingLogs(path);
   const render = {
@@ -175,7 +203,10 @@ export async function logsList(ctx: CommandContext): Promise<void> {
       }
     }
     const count = v.count as number | undefined;
-    const { parseDateRange, inDateRange } = await import("../../../logs/date_range.ts");
+    const { parseDateRange, inDateRange } = await lazyImport<typeof import("../../../logs/date_range.ts")>(
+      "../../../logs/date_range.ts",
+      import.meta.url,
+    );
     const dates = parseDateRange(v.since as string | undefined, v.until as string | undefined);
     const byDate = v.since !== undefined || v.until !== undefined;
     // --cost sums every matching response unless -n says how many; a date range is applied before -n.
@@ -207,7 +238,9 @@ export async function logsList(ctx: CommandContext): Promise<void> {
     }
     const modelFor = (id: string) => registry.find(id);
     if (v.cost) {
-      const { renderCostSummary, summarizeCosts } = await import("../../../pricing/cost_summary.ts");
+      const { renderCostSummary, summarizeCosts } = await lazyImport<
+        typeof import("../../../pricing/cost_summary.ts")
+      >("../../../pricing/cost_summary.ts", import.meta.url);
       const summary = summarizeCosts(rows, modelFor);
       ctx.io.stdout.write(v.json ? JSON.stringify(summary, null, 2) + "\n" : renderCostSummary(summary));
       return;
@@ -218,8 +251,14 @@ export async function logsList(ctx: CommandContext): Promise<void> {
       costs: render.usage,
       modelFor,
     });
-    const { isMarkdownOutput } = await import("../../logs_render/output.ts");
-    const { markdownWanted } = await import("../../../terminal/markdown_mode.ts");
+    const { isMarkdownOutput } = await lazyImport<typeof import("../../logs_render/output.ts")>(
+      "../../logs_render/output.ts",
+      import.meta.url,
+    );
+    const { markdownWanted } = await lazyImport<typeof import("../../../terminal/markdown_mode.ts")>(
+      "../../../terminal/markdown_mode.ts",
+      import.meta.url,
+    );
     if (isMarkdownOutput(render) && markdownWanted(ctx.io.stdout, { raw: Boolean(v.raw) })) {
       const { renderMarkdown } = await lazyImport<typeof import("../../../terminal/markdown_stream.ts")>(
         "../../../terminal/markdown_stream.ts",
@@ -242,8 +281,13 @@ async function schemaFilter(
 ): Promise<string | undefined> {
   const input = multi ?? schema;
   if (!input) return undefined;
-  const { multiSchema, resolveSchemaInput } = await import("../../../schemas/schema_input.ts");
-  const { schemaId } = await import("../../../logs/hash.ts");
+  const { multiSchema, resolveSchemaInput } = await lazyImport<
+    typeof import("../../../schemas/schema_input.ts")
+  >("../../../schemas/schema_input.ts", import.meta.url);
+  const { schemaId } = await lazyImport<typeof import("../../../logs/hash.ts")>(
+    "../../../logs/hash.ts",
+    import.meta.url,
+  );
   const resolved = await resolveSchemaInput(input, db);
   return await schemaId(multi ? multiSchema(resolved) : resolved);
 }
@@ -255,9 +299,15 @@ async function fragmentHashes(
   ctx: CommandContext,
 ): Promise<string[]> {
   if (!values.length) return [];
-  const { resolveFragments } = await import("../../../fragments/resolve.ts");
-  const { fragmentHash } = await import("../../../models/fragment.ts");
-  const { readStdinText } = await import("../../io.ts");
+  const { resolveFragments } = await lazyImport<typeof import("../../../fragments/resolve.ts")>(
+    "../../../fragments/resolve.ts",
+    import.meta.url,
+  );
+  const { fragmentHash } = await lazyImport<typeof import("../../../models/fragment.ts")>(
+    "../../../models/fragment.ts",
+    import.meta.url,
+  );
+  const { readStdinText } = await lazyImport<typeof import("../../io.ts")>("../../io.ts", import.meta.url);
   const { fragments } = await resolveFragments(values, { db, readStdin: () => readStdinText(ctx.io) });
   return fragments.map((f) => fragmentHash(f.content));
 }

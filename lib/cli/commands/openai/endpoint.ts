@@ -9,6 +9,8 @@
  * - stored default options (`llm models options`) do not apply: only the template's and `-o`'s.
  * @module
  */
+import { lazyImport } from "../../../lazy_import.ts";
+import "../../../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import type { CommandContext } from "../../../commands/spec.ts";
 import { CancelledError, LlmError } from "../../../models/errors.ts";
 import type { Model } from "../../../models/model.ts";
@@ -48,15 +50,23 @@ function checkCombinations(v: Values, prompt: string | undefined): void {
 async function schemaOf(v: Values): Promise<Record<string, unknown> | undefined> {
   const input = (v.schemaMulti ?? v.schema) as string | undefined;
   if (input === undefined) return undefined;
-  const { PromptSession } = await import("../../../prompting/session.ts");
-  const { multiSchema, resolveSchemaInput } = await import("../../../schemas/schema_input.ts");
+  const { PromptSession } = await lazyImport<typeof import("../../../prompting/session.ts")>(
+    "../../../prompting/session.ts",
+    import.meta.url,
+  );
+  const { multiSchema, resolveSchemaInput } = await lazyImport<
+    typeof import("../../../schemas/schema_input.ts")
+  >("../../../schemas/schema_input.ts", import.meta.url);
   await using session = new PromptSession({ log: false });
   const schema = await resolveSchemaInput(input, () => session.existingDb());
   return v.schemaMulti !== undefined ? multiSchema(schema) : schema;
 }
 
 async function loadTemplateFor(name: string): Promise<Template> {
-  const { loadTemplate } = await import("../../../templates/load.ts");
+  const { loadTemplate } = await lazyImport<typeof import("../../../templates/load.ts")>(
+    "../../../templates/load.ts",
+    import.meta.url,
+  );
   return await loadTemplate(name);
 }
 
@@ -64,7 +74,10 @@ async function loadTemplateFor(name: string): Promise<Template> {
 async function attachmentsFor(flags: FlagAttachments | undefined, template: Template | undefined) {
   const data = template?.data;
   const fromTemplate = template && (data?.attachments?.length || data?.attachment_types?.length)
-    ? await (await import("../../../prompting/attachment_inputs.ts")).templateAttachments(template)
+    ? await (await lazyImport<typeof import("../../../prompting/attachment_inputs.ts")>(
+      "../../../prompting/attachment_inputs.ts",
+      import.meta.url,
+    )).templateAttachments(template)
     : { plain: [], typed: [] };
   return [...fromTemplate.plain, ...(flags?.plain ?? []), ...fromTemplate.typed, ...(flags?.typed ?? [])];
 }
@@ -97,23 +110,34 @@ async function endpointModel(v: Values, url: string, modelId: string): Promise<M
     ...(responses ? { reasoningSummary: false } : {}),
   };
   if (responses) {
-    const { OpenAIResponses } = await import("../../../providers/openai/responses/model.ts");
+    const { OpenAIResponses } = await lazyImport<
+      typeof import("../../../providers/openai/responses/model.ts")
+    >("../../../providers/openai/responses/model.ts", import.meta.url);
     return new OpenAIResponses(modelId, config);
   }
-  const { OpenAIChat } = await import("../../../providers/openai/chat/model.ts");
+  const { OpenAIChat } = await lazyImport<typeof import("../../../providers/openai/chat/model.ts")>(
+    "../../../providers/openai/chat/model.ts",
+    import.meta.url,
+  );
   return new OpenAIChat(modelId, config);
 }
 
 /** The key to send: `--key` as a keys.json name or as it is; none (`DUMMY_KEY` is sent) without it. */
 async function explicitKey(v: Values): Promise<string | undefined> {
   if (!v.key) return undefined;
-  const { getKey } = await import("../../../user/keys.ts");
+  const { getKey } = await lazyImport<typeof import("../../../user/keys.ts")>(
+    "../../../user/keys.ts",
+    import.meta.url,
+  );
   return getKey({ explicit: v.key as string });
 }
 
 /** `--models`: one model id a line. */
 async function listModels(ctx: CommandContext, url: string, v: Values): Promise<number> {
-  const { listOpenAIModels } = await import("../../../providers/openai/list_models.ts");
+  const { listOpenAIModels } = await lazyImport<typeof import("../../../providers/openai/list_models.ts")>(
+    "../../../providers/openai/list_models.ts",
+    import.meta.url,
+  );
   const models = await listOpenAIModels({
     baseURL: url,
     apiKey: (await explicitKey(v)) ?? "DUMMY_KEY",
@@ -171,7 +195,10 @@ async function* single(response: Response): AsyncGenerator<Response> {
 
 /** The tools `-T`/`--functions` (after the template's) select for the endpoint's model. */
 async function toolsFor(v: Values, model: Model, template: Template | undefined): Promise<ToolSelection> {
-  const { selectTools } = await import("../../../prompting/tools.ts");
+  const { selectTools } = await lazyImport<typeof import("../../../prompting/tools.ts")>(
+    "../../../prompting/tools.ts",
+    import.meta.url,
+  );
   const trusted = template?.data.functions && template.functionsTrusted ? [template.data.functions] : [];
   return await selectTools(
     model,
@@ -188,7 +215,11 @@ export async function openaiEndpoint(ctx: CommandContext): Promise<number> {
   checkCombinations(v, prompt);
   // As Python llm, -a and --at are resolved (stdin read, URL asked, file sniffed) while the flags are read.
   const flags = given(v.attachment) || given(v.attachmentType)
-    ? await (await import("../prompt/_attachments.ts")).flagAttachments(ctx)
+    ? await (await lazyImport<typeof import("../prompt/_attachments.ts")>(
+      "../prompt/_attachments.ts",
+      import.meta.url,
+    ))
+      .flagAttachments(ctx)
     : undefined;
   let schema = await schemaOf(v);
   const template = v.template ? await loadTemplateFor(String(v.template)) : undefined;
@@ -225,7 +256,10 @@ export async function openaiEndpoint(ctx: CommandContext): Promise<number> {
   // A schema's answer is JSON: never rendered as Markdown.
   const raw = schema !== undefined;
   if (v.chat) {
-    const { runChatLoop } = await import("./_chat_loop.ts");
+    const { runChatLoop } = await lazyImport<typeof import("./_chat_loop.ts")>(
+      "./_chat_loop.ts",
+      import.meta.url,
+    );
     const conversation = model.conversation();
     const firstSystem = v.system as string | undefined;
     let system = firstSystem;

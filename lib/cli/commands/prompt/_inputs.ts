@@ -3,6 +3,8 @@
  * the session they run in, `--save` (a template from the flags), and chat's `!fragment` lines.
  * @module
  */
+import { lazyImport } from "../../../lazy_import.ts";
+import "../../../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import { LlmError } from "../../../models/errors.ts";
 import type { Fragment } from "../../../models/fragment.ts";
 import type { PromptRequest } from "../../../prompting/request.ts";
@@ -96,7 +98,10 @@ export async function chatFragments(
   session: PromptSession,
   text: string,
 ): Promise<{ prompt: string; fragments: Fragment[]; attachments: Attachment[] }> {
-  const { resolveFragmentInputs } = await import("../../../prompting/prepare.ts");
+  const { resolveFragmentInputs } = await lazyImport<typeof import("../../../prompting/prepare.ts")>(
+    "../../../prompting/prepare.ts",
+    import.meta.url,
+  );
   const kept: string[] = [];
   const fragments: Fragment[] = [];
   const attachments: Attachment[] = [];
@@ -119,7 +124,10 @@ export async function chatFragments(
  * `llm` saves the path itself, which the template cannot run later).
  */
 async function functionsSource(values: string[]): Promise<string> {
-  const { readFunctionsSource } = await import("../../../tools/functions/load.ts");
+  const { readFunctionsSource } = await lazyImport<typeof import("../../../tools/functions/load.ts")>(
+    "../../../tools/functions/load.ts",
+    import.meta.url,
+  );
   const blocks = [];
   for (const value of values) blocks.push((await readFunctionsSource(value)).code.trimEnd());
   return blocks.join("\n\n");
@@ -138,7 +146,10 @@ export async function saveTemplate(
   const v = ctx.values as Values;
   const request = requestFrom(ctx);
   const model = chooseModel({ model: request.model, query: request.query });
-  const { saveTemplateFile } = await import("../../../templates/save.ts");
+  const { saveTemplateFile } = await lazyImport<typeof import("../../../templates/save.ts")>(
+    "../../../templates/save.ts",
+    import.meta.url,
+  );
   const data: import("../../../templates/template.ts").TemplateData = {};
   if (v.model || list(v.query).length) data.model = model.id;
   if (settings.prompt) data.prompt = settings.prompt;
@@ -147,7 +158,9 @@ export async function saveTemplate(
   if (v.extract) data.extract = true;
   if (v.extractLast) data.extract_last = true;
   if (request.schema) {
-    const { multiSchema, resolveSchemaInput } = await import("../../../schemas/schema_input.ts");
+    const { multiSchema, resolveSchemaInput } = await lazyImport<
+      typeof import("../../../schemas/schema_input.ts")
+    >("../../../schemas/schema_input.ts", import.meta.url);
     const schema = await resolveSchemaInput(request.schema as string, () => session.existingDb());
     data.schema_object = request.schemaMulti ? multiSchema(schema) : schema;
   }
@@ -162,7 +175,10 @@ export async function saveTemplate(
   const typed = saved(settings.attachments?.typed ?? []);
   if (typed.length) data.attachment_types = typed.map((a) => ({ type: a.type!, value: a.path ?? a.url! }));
   if (Object.keys(request.options ?? {}).length) {
-    const { validateOptions } = await import("../../../models/options.ts");
+    const { validateOptions } = await lazyImport<typeof import("../../../models/options.ts")>(
+      "../../../models/options.ts",
+      import.meta.url,
+    );
     const typed = await validateOptions(model.options, request.options!, model.id);
     if (Object.keys(typed).length) data.options = typed;
   }

@@ -92,7 +92,8 @@ export async function streamResponse(
     for await (const batch of response.eventBatches()) {
       let text = "";
       let reasoning = "";
-      for (const event of batch) {
+      for (let i = 0; i < batch.length; i++) {
+        const event = batch[i];
         // Reasoning is shown only as it streams (Python prints none with --no-stream, -x or --json); any
         // reasoning event, even withheld reasoning with no text, ends with a newline before the next text.
         if (event.type === "reasoning" && write) {
@@ -150,6 +151,9 @@ export async function writeUsage(io: Io, response: Response): Promise<void> {
   const counts = response.usageSoFar();
   const usage = tokenUsageString(counts);
   if (usage) io.stderr.write(paint(io.stderr, `Token usage: ${usage}`, "yellow", "bold") + "\n");
-  const { costLine } = await import("../../../pricing/cost.ts");
+  const { costLine } = await lazyImport<typeof import("../../../pricing/cost.ts")>(
+    "../../../pricing/cost.ts",
+    import.meta.url,
+  );
   io.stderr.write(paint(io.stderr, costLine(response.model.id, counts, response.model), "yellow") + "\n");
 }

@@ -3,6 +3,7 @@
  * answer streams to stdout, and the session logs it.
  * @module
  */
+import "../../../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import { CancelledError } from "../../../models/errors.ts";
 import type { Response } from "../../../models/response.ts";
 import type { PromptSession } from "../../../prompting/session.ts";
@@ -35,7 +36,8 @@ export async function runPrompt(ctx: CommandContext): Promise<number> {
   // As Python llm, attachments are resolved (stdin read, URL asked, file sniffed) before anything else.
   const attachments = (v.attachment as unknown[] | undefined)?.length ||
       (v.attachmentType as unknown[] | undefined)?.length
-    ? await (await import("./_attachments.ts")).flagAttachments(ctx)
+    ? await (await lazyImport<typeof import("./_attachments.ts")>("./_attachments.ts", import.meta.url))
+      .flagAttachments(ctx)
     : { plain: [], typed: [] };
   await using session = sessionFor(ctx);
   const argument = ctx.args.prompt as string | undefined;
@@ -92,7 +94,10 @@ export async function runPrompt(ctx: CommandContext): Promise<number> {
   if (!write) {
     let output = done.map((r) => r.textSoFar()).filter(Boolean).join(" ");
     if (extracting) {
-      const { extractCodeBlock } = await import("../../logs_render/code_blocks.ts");
+      const { extractCodeBlock } = await lazyImport<typeof import("../../logs_render/code_blocks.ts")>(
+        "../../logs_render/code_blocks.ts",
+        import.meta.url,
+      );
       output = extractCodeBlock(output, Boolean(v.extractLast || template?.extract_last)) ?? output;
     }
     // The JSON rows end with their own newline, as `llm logs --json` prints them.
@@ -127,9 +132,18 @@ function extract(v: Record<string, unknown>): boolean {
 /** `llm -m MODEL --options`: the chosen model's options, as `llm models --options` shows them. */
 async function showOptions(ctx: CommandContext, session: PromptSession): Promise<number> {
   const request = requestFrom(ctx);
-  const { loadTemplate } = await import("../../../templates/load.ts");
-  const { loggedConversation } = await import("../../../prompting/resume.ts");
-  const { chooseModel } = await import("../../../prompting/model_choice.ts");
+  const { loadTemplate } = await lazyImport<typeof import("../../../templates/load.ts")>(
+    "../../../templates/load.ts",
+    import.meta.url,
+  );
+  const { loggedConversation } = await lazyImport<typeof import("../../../prompting/resume.ts")>(
+    "../../../prompting/resume.ts",
+    import.meta.url,
+  );
+  const { chooseModel } = await lazyImport<typeof import("../../../prompting/model_choice.ts")>(
+    "../../../prompting/model_choice.ts",
+    import.meta.url,
+  );
   const template = request.template ? await loadTemplate(request.template) : undefined;
   const resumed = request.continue
     ? loggedConversation(session.db(), typeof request.continue === "string" ? request.continue : undefined)
@@ -140,8 +154,14 @@ async function showOptions(ctx: CommandContext, session: PromptSession): Promise
     conversationModel: resumed?.model,
     templateModel: template?.data.model,
   });
-  const { renderModel } = await import("../models/run.ts");
-  const { getModelsWithAliases } = await import("../../../default_registry.ts");
+  const { renderModel } = await lazyImport<typeof import("../models/run.ts")>(
+    "../models/run.ts",
+    import.meta.url,
+  );
+  const { getModelsWithAliases } = await lazyImport<typeof import("../../../default_registry.ts")>(
+    "../../../default_registry.ts",
+    import.meta.url,
+  );
   const entry = getModelsWithAliases().find((m) => m.model.id === model.id) ?? { model, aliases: [] };
   ctx.io.stdout.write(await renderModel(entry, { options: true, shownClasses: new Set() }) + "\n");
   return 0;
@@ -149,10 +169,22 @@ async function showOptions(ctx: CommandContext, session: PromptSession): Promise
 
 /** The `llm logs --json` rows of these responses: from the log when they were logged, else from a memory db. */
 async function jsonRows(responses: Response[], session: PromptSession, logged: boolean): Promise<string> {
-  const { openLogsDb } = await import("../../../logs/db.ts");
-  const { queryLogs } = await import("../../../logs/query/query_logs.ts");
-  const { renderLogsJson } = await import("../../logs_render/json.ts");
-  const { logResponse } = await import("../../../logs/log_response.ts");
+  const { openLogsDb } = await lazyImport<typeof import("../../../logs/db.ts")>(
+    "../../../logs/db.ts",
+    import.meta.url,
+  );
+  const { queryLogs } = await lazyImport<typeof import("../../../logs/query/query_logs.ts")>(
+    "../../../logs/query/query_logs.ts",
+    import.meta.url,
+  );
+  const { renderLogsJson } = await lazyImport<typeof import("../../logs_render/json.ts")>(
+    "../../logs_render/json.ts",
+    import.meta.url,
+  );
+  const { logResponse } = await lazyImport<typeof import("../../../logs/log_response.ts")>(
+    "../../../logs/log_response.ts",
+    import.meta.url,
+  );
   const temp = logged ? undefined : await Deno.makeTempDir({ prefix: "llm-json-" });
   const db = temp ? openLogsDb(`${temp}/logs.db`) : session.db();
   try {

@@ -2,6 +2,8 @@
  * `llm schemas`: the JSON schemas stored in logs.db, and the schema DSL.
  * @module
  */
+import { lazyImport } from "../../../lazy_import.ts";
+import "../../../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import { LlmError } from "../../../models/errors.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
 
@@ -28,8 +30,14 @@ export function schemaSummary(schema: unknown): string {
 }
 
 async function openExisting(ctx: CommandContext) {
-  const { logsDbPath } = await import("../../../logs/db.ts");
-  const { openExistingLogs } = await import("../logs/run.ts");
+  const { logsDbPath } = await lazyImport<typeof import("../../../logs/db.ts")>(
+    "../../../logs/db.ts",
+    import.meta.url,
+  );
+  const { openExistingLogs } = await lazyImport<typeof import("../logs/run.ts")>(
+    "../logs/run.ts",
+    import.meta.url,
+  );
   const path = (ctx.values.database as string | undefined) ?? (ctx.values.path as string | undefined) ??
     logsDbPath();
   return await openExistingLogs(path);
@@ -47,7 +55,10 @@ interface SchemaRow {
  * logged by 0.32 (and by this tool) as well.
  */
 export async function schemasList(ctx: CommandContext): Promise<void> {
-  const { pythonJsonDumps } = await import("../../../compat/python_json.ts");
+  const { pythonJsonDumps } = await lazyImport<typeof import("../../../compat/python_json.ts")>(
+    "../../../compat/python_json.ts",
+    import.meta.url,
+  );
   const db = await openExisting(ctx);
   try {
     const queries = (ctx.values.query as string[] | undefined) ?? [];
@@ -93,7 +104,10 @@ export async function schemasList(ctx: CommandContext): Promise<void> {
 
 /** `llm schemas show ID`. */
 export async function schemasShow(ctx: CommandContext): Promise<void> {
-  const { pythonJsonDumps } = await import("../../../compat/python_json.ts");
+  const { pythonJsonDumps } = await lazyImport<typeof import("../../../compat/python_json.ts")>(
+    "../../../compat/python_json.ts",
+    import.meta.url,
+  );
   const db = await openExisting(ctx);
   try {
     const row = db.prepare("select content from schemas where id = ?").get(ctx.args.schema_id as string) as
@@ -110,8 +124,14 @@ export async function schemasShow(ctx: CommandContext): Promise<void> {
 
 /** `llm schemas dsl INPUT [--multi]`: the JSON schema the DSL describes. */
 export async function schemasDsl(ctx: CommandContext): Promise<void> {
-  const { schemaDsl } = await import("../../../schemas/schema_input.ts");
-  const { pythonJsonDumps } = await import("../../../compat/python_json.ts");
+  const { schemaDsl } = await lazyImport<typeof import("../../../schemas/schema_input.ts")>(
+    "../../../schemas/schema_input.ts",
+    import.meta.url,
+  );
+  const { pythonJsonDumps } = await lazyImport<typeof import("../../../compat/python_json.ts")>(
+    "../../../compat/python_json.ts",
+    import.meta.url,
+  );
   const schema = schemaDsl(ctx.args.input as string, Boolean(ctx.values.multi));
   ctx.io.stdout.write(pythonJsonDumps(schema, { indent: 2 }) + "\n");
 }

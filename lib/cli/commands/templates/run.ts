@@ -3,6 +3,7 @@
  * template loaders plugins provide, as Python `llm` 0.32 does.
  * @module
  */
+import { lazyImport } from "../../../lazy_import.ts";
 import { LlmError } from "../../../models/errors.ts";
 import { templateLoaderRegistry } from "../../../loaders/registries.ts";
 import { dumpYaml } from "../../../compat/pyyaml_dump.ts";
@@ -111,7 +112,10 @@ async function runEditor(path: string): Promise<void> {
 /** `llm templates edit NAME`: creates the file with `prompt: ` if needed, opens `$EDITOR`, then checks it. */
 export async function templatesEdit(ctx: CommandContext): Promise<void> {
   const name = ctx.args.name as string;
-  const { templateFile } = await import("../../../templates/load.ts");
+  const { templateFile } = await lazyImport<typeof import("../../../templates/load.ts")>(
+    "../../../templates/load.ts",
+    import.meta.url,
+  );
   const path = templateFile(name);
   try {
     await Deno.writeTextFile(path, "prompt: ", { createNew: true });

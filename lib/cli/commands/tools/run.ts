@@ -3,6 +3,7 @@
  * tools of that model, as Python `llm` 0.32 prints them (plain, or `--json`).
  * @module
  */
+import { lazyImport } from "../../../lazy_import.ts";
 import { getModel } from "../../../default_registry.ts";
 import type { Model } from "../../../models/model.ts";
 import type { Tool } from "../../../models/tool_spec.ts";
@@ -33,7 +34,10 @@ function signatureOf(tool: Tool): string {
 export async function toolsList(ctx: CommandContext): Promise<void> {
   const v = ctx.values as Record<string, unknown>;
   const model: Model | undefined = v.model ? getModel(v.model as string) : undefined;
-  const { availableTools, selectTools } = await import("../../../prompting/tools.ts");
+  const { availableTools, selectTools } = await lazyImport<typeof import("../../../prompting/tools.ts")>(
+    "../../../prompting/tools.ts",
+    import.meta.url,
+  );
   const available = await availableTools();
   const functions = (v.functions as string[] | undefined) ?? [];
   const defs = (ctx.args.tool_defs as string[] | undefined) ?? [];
@@ -56,7 +60,10 @@ export async function toolsList(ctx: CommandContext): Promise<void> {
   tools.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const serverSide = model?.serverSideTools ?? [];
   if (v.json) {
-    const { pythonJsonDumps } = await import("../../../compat/python_json.ts");
+    const { pythonJsonDumps } = await lazyImport<typeof import("../../../compat/python_json.ts")>(
+      "../../../compat/python_json.ts",
+      import.meta.url,
+    );
     const json: Record<string, unknown> = {
       tools: tools.map((tool) => ({
         name: tool.name,

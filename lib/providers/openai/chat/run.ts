@@ -91,7 +91,7 @@ async function* readChatStream(
   const calls = new Map<number, { id?: string; name: string; args: string }>();
   for await (const batch of events) {
     const out: Chunk[] = [];
-    for (const raw of batch) readChatEvent(raw, combined, calls, out);
+    for (let i = 0; i < batch.length; i++) readChatEvent(batch[i], combined, calls, out);
     yield out;
   }
   context.response.setResponseJson(withoutNulls(combined.result()));
@@ -115,7 +115,19 @@ function readChatEvent(
   combined.add(raw);
   const choice = (raw.choices as Record<string, unknown>[] | undefined)?.[0];
   const delta = choice?.delta as Record<string, unknown> | undefined;
-  for (const call of (delta?.tool_calls as Record<string, unknown>[] | undefined) ?? []) {
+  const toolCalls = delta?.tool_calls as Record<string, unknown>[] | undefined;
+  if (toolCalls) readToolCallDeltas(toolCalls, calls, out);
+  const content = delta?.content;
+  if (typeof content === "string" && content) out.push(content);
+}
+
+/** Gathers the tool-call pieces of one chunk, adding their events to `out`. */
+function readToolCallDeltas(
+  toolCalls: Record<string, unknown>[],
+  calls: Map<number, { id?: string; name: string; args: string }>,
+  out: Chunk[],
+): void {
+  for (const call of toolCalls) {
     const fn = (call.function ?? {}) as { name?: string; arguments?: string };
     const index = Number(call.index ?? 0);
     const known = calls.get(index);
@@ -127,8 +139,6 @@ function readChatEvent(
       out.push({ type: "tool_call_args", chunk: fn.arguments, toolCallId: calls.get(index)?.id });
     }
   }
-  const content = delta?.content;
-  if (typeof content === "string" && content) out.push(content);
 }
 
 function* readChatJson(raw: Record<string, unknown>, context: ExecuteContext): Generator<Chunk> {
