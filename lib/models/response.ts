@@ -8,7 +8,6 @@ import {
   isLlmError,
   ModelError,
   ResponseNotDoneError,
-  UnsupportedFeatureError,
 } from "./errors.ts";
 import { assembleMessageParts, type IndexedEvent, PartIndexer } from "./assemble.ts";
 import type { Message } from "./messages.ts";
@@ -22,6 +21,7 @@ import { isValidated } from "./validated_options.ts";
 import { executeToolCalls, type ExecuteToolCallsOptions } from "./tool_calls.ts";
 import type { Tool, ToolResult } from "./tool_spec.ts";
 import { lookupModel } from "./late_bound.ts";
+import { checkSupported } from "./supported.ts";
 import {
   checkResponseJson,
   type ResponseJson,
@@ -521,38 +521,6 @@ export class Response<T = unknown> implements AsyncIterable<string> {
     this.#toolCalls.push(
       call.toolCallId === undefined ? { ...call, toolCallId: `tc_${ulid().toLowerCase()}` } : call,
     );
-  }
-}
-
-/** Refuses, before any request, attachments of a type the model does not take and tools it cannot use. */
-async function checkSupported(model: Model, prompt: Prompt): Promise<void> {
-  const accepted = model.attachmentTypes;
-  for (const attachment of prompt.attachments) {
-    const type = await attachment.resolveType();
-    if (!accepted.size) {
-      throw new UnsupportedFeatureError(model.id, `Model ${model.id} does not support attachments`);
-    }
-    if (!accepted.has(type)) {
-      throw new UnsupportedFeatureError(
-        model.id,
-        `Model ${model.id} does not support attachments of type '${type}', only ${[...accepted].join(", ")}`,
-      );
-    }
-  }
-  if (prompt.schema && !model.supportsSchema) {
-    throw new UnsupportedFeatureError(model.id, `${model.label} does not support schemas`);
-  }
-  if (prompt.tools.length && !model.supportsTools) {
-    throw new UnsupportedFeatureError(model.id, `${model.label} does not support tools`);
-  }
-  const offered = new Set(model.serverSideTools.map((t) => t.className));
-  for (const tool of prompt.serverSideTools) {
-    if (!offered.has(tool.className)) {
-      throw new UnsupportedFeatureError(
-        model.id,
-        `Model '${model.id}' does not support server-side tool '${tool.className}'`,
-      );
-    }
   }
 }
 
