@@ -122,11 +122,27 @@ Deno.test("deno run http://.../cli.ts runs a prompt, logs it and reads the log b
   assert.ok(existsSync(join(user, "logs.db")), "the prompt should be logged to logs.db");
   assert.ok(repo.paths.includes("/lib/cli/commands/prompt/run.ts"), repo.paths.join(" "));
 
+  // An option loads zod through a computed import (lazyImport): from a URL too, with no import map.
+  const withOption = await deno(
+    ["run", "-A", cli, "-m", "4o-mini", "again", "-o", "temperature", "0.5"],
+    work.path,
+    env,
+  );
+  assert.equal(withOption.code, 0, withOption.stderr);
+  assert.equal(openai.requests.at(-1)!.body.temperature, 0.5);
+  const badOption = await deno(
+    ["run", "-A", cli, "-m", "4o-mini", "x", "-o", "temperature", "9"],
+    work.path,
+    env,
+  );
+  assert.equal(badOption.code, 1);
+  assert.match(badOption.stderr, /temperature/);
+
   const logs = await deno(["run", "-A", cli, "logs", "-n", "1", "--json"], work.path, env);
   assert.equal(logs.code, 0, logs.stderr);
   const [logged] = JSON.parse(logs.stdout);
-  assert.equal(logged.prompt, "hi");
-  assert.equal(logged.response, "Echo: hi");
+  assert.equal(logged.prompt, "again");
+  assert.equal(logged.response, "Echo: again");
   assert.equal(logged.model, "gpt-4o-mini");
 });
 
