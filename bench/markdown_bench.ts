@@ -7,6 +7,8 @@
  * 2. end to end: `llm` streaming the answer from the loopback server into a pseudo-terminal (`script`), so that
  *    it renders, against the same with `--raw`.
  *
+ * Target: rendering within 1.5x of raw, both ways. A group of `deno task bench` (`--only=markdown`), or alone:
+ *
  * ```sh
  * deno run -A bench/markdown_bench.ts              # 15 runs of each
  * deno run -A bench/markdown_bench.ts --runs=5 --chunks=5000
@@ -17,13 +19,8 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { startOpenAIServer } from "../tests/support/openai_server.ts";
 import { MarkdownStream } from "../lib/terminal/markdown_stream.ts";
-
-const { values } = parseArgs({
-  args: Deno.args,
-  options: { runs: { type: "string", default: "15" }, chunks: { type: "string", default: "20000" } },
-});
-const runs = Number(values.runs);
-const chunkCount = Number(values.chunks);
+import { fromSamples } from "./measure.ts";
+import { type Group, groupText } from "./report.ts";
 
 const SECTION = (n: number) =>
   `## Part ${n}: what to do\n\n` +
@@ -46,95 +43,117 @@ export function markdownChunks(count: number): string[] {
   return (text.slice(0, count * 4).match(/[\s\S]{1,4}/g) ?? []);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 const encoder = new TextEncoder();
-const sink = Deno.openSync("/dev/null", { write: true });
-const write = (text: string) => {
+
+/** Writes `text` whole to `sink`. */
+function writeAll(sink: Deno.FsFile, text: string): void {
   let bytes = encoder.encode(text);
   while (bytes.length) bytes = bytes.subarray(sink.writeSync(bytes));
-};
+}
 
-const chunks = markdownChunks(chunkCount);
-console.log(`${chunks.length} chunks, ${chunks.join("").length} characters, ${runs} runs each\n`);
-
-// 1. In process. The first open() loads marked (its import cost is shown apart), the first code block loads
-// highlight.js; a warm-up run takes both out of the timed runs.
-const importStart = performance.now();
-await MarkdownStream.open({ width: 100, preload: false });
-const importMs = performance.now() - importStart;
-async function rendered(): Promise<number> {
-  const start = performance.now();
-  const md = await MarkdownStream.open({ width: 100, preload: false });
-  for (const chunk of chunks) {
-    const out = await md.write(chunk);
-    if (out) write(out);
-  }
-  write(await md.end());
-  return performance.now() - start;
-}
-function raw(): number {
-  const start = performance.now();
-  for (const chunk of chunks) write(chunk);
-  write("\n");
-  return performance.now() - start;
-}
-await rendered();
-const rawTimes: number[] = [];
-const renderedTimes: number[] = [];
-for (let i = 0; i < runs; i++) {
-  rawTimes.push(raw());
-  renderedTimes.push(await rendered());
-}
-console.log("In process (to /dev/null):");
-console.log(`  marked import (first open)  ${importMs.toFixed(1)} ms`);
-console.log(`  raw writes                  ${median(rawTimes).toFixed(1)} ms (median)`);
-console.log(`  rendered                    ${median(renderedTimes).toFixed(1)} ms (median)`);
-console.log(`  ratio                       ${(median(renderedTimes) / median(rawTimes)).toFixed(2)}x\n`);
-
-// 2. End to end, in a pseudo-terminal made by `script` (util-linux).
-const cli = fileURLToPath(new URL("../cli.ts", import.meta.url));
-const userDir = await Deno.makeTempDir({ prefix: "llm-md-bench-" });
-await using server = await startOpenAIServer();
-const text = chunks.join("");
-async function runLlm(extra: string[]): Promise<number> {
-  server.enqueue({ kind: "text", text, chunks, usage: { input: 1, output: chunkCount } });
-  const command = [Deno.execPath(), "run", "-A", cli, "-m", "4o-mini", "-n", ...extra, "go"]
-    .map((a) => `'${a}'`).join(" ");
-  const start = performance.now();
-  const out = await new Deno.Command("script", {
-    args: ["-qec", command, "/dev/null"],
-    env: {
-      LLM_USER_PATH: userDir,
-      OPENAI_BASE_URL: server.url,
-      OPENAI_API_KEY: "sk-bench",
-      LLM_OPENAI_MAX_RETRIES: "0",
-      COLUMNS: "100",
-    },
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  const ms = performance.now() - start;
-  if (!out.success) throw new Error(`llm failed: ${new TextDecoder().decode(out.stderr)}`);
-  return ms;
-}
-try {
-  const e2eRaw: number[] = [];
-  const e2eRendered: number[] = [];
-  await runLlm([]);
+/**
+ * The two Markdown groups: in process (MarkdownStream against raw writes, to /dev/null) and end to end (`llm`
+ * in a pseudo-terminal made by `script`, rendering against `--raw`), `runs` interleaved runs of each.
+ */
+export async function markdownGroups(runs: number, chunkCount = 20_000): Promise<Group[]> {
+  const chunks = markdownChunks(chunkCount);
+  using sink = Deno.openSync("/dev/null", { write: true });
+  // The first open() loads marked, the first code block highlight.js: a warm-up run takes both out.
+  const importStart = performance.now();
+  await MarkdownStream.open({ width: 100, preload: false });
+  const importMs = performance.now() - importStart;
+  const rendered = async () => {
+    const start = performance.now();
+    const md = await MarkdownStream.open({ width: 100, preload: false });
+    for (const chunk of chunks) {
+      const out = await md.write(chunk);
+      if (out) writeAll(sink, out);
+    }
+    writeAll(sink, await md.end());
+    return performance.now() - start;
+  };
+  const raw = () => {
+    const start = performance.now();
+    for (const chunk of chunks) writeAll(sink, chunk);
+    writeAll(sink, "\n");
+    return performance.now() - start;
+  };
+  await rendered();
+  const rawTimes: number[] = [];
+  const renderedTimes: number[] = [];
   for (let i = 0; i < runs; i++) {
-    e2eRaw.push(await runLlm(["--raw"]));
-    e2eRendered.push(await runLlm([]));
+    rawTimes.push(raw());
+    renderedTimes.push(await rendered());
   }
-  console.log("End to end (llm in a pseudo-terminal, loopback server):");
-  console.log(`  llm --raw                   ${median(e2eRaw).toFixed(0)} ms (median)`);
-  console.log(`  llm (rendered)              ${median(e2eRendered).toFixed(0)} ms (median)`);
-  console.log(`  ratio                       ${(median(e2eRendered) / median(e2eRaw)).toFixed(2)}x`);
-} finally {
-  await Deno.remove(userDir, { recursive: true });
+  const inProcess: Group = {
+    title: `Markdown, ${chunks.length} chunks, in process`,
+    description: `A ${chunks.join("").length}-character Markdown answer (headings, inline styles, lists, a ` +
+      "table, quotes, code in three languages) in chunks of 4 characters: each chunk fed to MarkdownStream " +
+      "and what it returns written to /dev/null, against writing each chunk as it comes. Loading marked " +
+      `(the first open) took ${importMs.toFixed(1)} ms, outside the timed runs. Target: within 1.5x of raw.`,
+    measurements: [
+      fromSamples("raw writes", rawTimes.map((ms) => ({ ms, peakKib: null }))),
+      fromSamples("rendered", renderedTimes.map((ms) => ({ ms, peakKib: null }))),
+    ],
+    targets: { rendered: { ratio: 1.5 } },
+  };
+
+  const cli = fileURLToPath(new URL("../cli.ts", import.meta.url));
+  const userDir = await Deno.makeTempDir({ prefix: "llm-md-bench-" });
+  await using server = await startOpenAIServer();
+  const text = chunks.join("");
+  const runLlm = async (extra: string[]) => {
+    server.enqueue({ kind: "text", text, chunks, usage: { input: 1, output: chunkCount } });
+    const command = [Deno.execPath(), "run", "-A", cli, "-m", "4o-mini", "-n", ...extra, "go"]
+      .map((a) => `'${a}'`).join(" ");
+    const start = performance.now();
+    const out = await new Deno.Command("script", {
+      args: ["-qec", command, "/dev/null"],
+      env: {
+        LLM_USER_PATH: userDir,
+        OPENAI_BASE_URL: server.url,
+        OPENAI_API_KEY: "sk-bench",
+        LLM_OPENAI_MAX_RETRIES: "0",
+        COLUMNS: "100",
+      },
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    const ms = performance.now() - start;
+    if (!out.success) throw new Error(`llm failed: ${new TextDecoder().decode(out.stderr)}`);
+    return ms;
+  };
+  try {
+    const e2eRaw: number[] = [];
+    const e2eRendered: number[] = [];
+    await runLlm([]);
+    for (let i = 0; i < runs; i++) {
+      e2eRaw.push(await runLlm(["--raw"]));
+      e2eRendered.push(await runLlm([]));
+    }
+    const endToEnd: Group = {
+      title: `Markdown, ${chunks.length} chunks, llm in a terminal`,
+      description: "`llm -n` streaming the same answer from the loopback server into a pseudo-terminal " +
+        "(`script -qec`), rendering it as it streams, against `llm -n --raw`. Target: within 1.5x.",
+      measurements: [
+        fromSamples("llm -n --raw", e2eRaw.map((ms) => ({ ms, peakKib: null }))),
+        fromSamples("llm -n (rendered)", e2eRendered.map((ms) => ({ ms, peakKib: null }))),
+      ],
+      targets: { "llm -n (rendered)": { ratio: 1.5 } },
+    };
+    return [inProcess, endToEnd];
+  } finally {
+    await Deno.remove(userDir, { recursive: true });
+  }
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: { runs: { type: "string", default: "15" }, chunks: { type: "string", default: "20000" } },
+  });
+  for (const group of await markdownGroups(Number(values.runs), Number(values.chunks))) {
+    console.log(`${groupText(group)}\n\n${group.description}\n`);
+  }
 }

@@ -10,7 +10,7 @@
  * benchmark's database, default 100000), `--chunks=N` (chunks of the streamed response, default 20000),
  * `--vectors=N` (vectors in the embeddings benchmark's database, default 100000; it is seeded once and kept
  * in the temporary directory), `--rows=N` (CSV rows for `llm embed-multi`, default 10000),
- * `--only=startup,stream,chain,attachments,logs,embeddings,sandbox,profile` (a subset; BENCHMARKS.md is
+ * `--only=startup,stream,markdown,chain,attachments,logs,embeddings,sandbox,profile` (a subset; BENCHMARKS.md is
  * then only written with `--write`), `--out=FILE` (default BENCHMARKS.md at the repository root), `--no-write`.
  *
  * @module
@@ -35,8 +35,19 @@ import { chainGroups } from "./chain_bench.ts";
 import { anthropicStreamGroup } from "./anthropic_stream.ts";
 import { attachmentGroup } from "./attachment_memory.ts";
 import { sandboxGroups } from "./plugin_sandbox.ts";
+import { markdownGroups } from "./markdown_bench.ts";
 
-const ALL = ["startup", "stream", "chain", "attachments", "logs", "embeddings", "sandbox", "profile"];
+const ALL = [
+  "startup",
+  "stream",
+  "markdown",
+  "chain",
+  "attachments",
+  "logs",
+  "embeddings",
+  "sandbox",
+  "profile",
+];
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -123,6 +134,9 @@ if (only.includes("stream")) {
   // In a user directory of its own: it installs llm-anthropic, which the other groups must not see.
   await using claudeUser = await benchUserDir();
   groups.push(await step("Claude streaming", () => anthropicStreamGroup(runs, claudeUser.path, chunkCount)));
+}
+if (only.includes("markdown")) {
+  groups.push(...await step("Markdown rendering", () => markdownGroups(runs, chunkCount)));
 }
 if (only.includes("chain")) {
   groups.push(...await step("tool chain", () => chainGroups(runs, user.path)));
