@@ -47,11 +47,9 @@ function hasCodePoints(s: string, n: number): boolean {
   return [...s].length >= n;
 }
 
-/** The number of code points of `s`. */
+/** The number of code points of `s`: its UTF-16 units less one for each surrogate pair (found natively). */
 function codePointCount(s: string): number {
-  let count = 0;
-  for (const _ of s) count++;
-  return count;
+  return s.length - (s.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -150,8 +148,11 @@ export function condenseJson(payload: unknown, replacements: Map<string, unknown
       if (!idForString.has(value)) idForString.set(value, key);
     } else if (typeof value === "object") structures.push([value, key]);
   }
-  const lengths = new Map([...idForString.keys()].map((s) => [s, codePointCount(s)]));
-  const strings = [...idForString.keys()].sort((a, b) => lengths.get(b)! - lengths.get(a)!);
+  let strings = [...idForString.keys()];
+  if (strings.length > 1) {
+    const lengths = new Map(strings.map((s) => [s, codePointCount(s)]));
+    strings = strings.sort((a, b) => lengths.get(b)! - lengths.get(a)!);
+  }
   const pattern = strings.length ? new RegExp(strings.map(escapeRegExp).join("|"), "gu") : null;
 
   const processString = (s: string): unknown => {
