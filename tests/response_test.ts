@@ -103,6 +103,39 @@ Deno.test("reasoning and tool events are kept out of the text but assembled into
   assert.deepEqual(types, ["reasoning", "reasoning", "text", "text"]);
 });
 
+Deno.test("plain string chunks make the same messages as the text events they stand for", async () => {
+  await using _dir = await tempUserDir();
+  const words = ["one ", "", "two ", "three"];
+  const plain = new Scripted(words).prompt("q");
+  const events = new Scripted(words.map((chunk) => ({ type: "text" as const, chunk }))).prompt("q");
+  assert.deepEqual(await plain.messages(), [{
+    role: "assistant",
+    parts: [{ type: "text", text: "one two three" }],
+  }]);
+  assert.deepEqual(await plain.messages(), await events.messages());
+  // No text at all: no message, as the assembler gives.
+  const empty = new Scripted([""]).prompt("q");
+  const emptyEvents = new Scripted([{ type: "text", chunk: "" }]).prompt("q");
+  assert.deepEqual(await empty.messages(), []);
+  assert.deepEqual(await empty.messages(), await emptyEvents.messages());
+  // A string answer with a registered tool call goes through the assembler.
+  const withCall = new Scripted(["Calling"]);
+  const original = withCall.execute.bind(withCall);
+  withCall.execute = async function* (prompt, context) {
+    yield* original(prompt, context);
+    context.response.addToolCall({ name: "lookup", arguments: { q: 1 }, toolCallId: "c1" });
+  };
+  assert.deepEqual(await withCall.prompt("q").messages(), [{
+    role: "assistant",
+    parts: [{ type: "text", text: "Calling" }, {
+      type: "tool_call",
+      name: "lookup",
+      arguments: { q: 1 },
+      tool_call_id: "c1",
+    }],
+  }]);
+});
+
 Deno.test("a failure surfaces as a typed error from text() and iteration, and the partial text is kept", async () => {
   await using _dir = await tempUserDir();
   const model = new Scripted(["partial ", "text"], new Error("socket hang up"));

@@ -45,51 +45,102 @@ const SIGMA = [
   [14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3],
 ].flat().map((i) => i * 2);
 
+// The word slots a, b, c, d of the eight G calls of a round: four columns, then four diagonals.
+const G = new Uint8Array([
+  0,
+  8,
+  16,
+  24,
+  2,
+  10,
+  18,
+  26,
+  4,
+  12,
+  20,
+  28,
+  6,
+  14,
+  22,
+  30,
+  0,
+  10,
+  20,
+  30,
+  2,
+  12,
+  22,
+  24,
+  4,
+  14,
+  16,
+  26,
+  6,
+  8,
+  18,
+  28,
+]);
+
 const v = new Uint32Array(32);
 const m = new Uint32Array(32);
 
-/** v[a] += v[b] (64-bit). */
-function add(a: number, b: number): void {
-  const lo = v[a] + v[b];
-  v[a + 1] = v[a + 1] + v[b + 1] + (lo >= 0x100000000 ? 1 : 0);
-  v[a] = lo;
-}
-
-/** v[a] += the message word at m[i] (64-bit). */
-function addM(a: number, i: number): void {
-  const lo = v[a] + m[i];
-  v[a + 1] = v[a + 1] + m[i + 1] + (lo >= 0x100000000 ? 1 : 0);
-  v[a] = lo;
-}
-
-/** v[d] = rotr64(v[d] ^ v[a], bits) for bits 32, 24, 16 or 63. */
-function xorRotate(d: number, a: number, bits: number): void {
-  const lo = v[d] ^ v[a];
-  const hi = v[d + 1] ^ v[a + 1];
-  if (bits === 32) {
-    v[d] = hi;
-    v[d + 1] = lo;
-  } else if (bits === 63) {
-    v[d] = (lo << 1) | (hi >>> 31);
-    v[d + 1] = (hi << 1) | (lo >>> 31);
-  } else {
-    v[d] = (lo >>> bits) | (hi << (32 - bits));
-    v[d + 1] = (hi >>> bits) | (lo << (32 - bits));
-  }
-}
-
-/** The G mixing function on words a, b, c, d with message words x and y (all as slot indexes). */
+/**
+ * The G mixing function on words a, b, c, d (slot indexes into `v`) with the message words at slots x and y:
+ * one function with the 64-bit halves in locals, as a first (not yet optimised) call runs it fast enough.
+ */
 function mix(a: number, b: number, c: number, d: number, x: number, y: number): void {
-  add(a, b);
-  addM(a, x);
-  xorRotate(d, a, 32);
-  add(c, d);
-  xorRotate(b, c, 24);
-  add(a, b);
-  addM(a, y);
-  xorRotate(d, a, 16);
-  add(c, d);
-  xorRotate(b, c, 63);
+  let al = v[a], ah = v[a + 1], bl = v[b], bh = v[b + 1];
+  let cl = v[c], ch = v[c + 1], dl = v[d], dh = v[d + 1];
+  let lo: number, hi: number;
+  // a += b + m[x]
+  lo = al + bl;
+  ah = (ah + bh + (lo >= 0x100000000 ? 1 : 0)) | 0;
+  al = lo >>> 0;
+  lo = al + m[x];
+  ah = (ah + m[x + 1] + (lo >= 0x100000000 ? 1 : 0)) | 0;
+  al = lo >>> 0;
+  // d = rotr64(d ^ a, 32)
+  lo = dl ^ al;
+  dl = dh ^ ah;
+  dh = lo;
+  // c += d
+  lo = cl + (dl >>> 0);
+  ch = (ch + dh + (lo >= 0x100000000 ? 1 : 0)) | 0;
+  cl = lo >>> 0;
+  // b = rotr64(b ^ c, 24)
+  lo = bl ^ cl;
+  hi = bh ^ ch;
+  bl = (lo >>> 24) | (hi << 8);
+  bh = (hi >>> 24) | (lo << 8);
+  // a += b + m[y]
+  lo = al + (bl >>> 0);
+  ah = (ah + bh + (lo >= 0x100000000 ? 1 : 0)) | 0;
+  al = lo >>> 0;
+  lo = al + m[y];
+  ah = (ah + m[y + 1] + (lo >= 0x100000000 ? 1 : 0)) | 0;
+  al = lo >>> 0;
+  // d = rotr64(d ^ a, 16)
+  lo = dl ^ al;
+  hi = dh ^ ah;
+  dl = (lo >>> 16) | (hi << 16);
+  dh = (hi >>> 16) | (lo << 16);
+  // c += d
+  lo = cl + (dl >>> 0);
+  ch = (ch + dh + (lo >= 0x100000000 ? 1 : 0)) | 0;
+  cl = lo >>> 0;
+  // b = rotr64(b ^ c, 63)
+  lo = bl ^ cl;
+  hi = bh ^ ch;
+  bl = (lo << 1) | (hi >>> 31);
+  bh = (hi << 1) | (lo >>> 31);
+  v[a] = al;
+  v[a + 1] = ah;
+  v[b] = bl;
+  v[b + 1] = bh;
+  v[c] = cl;
+  v[c + 1] = ch;
+  v[d] = dl;
+  v[d + 1] = dh;
 }
 
 /** Compresses one 128-byte block of `input` at `offset` into the state `h`; `t` is the byte count so far. */
@@ -110,14 +161,10 @@ function compress(h: Uint32Array, input: Uint8Array, offset: number, t: number, 
   }
   for (let round = 0; round < 12; round++) {
     const s = round * 16;
-    mix(0, 8, 16, 24, SIGMA[s], SIGMA[s + 1]);
-    mix(2, 10, 18, 26, SIGMA[s + 2], SIGMA[s + 3]);
-    mix(4, 12, 20, 28, SIGMA[s + 4], SIGMA[s + 5]);
-    mix(6, 14, 22, 30, SIGMA[s + 6], SIGMA[s + 7]);
-    mix(0, 10, 20, 30, SIGMA[s + 8], SIGMA[s + 9]);
-    mix(2, 12, 22, 24, SIGMA[s + 10], SIGMA[s + 11]);
-    mix(4, 14, 16, 26, SIGMA[s + 12], SIGMA[s + 13]);
-    mix(6, 8, 18, 28, SIGMA[s + 14], SIGMA[s + 15]);
+    for (let g = 0; g < 8; g++) {
+      const q = g * 4;
+      mix(G[q], G[q + 1], G[q + 2], G[q + 3], SIGMA[s + g * 2], SIGMA[s + g * 2 + 1]);
+    }
   }
   for (let i = 0; i < 16; i++) h[i] = h[i] ^ v[i] ^ v[i + 16];
 }

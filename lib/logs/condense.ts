@@ -39,6 +39,19 @@ export interface CondenseContext {
   modelReplacements?: Record<string, unknown> | null;
 }
 
+/** Whether `s` has at least `n` code points, without spreading a long answer into an array to count. */
+function hasCodePoints(s: string, n: number): boolean {
+  // A code point is one or two UTF-16 units: only lengths between n and 2n - 1 need counting.
+  if (s.length < n) return false;
+  if (s.length >= 2 * n) return true;
+  return [...s].length >= n;
+}
+
+/** The number of code points of `s`: its UTF-16 units less one for each surrogate pair (found natively). */
+function codePointCount(s: string): number {
+  return s.length - (s.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0);
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !isRawJsonNumber(v);
 }
@@ -50,7 +63,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function payloadReplacements(output: Message[], context: CondenseContext = {}): Map<string, unknown> {
   const out = new Map<string, unknown>();
   const add = (key: string, value: unknown) => {
-    if (typeof value === "string" && [...value].length >= MIN_LENGTH) out.set(key, value);
+    if (typeof value === "string" && hasCodePoints(value, MIN_LENGTH)) out.set(key, value);
   };
   const addValue = (key: string, value: unknown) => {
     const container = Array.isArray(value)
@@ -88,7 +101,7 @@ export function payloadReplacements(output: Message[], context: CondenseContext 
   const descriptions = new Map<string, string>();
   const conflicting = new Set<string>();
   for (const { name, description } of context.tools ?? []) {
-    if (!name || typeof description !== "string" || [...description].length < MIN_LENGTH) continue;
+    if (!name || typeof description !== "string" || !hasCodePoints(description, MIN_LENGTH)) continue;
     const known = descriptions.get(name);
     if (known !== undefined && known !== description) conflicting.add(name);
     else descriptions.set(name, description);
@@ -135,7 +148,11 @@ export function condenseJson(payload: unknown, replacements: Map<string, unknown
       if (!idForString.has(value)) idForString.set(value, key);
     } else if (typeof value === "object") structures.push([value, key]);
   }
-  const strings = [...idForString.keys()].sort((a, b) => [...b].length - [...a].length);
+  let strings = [...idForString.keys()];
+  if (strings.length > 1) {
+    const lengths = new Map(strings.map((s) => [s, codePointCount(s)]));
+    strings = strings.sort((a, b) => lengths.get(b)! - lengths.get(a)!);
+  }
   const pattern = strings.length ? new RegExp(strings.map(escapeRegExp).join("|"), "gu") : null;
 
   const processString = (s: string): unknown => {

@@ -117,6 +117,8 @@ export class Response<T = unknown> implements AsyncIterable<string> {
   /** True when the latest chunks came as one array (a whole network read), so there is nothing to wait for. */
   #gathered = false;
   #textChunks: string[] = [];
+  /** True while every event so far is a plain text string: the answer is then one text part. */
+  #plainText = true;
   #error: unknown;
   #json: unknown = null;
   #usage: Usage = { input: null, output: null, details: null };
@@ -234,6 +236,7 @@ export class Response<T = unknown> implements AsyncIterable<string> {
 
   #push(chunk: Chunk): void {
     this.#events.push(chunk);
+    if (typeof chunk !== "string") this.#plainText = false;
     if (typeof chunk === "string") {
       if (chunk) this.#textChunks.push(chunk);
     } else if (chunk.type === "text" && chunk.chunk) this.#textChunks.push(chunk.chunk);
@@ -409,6 +412,11 @@ export class Response<T = unknown> implements AsyncIterable<string> {
    */
   messagesSoFar(): Message[] {
     if (this.#restoredMessages) return structuredClone(this.#restoredMessages);
+    // Only plain text chunks: they make one text part (what assembling 20,000 events one by one would give).
+    if (this.#plainText && !this.#toolCalls.length) {
+      const text = this.textSoFar();
+      return text ? [{ role: "assistant", parts: [{ type: "text", text }] }] : [];
+    }
     return assembleMessageParts(this.#indexedEvents(), this.#toolCalls).map((parts) => ({
       role: "assistant",
       parts,
