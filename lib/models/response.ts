@@ -3,12 +3,7 @@
  * @module
  */
 import type { Conversation } from "./conversation.ts";
-import {
-  CancelledError,
-  isLlmError,
-  ModelError,
-  ResponseNotDoneError,
-} from "./errors.ts";
+import { CancelledError, isLlmError, ModelError, ResponseNotDoneError } from "./errors.ts";
 import { assembleMessageParts, type IndexedEvent, PartIndexer } from "./assemble.ts";
 import type { Message } from "./messages.ts";
 import type { Model, PromptOptions } from "./model.ts";
