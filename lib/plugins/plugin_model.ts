@@ -4,7 +4,7 @@
  * plugins.json and imports the plugin the first time it runs.
  * @module
  */
-import { Model } from "../models/model.ts";
+import { Model, type ModelSettings } from "../models/model.ts";
 import { type OptionsDefinition, validateOptions } from "../models/options.ts";
 import type { Prompt } from "../models/prompt.ts";
 import type { ExecuteContext } from "../models/response.ts";
@@ -26,6 +26,20 @@ export function recordedOptions(record: ModelRecord): OptionsDefinition | undefi
       if (o.description && !type.description) type = type.describe(o.description);
       return [o.name, type.optional()];
     }));
+}
+
+/** The settings of a model recorded in plugins.json, as a `Model` of this library takes them. */
+export function recordedSettings(record: ModelRecord): ModelSettings {
+  return {
+    needsKey: record.needsKey,
+    keyEnvVar: record.keyEnvVar,
+    canStream: record.canStream,
+    supportsSchema: record.supportsSchema,
+    supportsTools: record.supportsTools,
+    attachmentTypes: record.attachmentTypes,
+    options: recordedOptions(record),
+    serverSideTools: record.serverSideTools,
+  };
 }
 
 /** A plugin's model, wrapped so that `prompt()`, `conversation()` and the rest come from this library. */
@@ -55,16 +69,7 @@ export class PluginModel extends Model {
     resolve: ModelResolver,
     resolveKey?: (model: Model, explicit?: string) => string | undefined,
   ): PluginModel {
-    const model = new PluginModel(record.id, plugin, record.label, {
-      needsKey: record.needsKey,
-      keyEnvVar: record.keyEnvVar,
-      canStream: record.canStream,
-      supportsSchema: record.supportsSchema,
-      supportsTools: record.supportsTools,
-      attachmentTypes: record.attachmentTypes,
-      options: recordedOptions(record),
-      serverSideTools: record.serverSideTools,
-    });
+    const model = new PluginModel(record.id, plugin, record.label, recordedSettings(record));
     model.#resolve = resolve;
     model.#resolveKey = resolveKey;
     return model;

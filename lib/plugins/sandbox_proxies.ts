@@ -18,7 +18,7 @@ import { grantedKey } from "./granted_key.ts";
 import type { FragmentLoader, TemplateLoader, ToolboxClass, ToolDefinition } from "./api.ts";
 import type { Collected } from "./collect.ts";
 import type { PluginPermissions } from "./permissions.ts";
-import { recordedOptions } from "./plugin_model.ts";
+import { recordedSettings } from "./plugin_model.ts";
 import type { ModelRecord } from "./record.ts";
 import type { SandboxHost } from "./sandbox_host.ts";
 import type { ReadyMessage, WireCommand, WireToolbox } from "./sandbox_protocol.ts";
@@ -72,16 +72,7 @@ export class SandboxModel extends Model {
 
   /** The model `record` of the plugin behind `host`. */
   constructor(host: SandboxHost, record: ModelRecord, plugin: string, granted: PluginPermissions) {
-    super(record.id, {
-      needsKey: record.needsKey,
-      keyEnvVar: record.keyEnvVar,
-      canStream: record.canStream,
-      supportsSchema: record.supportsSchema,
-      supportsTools: record.supportsTools,
-      attachmentTypes: record.attachmentTypes,
-      options: recordedOptions(record),
-      serverSideTools: record.serverSideTools,
-    });
+    super(record.id, recordedSettings(record));
     this.plugin = plugin;
     this.#label = record.label;
     this.#host = host;
