@@ -3,12 +3,12 @@
  * @module
  */
 import type { Conversation } from "./conversation.ts";
-import { CancelledError, isLlmError, ModelError, ResponseNotDoneError } from "./errors.ts";
-import { assembleMessageParts, type IndexedEvent, PartIndexer } from "./assemble.ts";
+import { CancelledError, ResponseNotDoneError } from "./errors.ts";
+import { EventLog } from "./event_log.ts";
 import type { Message } from "./messages.ts";
 import type { Model, PromptOptions } from "./model.ts";
 import type { Prompt } from "./prompt.ts";
-import type { Chunk, StreamEvent, ToolCall, Usage } from "./stream.ts";
+import type { StreamEvent, ToolCall, Usage } from "./stream.ts";
 import { ulid } from "./ulid.ts";
 import { lazyImport } from "../lazy_import.ts";
 import { pythonIsoformat } from "../compat/isoformat.ts";
@@ -17,6 +17,8 @@ import { executeToolCalls, type ExecuteToolCallsOptions } from "./tool_calls.ts"
 import type { Tool, ToolResult } from "./tool_spec.ts";
 import { lookupModel } from "./late_bound.ts";
 import { checkSupported } from "./supported.ts";
+import type { ExecuteContext, ResponseInit, ResponseStatus } from "./response_types.ts";
+import { toCancelled, toTyped } from "./response_errors.ts";
 import {
   checkResponseJson,
   type ResponseJson,
@@ -26,49 +28,10 @@ import {
   restoredState,
 } from "./response_json.ts";
 
-/** Where a response is in its life. */
-export type ResponseStatus = "pending" | "running" | "done" | "failed" | "cancelled";
-
-/** How a response is created; see `Model.prompt()`. */
-export interface ResponseInit {
-  /** The model that runs it. */
-  model: Model;
-  /** What is sent. */
-  prompt: Prompt;
-  /** Stream the response (ignored when the model cannot stream). */
-  stream?: boolean;
-  /** The conversation it belongs to. */
-  conversation?: Conversation;
-  /** An API key, or the name of one in keys.json. */
-  key?: string;
-  /** Cancels the response when aborted. */
-  signal?: AbortSignal;
-  /** A finished response read back from storage (`Response.fromJSON`); it never runs. */
-  restored?: RestoredResponse;
-}
-
-/** What a model's `execute()` receives besides the prompt. */
-export interface ExecuteContext {
-  /** Whether to stream. */
-  stream: boolean;
-  /** The response being produced: call `setUsage`, `setResponseJson`, `setResolvedModel` on it. */
-  response: Response;
-  /** The conversation, when there is one. */
-  conversation?: Conversation;
-  /** The resolved API key, for models that need one. */
-  key?: string;
-  /** Aborted when the response is cancelled; pass it to `fetch`. */
-  signal: AbortSignal;
-}
+export type { ExecuteContext, ResponseInit, ResponseStatus } from "./response_types.ts";
 
 function nowMs(): number {
   return performance.timeOrigin + performance.now();
-}
-
-/** The event at `index` of a response's events: a plain string is a text event. */
-function eventAt(events: (StreamEvent | string)[], index: number): StreamEvent {
-  const event = events[index];
-  return typeof event === "string" ? { type: "text", chunk: event } : event;
 }
 
 /**
@@ -100,20 +63,10 @@ export class Response<T = unknown> implements AsyncIterable<string> {
 
   #key?: string;
   #status: ResponseStatus = "pending";
-  /**
-   * Every stream event so far. A text chunk a provider yielded as a plain string is kept as that string and made
-   * an event object only when handed out ({@link eventAt}): an object per event, alive for the whole stream,
-   * made the garbage collector copy 20,000 of them through every young-generation collection (about 30 ms of
-   * a 20,000-chunk stream), while the strings are kept anyway for the text.
-   */
-  #events: (StreamEvent | string)[] = [];
-  #indexed: IndexedEvent[] = [];
-  #indexer = new PartIndexer();
+  /** Every stream event so far. */
+  #log = new EventLog();
   /** True when the latest chunks came as one array (a whole network read), so there is nothing to wait for. */
   #gathered = false;
-  #textChunks: string[] = [];
-  /** True while every event so far is a plain text string: the answer is then one text part. */
-  #plainText = true;
   #error: unknown;
   #json: unknown = null;
   #usage: Usage = { input: null, output: null, details: null };
@@ -196,8 +149,8 @@ export class Response<T = unknown> implements AsyncIterable<string> {
       for await (const chunk of this.model.execute(this.prompt, context)) {
         if (signal.aborted) break;
         if (Array.isArray(chunk)) {
-          for (let i = 0; i < chunk.length; i++) this.#push(chunk[i]); // no iterator per event
-        } else this.#push(chunk);
+          for (let i = 0; i < chunk.length; i++) this.#log.push(chunk[i]); // no iterator per event
+        } else this.#log.push(chunk);
         this.#gathered = Array.isArray(chunk);
         this.#notify();
       }
@@ -217,7 +170,7 @@ export class Response<T = unknown> implements AsyncIterable<string> {
 
   /** Puts a response read back from storage in its finished state. */
   #restore(state: RestoredResponse): void {
-    for (const event of state.events) this.#push(event);
+    for (const event of state.events) this.#log.push(event);
     this.#restoredMessages = state.messages;
     this.#toolCalls = [...state.toolCalls];
     this.#usage = { ...state.usage };
@@ -227,23 +180,6 @@ export class Response<T = unknown> implements AsyncIterable<string> {
     this.#status = "done";
     this.#run = Promise.resolve();
     this.#ended.resolve();
-  }
-
-  #push(chunk: Chunk): void {
-    this.#events.push(chunk);
-    if (typeof chunk !== "string") this.#plainText = false;
-    if (typeof chunk === "string") {
-      if (chunk) this.#textChunks.push(chunk);
-    } else if (chunk.type === "text" && chunk.chunk) this.#textChunks.push(chunk.chunk);
-  }
-
-  /** Every event with its part index, indexed when first asked for (a plain stream never needs them). */
-  #indexedEvents(): IndexedEvent[] {
-    for (let i = this.#indexed.length; i < this.#events.length; i++) {
-      const event = eventAt(this.#events, i);
-      this.#indexed.push({ event, partIndex: this.#indexer.indexOf(event) });
-    }
-    return this.#indexed;
   }
 
   #notify(): void {
@@ -257,7 +193,7 @@ export class Response<T = unknown> implements AsyncIterable<string> {
     void this.start();
     let index = 0;
     while (true) {
-      while (index < this.#events.length) yield eventAt(this.#events, index++);
+      while (index < this.#log.length) yield this.#log.at(index++);
       if (this.done) break;
       await new Promise<void>((resolve) => this.#wake.push(resolve));
     }
@@ -274,12 +210,12 @@ export class Response<T = unknown> implements AsyncIterable<string> {
     void this.start();
     let index = 0;
     while (true) {
-      if (index < this.#events.length) {
+      if (index < this.#log.length) {
         // A provider that yields one chunk at a time: let the rest of this turn's chunks (queued microtasks)
         // arrive, so they are written together.
         if (!this.#gathered && !this.done) await new Promise<void>((resolve) => setTimeout(resolve, 0));
         const batch: StreamEvent[] = [];
-        while (index < this.#events.length) batch.push(eventAt(this.#events, index++));
+        while (index < this.#log.length) batch.push(this.#log.at(index++));
         yield batch;
         continue;
       }
@@ -325,14 +261,12 @@ export class Response<T = unknown> implements AsyncIterable<string> {
 
   /** The text received so far, without waiting (all of it once done; what arrived before a failure). */
   textSoFar(): string {
-    return this.#textChunks.join("");
+    return this.#log.text();
   }
 
   /** The reasoning text received so far. */
   reasoningSoFar(): string {
-    let text = "";
-    for (const e of this.#events) if (typeof e !== "string" && e.type === "reasoning") text += e.chunk;
-    return text;
+    return this.#log.reasoning();
   }
 
   /** The provider's raw response (or the data gathered from the stream); `null` if it gave none. */
@@ -407,15 +341,7 @@ export class Response<T = unknown> implements AsyncIterable<string> {
    */
   messagesSoFar(): Message[] {
     if (this.#restoredMessages) return structuredClone(this.#restoredMessages);
-    // Only plain text chunks: they make one text part (what assembling 20,000 events one by one would give).
-    if (this.#plainText && !this.#toolCalls.length) {
-      const text = this.textSoFar();
-      return text ? [{ role: "assistant", parts: [{ type: "text", text }] }] : [];
-    }
-    return assembleMessageParts(this.#indexedEvents(), this.#toolCalls).map((parts) => ({
-      role: "assistant",
-      parts,
-    }));
+    return this.#log.messages(this.#toolCalls);
   }
 
   /**
@@ -525,15 +451,4 @@ export class Response<T = unknown> implements AsyncIterable<string> {
       call.toolCallId === undefined ? { ...call, toolCallId: `tc_${ulid().toLowerCase()}` } : call,
     );
   }
-}
-
-function toTyped(error: unknown): unknown {
-  if (isLlmError(error)) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new ModelError(message, { cause: error });
-}
-
-function toCancelled(reason: unknown, error: unknown): unknown {
-  if (isLlmError(reason)) return reason;
-  return new CancelledError("Cancelled", { cause: reason ?? error });
 }
