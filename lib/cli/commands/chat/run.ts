@@ -16,6 +16,27 @@ import type { Io } from "../../../commands/io.ts";
 import type { Attachment } from "../../../attachments/attachment.ts";
 import { attachLines } from "./_attach.ts";
 
+/**
+ * The line that ends the `!multi` block `line` opens: `!end`, or `!end WORDS` for `!multi WORDS`; undefined when
+ * `line` opens none. Chat and `llm openai endpoint --chat` read blocks the same way.
+ */
+export function multiEndToken(line: string): string | undefined {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith("!multi")) return undefined;
+  const bits = trimmed.split(/\s+/).slice(1);
+  return bits.length ? `!end ${bits.join(" ")}` : "!end";
+}
+
+/** `!edit`: what was written in `$EDITOR`, trimmed, or `null` (said on stderr) when nothing was saved. */
+export async function editedLine(io: Io): Promise<string | null> {
+  const edited = await editText();
+  if (edited === null) {
+    io.stderr.write("Editor closed without saving.\n");
+    return null;
+  }
+  return edited.trim();
+}
+
 /** Opens `$EDITOR` (or `vi`) on a temporary file and returns what was saved, or `null` if nothing was. */
 export async function editText(initial = ""): Promise<string | null> {
   const dir = await Deno.makeTempDir({ prefix: "llm-edit-" });
@@ -92,19 +113,16 @@ export async function runChat(ctx: CommandContext): Promise<number> {
         ctx.io.stdout.write("\n");
         return 0;
       }
-      if (!multi && line.trim().startsWith("!multi")) {
+      const opened = multi ? undefined : multiEndToken(line);
+      if (opened !== undefined) {
         multi = true;
-        const bits = line.trim().split(/\s+/).slice(1);
-        endToken = bits.length ? `!end ${bits.join(" ")}` : "!end";
+        endToken = opened;
         continue;
       }
       if (line.trim() === "!edit") {
-        const edited = await editText();
-        if (edited === null) {
-          ctx.io.stderr.write("Editor closed without saving.\n");
-          continue;
-        }
-        line = edited.trim();
+        const edited = await editedLine(ctx.io);
+        if (edited === null) continue;
+        line = edited;
       }
       let typedFragments: Fragment[] = [];
       if (line.trim().startsWith("!fragment ")) {

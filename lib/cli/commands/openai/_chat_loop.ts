@@ -11,7 +11,7 @@ import { ChainLimitError, ModelError } from "../../../models/errors.ts";
 import type { Response } from "../../../models/response.ts";
 import { cliErrorMessage } from "../../error_messages.ts";
 import { openChatInput } from "../../line_reader.ts";
-import { editText } from "../chat/run.ts";
+import { editedLine, multiEndToken } from "../chat/run.ts";
 import { streamResponse } from "../prompt/_shared.ts";
 
 /** What the loop needs from its command. */
@@ -48,19 +48,16 @@ export async function runChatLoop(io: Io, options: ChatLoopOptions): Promise<num
         io.stdout.write("\n");
         return 0;
       }
-      if (!multi && line.trim().startsWith("!multi")) {
+      const opened = multi ? undefined : multiEndToken(line);
+      if (opened !== undefined) {
         multi = true;
-        const bits = line.trim().split(/\s+/).slice(1);
-        endToken = bits.length ? `!end ${bits.join(" ")}` : "!end";
+        endToken = opened;
         continue;
       }
       if (line.trim() === "!edit") {
-        const edited = await editText();
-        if (edited === null) {
-          io.stderr.write("Editor closed without saving.\n");
-          continue;
-        }
-        line = edited.trim();
+        const edited = await editedLine(io);
+        if (edited === null) continue;
+        line = edited;
       }
       if (multi) {
         if (line.trim() !== endToken) {
