@@ -12,7 +12,7 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
-import { lazyImport } from "../lazy_import.ts";
+import { type SqliteVecLibrary, sqliteVecLibrary } from "./sqlite_vec_library.ts";
 import { encode } from "./codec.ts";
 import { type Candidate, type EngineResult, rescore, type SearchQuery, whereClause } from "./search.ts";
 import {
@@ -23,15 +23,6 @@ import {
   runParts,
   startWorkers,
 } from "./_search_parts.ts";
-
-/** The file of the sqlite-vec library for this platform (imports the package on first use). */
-export async function sqliteVecPath(): Promise<string> {
-  const { loadSqliteVec } = await lazyImport<typeof import("../deps/sqlite_vec.ts")>(
-    "../deps/sqlite_vec.ts",
-    import.meta.url,
-  );
-  return (await loadSqliteVec()).getLoadablePath();
-}
 
 /** Opens `path` read-only and memory-mapped on a connection allowed to load extensions (none loaded yet). */
 export function openForExtensions(path: string): DatabaseSync {
@@ -60,17 +51,38 @@ export function loadSqliteVecInto(conn: DatabaseSync, extension: string): Databa
   }
 }
 
-/** Opens `path` read-only with sqlite-vec loaded. */
-export async function openWithSqliteVec(path: string): Promise<DatabaseSync> {
-  const conn = openForExtensions(path);
-  let extension: string;
+/**
+ * Loads sqlite-vec into `conn` and returns the library's path. A remembered path that does not load is
+ * forgotten: the package names the file again. Closes `conn` when loading fails.
+ */
+export async function loadSqliteVecLibrary(conn: DatabaseSync): Promise<string> {
+  let library: SqliteVecLibrary;
   try {
-    extension = await sqliteVecPath();
+    library = await sqliteVecLibrary();
   } catch (error) {
     conn.close();
     throw error;
   }
-  return loadSqliteVecInto(conn, extension);
+  if (library.remembered) {
+    try {
+      conn.loadExtension(library.path);
+      return library.path;
+    } catch {
+      library = await sqliteVecLibrary({ fresh: true }).catch((error) => {
+        conn.close();
+        throw error;
+      });
+    }
+  }
+  loadSqliteVecInto(conn, library.path);
+  return library.path;
+}
+
+/** Opens `path` read-only with sqlite-vec loaded. */
+export async function openWithSqliteVec(path: string): Promise<DatabaseSync> {
+  const conn = openForExtensions(path);
+  await loadSqliteVecLibrary(conn);
+  return conn;
 }
 
 /** The version sqlite-vec reports, e.g. `v0.1.9` (loads it). */
@@ -127,10 +139,9 @@ export async function searchWithSqliteVec(path: string, query: SearchQuery): Pro
   let workers: PartWorker[] = [];
   try {
     const parts = rowidParts(conn);
-    // The workers start up while this thread imports sqlite-vec; they get its path rather than importing it.
+    // The workers start up while this thread loads sqlite-vec; they get its path rather than importing it.
     workers = startWorkers(parts);
-    const extension = await sqliteVecPath();
-    loadSqliteVecInto(conn, extension);
+    const extension = await loadSqliteVecLibrary(conn);
     // Worst-case error of a float32 cosine over n dimensions, summed in order: about n units in the last place.
     const slack = 2 * query.vector.length * 2 ** -24 + 1e-7;
     let limit = query.number + Math.max(query.number, 10);
