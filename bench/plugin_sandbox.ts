@@ -93,7 +93,42 @@ export async function sandboxGroups(runs: number, userDir: string, chunkCount = 
     measurements: streams,
     targets: { [streams[1].name]: { ratio: 1.05 } },
   };
-  return [startGroup, hop, streamGroup];
+  return [startGroup, await workerStart(runs), hop, streamGroup];
+}
+
+/**
+ * What `new Worker()` costs the thread that calls it, in fresh processes (bench/worker_start.ts): the floor
+ * under the sandbox's added start-up, since the CLI's thread can do nothing while it lasts.
+ */
+async function workerStart(runs: number): Promise<Group> {
+  const samples: Record<string, number[]> = {};
+  const add = (name: string, ms: number) => (samples[name] ??= []).push(ms);
+  for (let i = 0; i < runs; i++) {
+    for (const variant of ["plain", "permissions"]) {
+      const out = await new Deno.Command(deno, {
+        args: ["run", "-A", "--unstable-worker-options", "bench/worker_start.ts", variant],
+        cwd: repoDir,
+        stderr: "inherit",
+      }).output();
+      if (!out.success) throw new Error("bench/worker_start.ts failed");
+      const { blocked, answered } = JSON.parse(new TextDecoder().decode(out.stdout));
+      const own = variant === "permissions" ? "with permissions of its own" : "with the caller's permissions";
+      add(`new Worker() blocks its caller, ${own}`, blocked);
+      add(`until it answers a first message, ${own}`, answered);
+    }
+  }
+  return {
+    title: "Plugin sandbox: what starting a Worker costs the thread that starts it",
+    description: "Milliseconds, in a fresh process, that `new Worker()` of an empty module blocks its " +
+      "caller (Deno builds the Worker's runtime before the constructor returns) and until the Worker answers " +
+      "a first message. The sandbox starts its Worker while the CLI gets ready, but the CLI's thread waits " +
+      "for the constructor: a prompt's added start-up cannot fall below the blocked time less what the " +
+      "in-process plugin's modules cost that thread.",
+    measurements: Object.entries(samples).map(([name, ms]) =>
+      fromSamples(name, ms.map((m) => ({ ms: m, peakKib: null })))
+    ),
+    targets: {},
+  };
 }
 
 /** The first chunk of a prompt once the Worker runs: the hop itself, measured in one process. */
