@@ -5,6 +5,10 @@
  * timestamps stay strings. Anchors, aliases, tags, `?` keys, merge keys and further documents raise a
  * {@link SimpleYamlError} rather than being read differently.
  *
+ * The reader is built in layers: its position in the text and its errors (pyyaml_cursor.ts), the scalars
+ * (_pyyaml_scalar_reader.ts, resolved by the rules of pyyaml_scalars.ts), and here the document's block and
+ * flow structure.
+ *
  * @example
  * ```ts
  * import { parseSimpleYaml } from "./pyyaml_load.ts";
@@ -13,30 +17,10 @@
  * ```
  * @module
  */
-import { LlmError } from "../errors.ts";
-import {
-  ESCAPE_CHARS,
-  ESCAPE_VALUES,
-  FLOAT_RE,
-  folded,
-  HEX_LENGTHS,
-  isBlank,
-  resolvePlain,
-  setKey,
-  START_ERRORS,
-  TAB_ERROR,
-} from "./pyyaml_scalars.ts";
+import { FLOAT_RE, isBlank, resolvePlain, setKey } from "./pyyaml_scalars.ts";
+import { ScalarReader } from "./_pyyaml_scalar_reader.ts";
 
-/** A YAML text this reader cannot read, with the 1-based line and column of the problem. */
-export class SimpleYamlError extends LlmError {
-  /** What is wrong, and what to write instead. */
-  readonly reason: string;
-  /** Builds the message `<source> line <line>: <reason>` from the file name or label and 1-based position. */
-  constructor(readonly source: string, readonly line: number, readonly column: number, reason: string) {
-    super(`${source} line ${line}: ${reason}`);
-    this.reason = reason;
-  }
-}
+export { SimpleYamlError } from "./pyyaml_cursor.ts";
 
 /**
  * Parses one YAML document into JSON-like values (objects, arrays, strings, numbers, booleans, null); an
@@ -51,14 +35,8 @@ export function parseSimpleYaml(text: string, source = "YAML text"): unknown {
 /** A parsed node; `plain` keeps the source text of an unquoted scalar. */
 type Item = { value: unknown; plain?: string; collection?: boolean };
 
-class Reader {
-  private readonly s: string;
-  private pos = 0;
-
-  constructor(text: string, private readonly source: string) {
-    this.s = text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
-  }
-
+/** The block and flow structure of one document; the scalars and positions are its base classes'. */
+class Reader extends ScalarReader {
   document(): unknown {
     this.skipToToken();
     if (this.ch() === "%") this.fail("directives (%) are not supported here; remove the line");
@@ -77,65 +55,6 @@ class Reader {
       this.fail("only one document is supported here; remove the extra '---' and what follows it");
     }
     this.fail("unexpected content after the document's value; check the indentation of this line");
-  }
-
-  // ----- positions, errors and the space between tokens
-
-  private ch(offset = 0): string {
-    return this.s[this.pos + offset] ?? "";
-  }
-
-  private column(pos = this.pos): number {
-    return pos - (pos === 0 ? 0 : this.s.lastIndexOf("\n", pos - 1) + 1);
-  }
-
-  private fail(reason: string, pos = this.pos): never {
-    const line = this.s.slice(0, pos).split("\n").length;
-    throw new SimpleYamlError(this.source, line, this.column(pos) + 1, reason);
-  }
-
-  private atMarker(marker: "---" | "...", pos = this.pos): boolean {
-    return this.column(pos) === 0 && this.s.startsWith(marker, pos) && isBlank(this.s[pos + 3] ?? "");
-  }
-
-  private atDocumentEdge(): boolean {
-    return this.ch() === "" || this.atMarker("---") || this.atMarker("...");
-  }
-
-  private atSeqEntry(): boolean {
-    return this.ch() === "-" && isBlank(this.ch(1));
-  }
-
-  private skipLine(): void {
-    const end = this.s.indexOf("\n", this.pos);
-    this.pos = end < 0 ? this.s.length : end;
-  }
-
-  /** Skips spaces, comments and line breaks up to the next token; tells whether a line break was crossed. */
-  private skipToToken(): boolean {
-    let crossed = false;
-    for (;;) {
-      while (this.ch() === " ") this.pos++;
-      const c = this.ch();
-      if (c === "\t") this.fail(TAB_ERROR);
-      if (c === "#") this.skipLine();
-      else if (c !== "\n") return crossed;
-      else {
-        this.pos++;
-        crossed = true;
-      }
-    }
-  }
-
-  /** Checks that only spaces and a comment follow on this line, and goes to the next line. */
-  private expectLineEnd(): void {
-    while (this.ch() === " ") this.pos++;
-    if (this.ch() === "#") this.skipLine();
-    const c = this.ch();
-    if (c === "\t") this.fail(TAB_ERROR);
-    if (c === ":") this.fail("mapping values are not allowed here; quote the value or nest the mapping");
-    if (c !== "" && c !== "\n") this.fail(`unexpected '${c}' here; quote the whole value or remove the rest`);
-    this.pos += c.length;
   }
 
   // ----- block structure
@@ -242,7 +161,7 @@ class Reader {
     return value;
   }
 
-  // ----- scalars and flow collections
+  // ----- inline nodes and flow collections (scalars are read in _pyyaml_scalar_reader.ts)
 
   private inlineNode(flow: boolean, indent: number): Item {
     const c = this.ch();
@@ -251,142 +170,6 @@ class Reader {
     if (!this.canStartPlain(flow)) this.rejectStart();
     const plain = this.plain(flow, indent, true);
     return { value: resolvePlain(plain), plain };
-  }
-
-  private canStartPlain(flow: boolean): boolean {
-    const c = this.ch();
-    if (!"-?:,[]{}#&*!|>'\"%@`".includes(c)) return true;
-    return !isBlank(this.ch(1)) && (c === "-" || (!flow && (c === "?" || c === ":")));
-  }
-
-  private rejectStart(): never {
-    const c = this.ch();
-    if (START_ERRORS[c]) this.fail(START_ERRORS[c]);
-    if (c === "" || ",]}".includes(c)) this.fail(`expected a value before '${c || "the end"}'`);
-    this.fail(`'${c}' cannot start a plain value; put the value in quotes`);
-  }
-
-  /**
-   * A plain scalar: words split by spaces, ended by ': ', ' #' or (in flow) by ,[]{}. Continuation lines
-   * (in block context indented more than `indent`) fold: one line break becomes a space, n breaks n-1 newlines.
-   */
-  private plain(flow: boolean, indent: number, multiline: boolean): string {
-    let out = "", gap = "";
-    for (;;) {
-      const start = this.pos;
-      for (let c = this.ch(); !isBlank(c); c = this.ch()) {
-        if (c === ":" && (isBlank(this.ch(1)) || (flow && ",[]{}".includes(this.ch(1))))) break;
-        if (flow && ",?[]{}".includes(c)) break;
-        this.pos++;
-      }
-      if (this.pos === start) return out;
-      out += gap + this.s.slice(start, this.pos);
-      const spaces = this.pos;
-      while (this.ch() === " ") this.pos++;
-      gap = this.s.slice(spaces, this.pos);
-      if (this.ch() !== "\n") {
-        if (isBlank(this.ch()) || this.ch() === "#") return out;
-        continue;
-      }
-      if (!multiline) return out;
-      let p = this.pos, breaks = 0;
-      while (this.s[p] === "\n") {
-        breaks++;
-        p++;
-        while (this.s[p] === " ") p++;
-      }
-      const next = this.s[p] ?? "";
-      const ends = next === "" || next === "#" || next === "\t" || this.atMarker("---", p);
-      if (ends || this.atMarker("...", p) || (!flow && this.column(p) <= indent)) return out;
-      gap = folded(breaks);
-      this.pos = p;
-    }
-  }
-
-  /** A single- or double-quoted scalar. Line breaks inside fold as in plain scalars, trimming the spaces around. */
-  private quoted(): string {
-    const start = this.pos, q = this.ch();
-    const quoted = q === "'" ? /'((?:[^']|'')*)'/y : /"((?:[^"\\]|\\[\s\S])*)"/y;
-    quoted.lastIndex = start;
-    const body = quoted.exec(this.s)?.[1];
-    if (body === undefined || /\n(?:---|\.\.\.)(?:[ \t\n]|$)/.test(body)) {
-      this.fail(`unterminated string; add the closing ${q}`, start);
-    }
-    this.pos = quoted.lastIndex;
-    const fold = (breaks: string) => folded(breaks.split("\n").length - 1);
-    if (q === "'") return body.replace(/[ \t]*\n[ \t\n]*/g, fold).replaceAll("''", "'");
-    // One pass, so that an escaped space before a line break is not trimmed away.
-    const pieces =
-      /\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(\n[ \t\n]*)|([\s\S]))|([ \t]*\n[ \t\n]*)/g;
-    type Group = string | undefined;
-    return body.replace(
-      pieces,
-      (_, x: Group, u: Group, U: Group, escapedBreak: Group, other: Group, breaks: Group, offset: number) => {
-        if (breaks) return fold(breaks);
-        if (escapedBreak) return "\n".repeat(escapedBreak.split("\n").length - 2);
-        const code = parseInt(x ?? u ?? U ?? "", 16);
-        if (code <= 0x10ffff) return String.fromCodePoint(code);
-        if (other && ESCAPE_CHARS.includes(other)) return ESCAPE_VALUES[ESCAPE_CHARS.indexOf(other)];
-        const letter = other ?? "U", digits = HEX_LENGTHS[letter];
-        const hint = digits
-          ? `it needs ${digits} hex digits of a code point`
-          : "write '\\\\' for a backslash";
-        this.fail(`unknown escape '\\${letter}' in double quotes; ${hint}`, start + 1 + offset);
-      },
-    );
-  }
-
-  /** A literal (`|`) or folded (`>`) block scalar, with PyYAML's rules for indentation and chomping. */
-  private blockScalar(indent: number): string {
-    const isFolded = this.ch() === ">";
-    let chomp = "", increment = 0;
-    for (this.pos++; !isBlank(this.ch()); this.pos++) {
-      const c = this.ch();
-      if ((c === "+" || c === "-") && !chomp) chomp = c;
-      else if (c >= "1" && c <= "9" && !increment) increment = Number(c);
-      else this.fail(`expected '+', '-' or an indentation digit 1-9 after '|' or '>', not '${c}'`);
-    }
-    this.expectLineEnd();
-    // The indentation is given, or else the widest of the leading blank lines and the first text line.
-    const leading = /[ \n]*/y;
-    leading.lastIndex = this.pos;
-    const widest = Math.max(...leading.exec(this.s)![0].split("\n").map((spaces) => spaces.length));
-    const minIndent = Math.max(indent + 1, 1);
-    const blockIndent = increment ? minIndent + increment - 1 : Math.max(minIndent, widest);
-    // Each line up to the first less indented line with text: its text after the indentation, or "" if empty.
-    const lines: string[] = [];
-    let ended = true;
-    while (this.pos < this.s.length) {
-      const end = this.s.indexOf("\n", this.pos), stop = end < 0 ? this.s.length : end;
-      const line = this.s.slice(this.pos, stop), spaces = /^ */.exec(line)![0].length;
-      if (spaces < blockIndent && spaces < line.length) break;
-      lines.push(line.slice(blockIndent));
-      ended = end >= 0;
-      this.pos = ended ? end + 1 : stop;
-    }
-    // Spaces after the last line break are not a line of their own.
-    if (!ended && lines.at(-1) === "") {
-      lines.pop();
-      ended = true;
-    }
-    const last = lines.findLastIndex((line) => line !== "");
-    let out = "";
-    for (let i = 0, empty = 0; i <= last; i++) {
-      if (lines[i] === "") {
-        empty++;
-        continue;
-      }
-      const previous = lines[i - empty - 1];
-      const fold = isFolded && /^[^ \t]/.test(previous ?? "") && /^[^ \t]/.test(lines[i]);
-      if (previous === undefined) out += "\n".repeat(empty);
-      else out += fold ? folded(empty + 1) : "\n".repeat(empty + 1);
-      out += lines[i];
-      empty = 0;
-    }
-    // Chomping: clip keeps the final line break, strip drops it, keep also keeps the empty lines after it.
-    if (chomp === "-") return out;
-    const finalBreak = last >= 0 && (last < lines.length - 1 || ended) ? "\n" : "";
-    return out + finalBreak + (chomp === "+" ? "\n".repeat(lines.length - 1 - last) : "");
   }
 
   private flowCollection(): unknown[] | Record<string, unknown> {

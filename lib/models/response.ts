@@ -1,10 +1,11 @@
 /**
- * The streaming `Response`: created at once by `model.prompt()`, run on first iteration or `text()`.
+ * The streaming `Response`: created at once by `model.prompt()`, run on first iteration or `text()`. This
+ * file is its public face; the run itself and the state it fills (stream events, usage, tool calls, status,
+ * error, times) are in `_response_run.ts`, and its JSON form, written and read back, in `response_json.ts`.
  * @module
  */
 import type { Conversation } from "./conversation.ts";
-import { CancelledError, ResponseNotDoneError } from "./errors.ts";
-import { EventLog } from "./event_log.ts";
+import { ResponseNotDoneError } from "./errors.ts";
 import type { Message } from "./messages.ts";
 import type { Model, PromptOptions } from "./model.ts";
 import type { Prompt } from "./prompt.ts";
@@ -12,27 +13,13 @@ import type { StreamEvent, ToolCall, Usage } from "./stream.ts";
 import { ulid } from "./ulid.ts";
 import { lazyImport } from "../lazy_import.ts";
 import { pythonIsoformat } from "../compat/isoformat.ts";
-import { isValidated } from "./validated_options.ts";
 import { executeToolCalls, type ExecuteToolCallsOptions } from "./tool_calls.ts";
 import type { Tool, ToolResult } from "./tool_spec.ts";
-import { lookupModel } from "./late_bound.ts";
-import { checkSupported } from "./supported.ts";
-import type { ExecuteContext, ResponseInit, ResponseStatus } from "./response_types.ts";
-import { toCancelled, toTyped } from "./response_errors.ts";
-import {
-  checkResponseJson,
-  type ResponseJson,
-  responseToJson,
-  restoredPrompt,
-  type RestoredResponse,
-  restoredState,
-} from "./response_json.ts";
+import type { ResponseInit, ResponseStatus } from "./response_types.ts";
+import { nowMs, ResponseRun } from "./_response_run.ts";
+import { type ResponseJson, responseToJson, restoredResponseInit } from "./response_json.ts";
 
 export type { ExecuteContext, ResponseInit, ResponseStatus } from "./response_types.ts";
-
-function nowMs(): number {
-  return performance.timeOrigin + performance.now();
-}
 
 /**
  * A model's response. Iterate it for text chunks as they arrive, or `await response.text()`. It runs once:
@@ -62,22 +49,8 @@ export class Response<T = unknown> implements AsyncIterable<string> {
   resolvedModel: string | null = null;
 
   #key?: string;
-  #status: ResponseStatus = "pending";
-  /** Every stream event so far. */
-  #log = new EventLog();
-  /** True when the latest chunks came as one array (a whole network read), so there is nothing to wait for. */
-  #gathered = false;
-  #error: unknown;
-  #json: unknown = null;
-  #usage: Usage = { input: null, output: null, details: null };
-  #toolCalls: ToolCall[] = [];
-  #startMs = 0;
-  #endMs = 0;
-  #run?: Promise<void>;
-  #wake: (() => void)[] = [];
-  #abort = new AbortController();
-  #ended = Promise.withResolvers<void>();
-  #restoredMessages?: Message[];
+  /** Its run and what the run produced: events, usage, tool calls, status, error, times (_response_run.ts). */
+  #run = new ResponseRun();
 
   /** Creates a response; nothing runs until it is iterated or `text()` is called. */
   constructor(init: ResponseInit) {
@@ -88,116 +61,51 @@ export class Response<T = unknown> implements AsyncIterable<string> {
     this.#key = init.key;
     if (init.restored) {
       if (init.restored.id) this.id = init.restored.id;
-      this.#restore(init.restored);
+      this.resolvedModel = init.restored.resolvedModel;
+      this.#run.restore(init.restored);
     }
     if (init.signal) {
-      if (init.signal.aborted) this.#abort.abort(init.signal.reason);
+      if (init.signal.aborted) this.#run.abort.abort(init.signal.reason);
       else init.signal.addEventListener("abort", () => this.cancel(init.signal?.reason), { once: true });
     }
   }
 
   /** Where the response is in its life. */
   get status(): ResponseStatus {
-    return this.#status;
+    return this.#run.status;
   }
 
   /** True once it has finished, failed or been cancelled. */
   get done(): boolean {
-    return this.#status === "done" || this.#status === "failed" || this.#status === "cancelled";
+    return this.#run.done;
   }
 
   /** The error it failed with, if it failed or was cancelled. */
   get error(): unknown {
-    return this.#error;
+    return this.#run.error;
   }
 
   /** Starts the response if it has not started; resolves when it ends (it never rejects). */
   start(): Promise<void> {
-    this.#run ??= this.#execute();
-    return this.#run;
+    return this.#run.start(this, this.#key);
   }
 
   /** Cancels a running response; what arrived so far is kept, and iteration ends with a `CancelledError`. */
   cancel(reason?: unknown): void {
-    if (!this.#abort.signal.aborted) this.#abort.abort(reason ?? new CancelledError());
-  }
-
-  async #execute(): Promise<void> {
-    this.#status = "running";
-    this.#startMs = nowMs();
-    try {
-      await this.prompt.prepare();
-      await checkSupported(this.model, this.prompt);
-      if (this.conversation) await this.conversation.prepareChain(this);
-      if (Object.keys(this.prompt.options).length && !isValidated(this.prompt.options)) {
-        // zod and the option code load only for a prompt that has options.
-        const { validateOptions } = await lazyImport<typeof import("./options.ts")>(
-          "./options.ts",
-          import.meta.url,
-        );
-        this.prompt.options = await validateOptions(this.model.options, this.prompt.options, this.model.id);
-      }
-      const key = this.model.resolveKey(this.#key);
-      const signal = this.#abort.signal;
-      const context: ExecuteContext = {
-        stream: this.stream,
-        response: this,
-        conversation: this.conversation,
-        key,
-        signal,
-      };
-      for await (const chunk of this.model.execute(this.prompt, context)) {
-        if (signal.aborted) break;
-        if (Array.isArray(chunk)) {
-          for (let i = 0; i < chunk.length; i++) this.#log.push(chunk[i]); // no iterator per event
-        } else this.#log.push(chunk);
-        this.#gathered = Array.isArray(chunk);
-        this.#notify();
-      }
-      if (signal.aborted) throw signal.reason ?? new CancelledError();
-      this.#status = "done";
-    } catch (error) {
-      this.#error = this.#abort.signal.aborted
-        ? toCancelled(this.#abort.signal.reason, error)
-        : toTyped(error);
-      this.#status = this.#abort.signal.aborted ? "cancelled" : "failed";
-    } finally {
-      this.#endMs = nowMs();
-      this.#notify();
-      this.#ended.resolve();
-    }
-  }
-
-  /** Puts a response read back from storage in its finished state. */
-  #restore(state: RestoredResponse): void {
-    for (const event of state.events) this.#log.push(event);
-    this.#restoredMessages = state.messages;
-    this.#toolCalls = [...state.toolCalls];
-    this.#usage = { ...state.usage };
-    this.#startMs = state.startMs;
-    this.#endMs = state.endMs;
-    this.resolvedModel = state.resolvedModel;
-    this.#status = "done";
-    this.#run = Promise.resolve();
-    this.#ended.resolve();
-  }
-
-  #notify(): void {
-    const waiting = this.#wake;
-    this.#wake = [];
-    for (const wake of waiting) wake();
+    this.#run.cancel(reason);
   }
 
   /** Yields every stream event (text, reasoning, tool calls) as it arrives; replays once finished. */
   async *streamEvents(): AsyncGenerator<StreamEvent> {
     void this.start();
+    const run = this.#run;
     let index = 0;
     while (true) {
-      while (index < this.#log.length) yield this.#log.at(index++);
-      if (this.done) break;
-      await new Promise<void>((resolve) => this.#wake.push(resolve));
+      while (index < run.log.length) yield run.log.at(index++);
+      if (run.done) break;
+      await run.changed();
     }
-    if (this.#status !== "done") throw this.#error;
+    if (run.status !== "done") throw run.error;
   }
 
   /**
@@ -208,21 +116,22 @@ export class Response<T = unknown> implements AsyncIterable<string> {
    */
   async *eventBatches(): AsyncGenerator<StreamEvent[]> {
     void this.start();
+    const run = this.#run;
     let index = 0;
     while (true) {
-      if (index < this.#log.length) {
+      if (index < run.log.length) {
         // A provider that yields one chunk at a time: let the rest of this turn's chunks (queued microtasks)
         // arrive, so they are written together.
-        if (!this.#gathered && !this.done) await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        if (!run.gathered && !run.done) await new Promise<void>((resolve) => setTimeout(resolve, 0));
         const batch: StreamEvent[] = [];
-        while (index < this.#log.length) batch.push(this.#log.at(index++));
+        while (index < run.log.length) batch.push(run.log.at(index++));
         yield batch;
         continue;
       }
-      if (this.done) break;
-      await new Promise<void>((resolve) => this.#wake.push(resolve));
+      if (run.done) break;
+      await run.changed();
     }
-    if (this.#status !== "done") throw this.#error;
+    if (run.status !== "done") throw run.error;
   }
 
   /** Yields text chunks as they arrive (reasoning and tool events left out). */
@@ -234,7 +143,7 @@ export class Response<T = unknown> implements AsyncIterable<string> {
 
   async #finished(): Promise<void> {
     await this.start();
-    if (this.#status !== "done") throw this.#error;
+    if (this.#run.status !== "done") throw this.#run.error;
   }
 
   /** The whole text; runs the response if needed. Rejects with a typed error if it failed. */
@@ -261,23 +170,23 @@ export class Response<T = unknown> implements AsyncIterable<string> {
 
   /** The text received so far, without waiting (all of it once done; what arrived before a failure). */
   textSoFar(): string {
-    return this.#log.text();
+    return this.#run.log.text();
   }
 
   /** The reasoning text received so far. */
   reasoningSoFar(): string {
-    return this.#log.reasoning();
+    return this.#run.log.reasoning();
   }
 
   /** The provider's raw response (or the data gathered from the stream); `null` if it gave none. */
   async json(): Promise<unknown> {
     await this.#finished();
-    return this.#json;
+    return this.#run.json;
   }
 
   /** The provider's raw response as known now, without waiting. */
   jsonSoFar(): unknown {
-    return this.#json;
+    return this.#run.json;
   }
 
   /** Token usage. */
@@ -288,7 +197,7 @@ export class Response<T = unknown> implements AsyncIterable<string> {
 
   /** Token usage as known now, without waiting. */
   usageSoFar(): Usage {
-    return { ...this.#usage };
+    return { ...this.#run.usage };
   }
 
   /** Usage as Python `llm` prints it: `5 input, 3 output`. */
@@ -308,8 +217,9 @@ export class Response<T = unknown> implements AsyncIterable<string> {
 
   /** Milliseconds from start to end (or to now while it runs); 0 before it starts. */
   durationMsSoFar(): number {
-    if (!this.#startMs) return 0;
-    return Math.round((this.#endMs || nowMs()) - this.#startMs);
+    const { startMs, endMs } = this.#run;
+    if (!startMs) return 0;
+    return Math.round((endMs || nowMs()) - startMs);
   }
 
   /** When it started, in ISO 8601 UTC with microseconds (`2026-01-01T12:00:00.123456+00:00`). */
@@ -320,13 +230,13 @@ export class Response<T = unknown> implements AsyncIterable<string> {
 
   /** When it started; the current time before it starts. */
   datetimeUtcSoFar(): string {
-    return pythonIsoformat(this.#startMs || nowMs());
+    return pythonIsoformat(this.#run.startMs || nowMs());
   }
 
   /** Tool calls the model asked for. */
   async toolCalls(): Promise<ToolCall[]> {
     await this.#finished();
-    return [...this.#toolCalls];
+    return [...this.#run.toolCalls];
   }
 
   /** The assistant message(s) this response produced, assembled from its stream. */
@@ -340,8 +250,7 @@ export class Response<T = unknown> implements AsyncIterable<string> {
    * Providers that run tools themselves may produce several, marked by their events' `messageIndex`.
    */
   messagesSoFar(): Message[] {
-    if (this.#restoredMessages) return structuredClone(this.#restoredMessages);
-    return this.#log.messages(this.#toolCalls);
+    return this.#run.messages();
   }
 
   /**
@@ -350,9 +259,10 @@ export class Response<T = unknown> implements AsyncIterable<string> {
    * @throws the response's own error when it failed or was cancelled.
    */
   textOrThrow(): string {
-    if (this.#status === "done") return this.textSoFar();
-    if (this.#status === "failed" || this.#status === "cancelled") throw this.#error;
-    throw new ResponseNotDoneError(this.id, this.#status, "read");
+    const { status, error } = this.#run;
+    if (status === "done") return this.textSoFar();
+    if (status === "failed" || status === "cancelled") throw error;
+    throw new ResponseNotDoneError(this.id, status, "read");
   }
 
   /**
@@ -361,7 +271,7 @@ export class Response<T = unknown> implements AsyncIterable<string> {
    * and rejects with what it throws.
    */
   onDone(callback: (response: this) => void | Promise<void>): Promise<void> {
-    return this.#ended.promise.then(() => callback(this));
+    return this.#run.ended.promise.then(() => callback(this));
   }
 
   /**
@@ -400,31 +310,21 @@ export class Response<T = unknown> implements AsyncIterable<string> {
    * @throws {UnknownModelError} when the stored model is not installed and none is given.
    */
   static fromJSON(data: unknown, options: { model?: Model; conversation?: Conversation } = {}): Response {
-    const { input, output, json } = checkResponseJson(data);
-    const model = options.model ?? lookupModel(json.model);
+    const response = new Response(restoredResponseInit(data, options));
     // A response stored with its conversation comes back in one (of it alone), so reply() continues it.
-    const stored = json.conversation;
-    const conversation = options.conversation ??
-      (typeof stored?.id === "string" ? model.conversation({ id: stored.id, name: stored.name }) : undefined);
-    const response = new Response({
-      model,
-      prompt: restoredPrompt(json, input),
-      stream: false,
-      conversation,
-      restored: restoredState(json, output),
-    });
+    const conversation = response.conversation;
     if (conversation && !options.conversation) conversation.responses.push(response);
     return response;
   }
 
   /** Sets token usage; called by model implementations. */
   setUsage(usage: Partial<Usage>): void {
-    this.#usage = { ...this.#usage, ...usage };
+    this.#run.usage = { ...this.#run.usage, ...usage };
   }
 
   /** Sets the provider's raw response; called by model implementations. */
   setResponseJson(json: unknown): void {
-    this.#json = json;
+    this.#run.json = json;
   }
 
   /** Records the model id the provider actually used; called by model implementations. */
@@ -446,9 +346,6 @@ export class Response<T = unknown> implements AsyncIterable<string> {
 
   /** Records a tool call the model asked for; called by model implementations. */
   addToolCall(call: ToolCall): void {
-    // As Python llm does, a call without a provider id gets one, so its result can refer to it.
-    this.#toolCalls.push(
-      call.toolCallId === undefined ? { ...call, toolCallId: `tc_${ulid().toLowerCase()}` } : call,
-    );
+    this.#run.addToolCall(call);
   }
 }

@@ -22,9 +22,12 @@
  */
 import { LlmError, ResponseNotDoneError } from "./errors.ts";
 import type { Conversation } from "./conversation.ts";
+import { lookupModel } from "./late_bound.ts";
 import type { Message } from "./messages.ts";
+import type { Model } from "./model.ts";
 import { Prompt } from "./prompt.ts";
 import type { Response } from "./response.ts";
+import type { ResponseInit } from "./response_types.ts";
 import type { StreamEvent, ToolCall, Usage } from "./stream.ts";
 
 /** Token usage in a response's JSON; each field only when known. */
@@ -276,6 +279,31 @@ export function restoredState(json: ResponseJson, output: Message[]): RestoredRe
     startMs,
     endMs: startMs ? startMs + duration : 0,
     resolvedModel: typeof json.resolved_model === "string" ? json.resolved_model : null,
+  };
+}
+
+/**
+ * How `Response.fromJSON` creates a response from its JSON: the model is `options.model`, else the
+ * registry's model of the stored id; the conversation is `options.conversation`, else a new one of the
+ * stored conversation's id when the JSON names one; prompt and finished state are read from the JSON.
+ * @throws {InvalidResponseJsonError} for JSON that is not a response's.
+ * @throws {UnknownModelError} when the stored model is not installed and none is given.
+ */
+export function restoredResponseInit(
+  data: unknown,
+  options: { model?: Model; conversation?: Conversation },
+): ResponseInit {
+  const { input, output, json } = checkResponseJson(data);
+  const model = options.model ?? lookupModel(json.model);
+  const stored = json.conversation;
+  const conversation = options.conversation ??
+    (typeof stored?.id === "string" ? model.conversation({ id: stored.id, name: stored.name }) : undefined);
+  return {
+    model,
+    prompt: restoredPrompt(json, input),
+    stream: false,
+    conversation,
+    restored: restoredState(json, output),
   };
 }
 
