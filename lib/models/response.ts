@@ -111,8 +111,8 @@ export class Response<T = unknown> implements AsyncIterable<string> {
   /**
    * Yields the stream events in batches: everything that arrived together (a provider that yields an array of
    * chunks per network read gives one batch per read; single chunks of one turn of the event loop are gathered
-   * too), so a writer can write once per read instead of once per event. No event waits for a later read. Replays once finished; throws the response's error at
-   * the end.
+   * too), so a writer can write once per read instead of once per event. No event waits for a later read.
+   * Replays once finished; throws the response's error at the end.
    */
   async *eventBatches(): AsyncGenerator<StreamEvent[]> {
     void this.start();
