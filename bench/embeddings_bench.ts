@@ -194,18 +194,35 @@ export async function similarGroup(runs: number, userDir: string, bench: BenchEm
     OPENAI_BASE_URL: server.url,
     OPENAI_API_KEY: "sk-bench",
   };
-  const llm = (name: string, args: string[], extra: Record<string, string> = {}, before?: () => void) => ({
+  const llm = (
+    name: string,
+    args: string[],
+    options: { extra?: Record<string, string>; before?: () => void; file?: string } = {},
+  ) => ({
     name,
-    cmd: [Deno.execPath(), "run", "-A", "cli.ts", ...args, "-d", db],
+    cmd: [Deno.execPath(), "run", "-A", "cli.ts", ...args, "-d", options.file ?? db],
     cwd: repoDir,
-    env: { ...env, ...extra },
-    before,
+    env: { ...env, ...options.extra },
+    before: options.before,
     check: checked(10),
   });
   const byId = ["similar", "bench", "item-123", "-n", "10"];
   const byContent = ["similar", "bench", "-c", "pelican vector search", "-n", "10"];
   const fallback = { LLM_SQLITE_VEC: "0" };
   const cold = dropFromPageCache(db);
+  // How the file's pages came into the page cache decides how fast a mapped scan reads them (see the
+  // description): the seeded file is dropped and read back through a search's memory map once, and a fresh
+  // copy holds its pages as they were written.
+  const asWritten = join(userDir, "as-written.db");
+  if (cold) {
+    await Deno.copyFile(db, asWritten);
+    cold();
+    const warmUp = llm("warm-up", byId);
+    const out = await new Deno.Command(warmUp.cmd[0], { args: warmUp.cmd.slice(1), cwd: repoDir, env })
+      .output();
+    warmUp.check({ code: out.code, stdout: new TextDecoder().decode(out.stdout), stderr: "" });
+  }
+  const warm = cold ? ", warm (read back through the map)" : ", warm";
   const specs = [
     { name: "deno run empty.ts", cmd: [Deno.execPath(), "run", "-A", "bench/empty.ts"], cwd: repoDir, env },
     {
@@ -214,23 +231,29 @@ export async function similarGroup(runs: number, userDir: string, bench: BenchEm
       cwd: repoDir,
       env,
     },
-    llm("llm similar ID -n 10 (sqlite-vec)", byId),
-    llm("llm similar ID -n 10 (typed-array fallback)", byId, fallback),
-    llm("llm similar -c TEXT -n 10 (sqlite-vec)", byContent),
-    llm("llm similar -c TEXT -n 10 (typed-array fallback)", byContent, fallback),
+    llm(`llm similar ID -n 10 (sqlite-vec)${warm}`, byId),
+    ...(cold ? [llm("llm similar ID -n 10 (sqlite-vec), warm (as written)", byId, { file: asWritten })] : []),
+    llm(`llm similar ID -n 10 (typed-array fallback)${warm}`, byId, { extra: fallback }),
+    llm(`llm similar -c TEXT -n 10 (sqlite-vec)${warm}`, byContent),
+    llm(`llm similar -c TEXT -n 10 (typed-array fallback)${warm}`, byContent, { extra: fallback }),
     ...(cold
       ? [
-        llm("llm similar ID -n 10 (sqlite-vec), cold cache", byId, {}, cold),
-        llm("llm similar ID -n 10 (typed-array fallback), cold cache", byId, fallback, cold),
+        llm("llm similar ID -n 10 (sqlite-vec), cold cache", byId, { before: cold }),
+        llm("llm similar ID -n 10 (typed-array fallback), cold cache", byId, {
+          extra: fallback,
+          before: cold,
+        }),
       ]
       : []),
   ];
-  const measurements = await measureCommands(specs, runs);
+  const measurements = await measureCommands(specs, runs).finally(() =>
+    Deno.remove(asWritten).catch(() => {})
+  );
   if (await Deno.stat(PYTHON_LLM).then(() => true, () => false)) {
     // Timed once: Python's brute force in a Python function per row is slow enough that one run tells.
     measurements.push(
       await timeOnce({
-        name: "Python llm 0.32: llm similar ID -n 10 (one run, warm)",
+        name: `Python llm 0.32: llm similar ID -n 10 (one run)${warm}`,
         cmd: [PYTHON_LLM, ...byId, "-d", db],
         env,
         check: checked(10),
@@ -247,14 +270,23 @@ export async function similarGroup(runs: number, userDir: string, bench: BenchEm
       (seedMs === null ? "seeded by an earlier run" : `seeded in ${(seedMs / 1000).toFixed(1)} s`) +
       "). Every search is exact: each vector is compared with the query. By content adds one request to " +
       "the loopback embeddings server for the query's vector. The fallback is the typed-array scan used " +
-      "when sqlite-vec cannot load. Warm: the file is in the operating system's page cache, as for anyone " +
-      "who searched it before; cold: it was dropped from the page cache before each run " +
+      "when sqlite-vec cannot load. Warm: the file is in the operating system's page cache. How its pages came " +
+      "there matters: read back through a search's memory map (after the file left the cache, as for anyone " +
+      "who searched it before), Linux (6.18 here) keeps them in 2 MiB pages mapped whole, while the pages of a file as it " +
+      "was written (just after `llm embed-multi`, or a copy) are mapped 4 KiB at a time, which a mapped scan " +
+      "reads more slowly (the two sqlite-vec warm rows). Cold: the file was dropped " +
+      "from the page cache before each run " +
       (cold ? "(`dd iflag=nocache`)" : "(not measured: GNU dd is not available)") +
       ". The search reads the file memory-mapped, so the peak resident memory of `llm similar` counts the " +
       "file's pages mapped into the process (the operating system's page cache, shared), not memory it " +
       "allocated. Target: 300 ms for `llm similar -n 10` with sqlite-vec, warm.",
     measurements,
-    targets: { "llm similar ID -n 10 (sqlite-vec)": { ms: 300 } },
+    targets: Object.fromEntries(
+      measurements.filter((m) => /^llm similar ID -n 10 \(sqlite-vec\), warm/.test(m.name)).map((m) => [
+        m.name,
+        { ms: 300 },
+      ]),
+    ),
   };
 }
 
