@@ -4,13 +4,18 @@
  */
 import "../../../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import { ChainLimitError, ModelError } from "../../../models/errors.ts";
-import type { Response } from "../../../models/response.ts";
 import type { Fragment } from "../../../models/fragment.ts";
 import { openChatInput } from "../../line_reader.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
 import { chatFragments, requestFrom, sessionFor } from "../prompt/_inputs.ts";
 import { toolChainSettings } from "../prompt/_tool_hooks.ts";
-import { signalExitCode, signalReason, STOP_SIGNALS, streamResponse } from "../prompt/_shared.ts";
+import {
+  signalExitCode,
+  signalReason,
+  singleRound,
+  STOP_SIGNALS,
+  streamResponse,
+} from "../prompt/_shared.ts";
 import { cliErrorMessage } from "../../error_messages.ts";
 import type { Io } from "../../../commands/io.ts";
 import type { Attachment } from "../../../attachments/attachment.ts";
@@ -77,7 +82,7 @@ export async function runChat(ctx: CommandContext): Promise<number> {
           ...toolChainSettings(ctx.io, ctx.values, () => lines.readLine("")),
         })
           .responses()
-        : single(prepared.send(text, turn));
+        : singleRound(prepared.send(text, turn));
       pending = [];
       try {
         for await (const response of rounds) {
@@ -121,10 +126,6 @@ export async function runChat(ctx: CommandContext): Promise<number> {
     for (const [signal, handler] of idleHandlers) Deno.removeSignalListener(signal, handler);
     await lines.close();
   }
-}
-
-async function* single(response: Response): AsyncGenerator<Response> {
-  yield response;
 }
 
 /** Errors of one message's attachments (unreadable, too large, a type the model refuses): the chat goes on. */

@@ -12,7 +12,7 @@ import type { Response } from "../../../models/response.ts";
 import { cliErrorMessage } from "../../error_messages.ts";
 import { openChatInput } from "../../line_reader.ts";
 import { chatBanner, readChatMessage } from "../chat/_read_message.ts";
-import { streamResponse } from "../prompt/_shared.ts";
+import { singleRound, streamResponse } from "../prompt/_shared.ts";
 
 /** What the loop needs from its command. */
 export interface ChatLoopOptions {
@@ -38,7 +38,7 @@ export async function runChatLoop(io: Io, options: ChatLoopOptions): Promise<num
       const text = await readChatMessage(io, lines);
       if (text === null) return 0;
       const sent = options.send(text, () => lines.readLine(""));
-      const rounds = sent instanceof ChainResponse ? sent.responses() : single(sent);
+      const rounds = sent instanceof ChainResponse ? sent.responses() : singleRound(sent);
       try {
         for await (const response of rounds) {
           const outcome = await streamResponse(io, response, { raw: options.raw });
@@ -64,8 +64,4 @@ export async function runChatLoop(io: Io, options: ChatLoopOptions): Promise<num
   } finally {
     await lines.close();
   }
-}
-
-async function* single(response: Response): AsyncGenerator<Response> {
-  yield response;
 }
