@@ -67,6 +67,16 @@ export class OpenAIConnectionError extends Error {
     super(message, options);
     this.name = "OpenAIConnectionError";
   }
+
+  /**
+   * The error of a `fetch()` that failed to connect, saying why: the message of its cause when it has one
+   * (the more specific reason), else its own.
+   */
+  static fromFetchError(error: unknown): OpenAIConnectionError {
+    const cause = (error as { cause?: unknown }).cause;
+    const detail = cause instanceof Error ? cause.message : (error as Error).message;
+    return new OpenAIConnectionError(detail, { cause: error });
+  }
 }
 
 /**
@@ -141,7 +151,8 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-async function readBody(response: Response): Promise<unknown> {
+/** The body of `response`: parsed when it is JSON, else its text. */
+export async function readJsonOrText(response: Response): Promise<unknown> {
   const text = await response.text();
   try {
     return JSON.parse(text);
@@ -176,9 +187,7 @@ export async function post(connection: OpenAIConnection, path: string, body: unk
         await sleep(retryDelayMs(undefined, attempt), connection.signal);
         continue;
       }
-      const cause = (error as { cause?: unknown }).cause;
-      const detail = cause instanceof Error ? cause.message : (error as Error).message;
-      throw new OpenAIConnectionError(detail, { cause: error });
+      throw OpenAIConnectionError.fromFetchError(error);
     }
     if (response.ok) return response;
     const retryable = RETRY_STATUSES.has(response.status) || response.status >= 500;
@@ -188,7 +197,7 @@ export async function post(connection: OpenAIConnection, path: string, body: unk
       await sleep(retryDelayMs(response, attempt), connection.signal);
       continue;
     }
-    throw new OpenAIHttpError(response.status, await readBody(response));
+    throw new OpenAIHttpError(response.status, await readJsonOrText(response));
   }
 }
 

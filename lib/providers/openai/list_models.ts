@@ -14,7 +14,7 @@
 import { ModelError } from "../../models/errors.ts";
 import { VERSION } from "../../version.ts";
 import { openAIModelError } from "./errors.ts";
-import { OpenAIConnectionError, OpenAIHttpError } from "./http.ts";
+import { OpenAIConnectionError, OpenAIHttpError, readJsonOrText } from "./http.ts";
 
 /** One entry of the API's model list, as the API sends it (`created` is in Unix seconds). */
 export interface OpenAIModelInfo {
@@ -42,15 +42,6 @@ export interface ListModelsRequest {
   keyName?: string;
   /** Cancels the request. */
   signal?: AbortSignal;
-}
-
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 /**
@@ -82,12 +73,9 @@ export async function listOpenAIModels(request: ListModelsRequest): Promise<Open
       });
     } catch (error) {
       if (request.signal?.aborted) throw error;
-      const cause = (error as { cause?: unknown }).cause;
-      throw new OpenAIConnectionError(cause instanceof Error ? cause.message : (error as Error).message, {
-        cause: error,
-      });
+      throw OpenAIConnectionError.fromFetchError(error);
     }
-    body = await readBody(response);
+    body = await readJsonOrText(response);
     if (!response.ok) throw new OpenAIHttpError(response.status, body);
   } catch (error) {
     throw openAIModelError(error, context);

@@ -4,72 +4,27 @@
  */
 import "../../../deps/sqlite_ready.ts"; // node:sqlite loaded before this module opens a database
 import { ChainLimitError, ModelError } from "../../../models/errors.ts";
-import type { Response } from "../../../models/response.ts";
 import type { Fragment } from "../../../models/fragment.ts";
 import { openChatInput } from "../../line_reader.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
 import { chatFragments, requestFrom, sessionFor } from "../prompt/_inputs.ts";
 import { toolChainSettings } from "../prompt/_tool_hooks.ts";
-import { signalExitCode, signalReason, STOP_SIGNALS, streamResponse } from "../prompt/_shared.ts";
+import {
+  signalExitCode,
+  signalReason,
+  singleRound,
+  STOP_SIGNALS,
+  streamResponse,
+} from "../prompt/_shared.ts";
 import { cliErrorMessage } from "../../error_messages.ts";
 import type { Io } from "../../../commands/io.ts";
 import type { Attachment } from "../../../attachments/attachment.ts";
 import { attachLines } from "./_attach.ts";
-
-/**
- * The line that ends the `!multi` block `line` opens: `!end`, or `!end WORDS` for `!multi WORDS`; undefined when
- * `line` opens none. Chat and `llm openai endpoint --chat` read blocks the same way.
- */
-export function multiEndToken(line: string): string | undefined {
-  const trimmed = line.trim();
-  if (!trimmed.startsWith("!multi")) return undefined;
-  const bits = trimmed.split(/\s+/).slice(1);
-  return bits.length ? `!end ${bits.join(" ")}` : "!end";
-}
-
-/** `!edit`: what was written in `$EDITOR`, trimmed, or `null` (said on stderr) when nothing was saved. */
-export async function editedLine(io: Io): Promise<string | null> {
-  const edited = await editText();
-  if (edited === null) {
-    io.stderr.write("Editor closed without saving.\n");
-    return null;
-  }
-  return edited.trim();
-}
-
-/** Opens `$EDITOR` (or `vi`) on a temporary file and returns what was saved, or `null` if nothing was. */
-export async function editText(initial = ""): Promise<string | null> {
-  const dir = await Deno.makeTempDir({ prefix: "llm-edit-" });
-  const path = `${dir}/prompt.md`;
-  try {
-    await Deno.writeTextFile(path, initial);
-    const before = (await Deno.stat(path)).mtime?.getTime();
-    const editor = Deno.env.get("VISUAL") || Deno.env.get("EDITOR") ||
-      (Deno.build.os === "windows" ? "notepad" : "vi");
-    const [command, ...args] = editor.split(/\s+/);
-    const status = await new Deno.Command(command, {
-      args: [...args, path],
-      stdin: "inherit",
-      stdout: "inherit",
-      stderr: "inherit",
-    }).output();
-    if (!status.success) return null;
-    // Saved means the file changed: new content, or a new modification time for the same content.
-    const after = (await Deno.stat(path)).mtime?.getTime();
-    const text = await Deno.readTextFile(path);
-    if (text === initial && after === before) return null;
-    return text;
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { chatBanner, readChatMessage } from "./_read_message.ts";
 
 function banner(io: Io, modelId: string): void {
   io.stdout.write(
-    `Chatting with ${modelId}\n` +
-      "Type 'exit' or 'quit' to exit\n" +
-      "Type '!multi' to enter multiple lines, then '!end' to finish\n" +
-      "Type '!edit' to open your default editor and modify the prompt\n" +
+    chatBanner(modelId) +
       "Type '!fragment <my_fragment> [<another_fragment> ...]' to insert one or more fragments\n",
   );
 }
@@ -100,65 +55,34 @@ export async function runChat(ctx: CommandContext): Promise<number> {
     Deno.addSignalListener(signal, handler);
     return [signal, handler] as const;
   });
-  let multi = false;
-  let endToken = "!end";
-  let gathered: string[] = [];
-  let gatheredFragments: Fragment[] = [];
-  // Files attached with `!attach` (or returned by fragment loaders) that go with the next message.
+  // What `!fragment` and `!attach` lines name goes with the next message: the fragments, and the files
+  // attached (or returned by fragment loaders). A line refused by attachLines adds no fragments.
+  let typedFragments: Fragment[] = [];
   let pending: Attachment[] = [];
+  const fragmentsAndAttachments = async (line: string): Promise<string | undefined> => {
+    let fragments: Fragment[] = [];
+    if (line.trim().startsWith("!fragment ")) {
+      let loaded: Attachment[];
+      ({ prompt: line, fragments, attachments: loaded } = await chatFragments(ctx, session, line));
+      pending.push(...loaded);
+    }
+    const attached = await attachLines(ctx.io, line, pending);
+    if (attached !== undefined) typedFragments.push(...fragments);
+    return attached;
+  };
   try {
     while (true) {
-      let line = await lines.readLine(multi ? "" : "> ");
-      if (line === null) {
-        ctx.io.stdout.write("\n");
-        return 0;
-      }
-      const opened = multi ? undefined : multiEndToken(line);
-      if (opened !== undefined) {
-        multi = true;
-        endToken = opened;
-        continue;
-      }
-      if (line.trim() === "!edit") {
-        const edited = await editedLine(ctx.io);
-        if (edited === null) continue;
-        line = edited;
-      }
-      let typedFragments: Fragment[] = [];
-      if (line.trim().startsWith("!fragment ")) {
-        let loaded: Attachment[];
-        ({ prompt: line, fragments: typedFragments, attachments: loaded } = await chatFragments(
-          ctx,
-          session,
-          line,
-        ));
-        pending.push(...loaded);
-      }
-      const attached = await attachLines(ctx.io, line, pending);
-      if (attached === undefined) continue;
-      line = attached;
-      if (multi) {
-        if (line.trim() !== endToken) {
-          if (line) gathered.push(line);
-          gatheredFragments.push(...typedFragments);
-          continue;
-        }
-        line = gathered.join("\n");
-        typedFragments = gatheredFragments;
-        gathered = [];
-        gatheredFragments = [];
-        multi = false;
-      } else if (line.trim() === "exit" || line.trim() === "quit") {
-        return 0;
-      }
+      const text = await readChatMessage(ctx.io, lines, fragmentsAndAttachments);
+      if (text === null) return 0;
       const turn = { fragments: typedFragments, attachments: pending };
+      typedFragments = [];
       const rounds = prepared.usesTools
-        ? prepared.chain(line, {
+        ? prepared.chain(text, {
           ...turn,
           ...toolChainSettings(ctx.io, ctx.values, () => lines.readLine("")),
         })
           .responses()
-        : single(prepared.send(line, turn));
+        : singleRound(prepared.send(text, turn));
       pending = [];
       try {
         for await (const response of rounds) {
@@ -202,10 +126,6 @@ export async function runChat(ctx: CommandContext): Promise<number> {
     for (const [signal, handler] of idleHandlers) Deno.removeSignalListener(signal, handler);
     await lines.close();
   }
-}
-
-async function* single(response: Response): AsyncGenerator<Response> {
-  yield response;
 }
 
 /** Errors of one message's attachments (unreadable, too large, a type the model refuses): the chat goes on. */

@@ -1,8 +1,8 @@
 /**
  * The interactive loop of `llm openai endpoint --chat`: Python llm's `_run_chat` for a model that is not
- * logged, so there is no `!fragment` (fragments by alias live in logs.db). Lines are read as `llm chat` reads
- * them (the line editor on a terminal, with this session's history only); `exit`/`quit` end it, `!multi`
- * gathers lines until `!end`, `!edit` opens `$EDITOR`.
+ * logged, so there is no `!fragment` (fragments by alias live in logs.db). Messages are read as `llm chat`
+ * reads them (`readChatMessage`: `exit`/`quit`, `!multi` ... `!end`, `!edit`), with the line editor on a
+ * terminal keeping this session's history only.
  * @module
  */
 import type { Io } from "../../../commands/io.ts";
@@ -11,8 +11,8 @@ import { ChainLimitError, ModelError } from "../../../models/errors.ts";
 import type { Response } from "../../../models/response.ts";
 import { cliErrorMessage } from "../../error_messages.ts";
 import { openChatInput } from "../../line_reader.ts";
-import { editedLine, multiEndToken } from "../chat/run.ts";
-import { streamResponse } from "../prompt/_shared.ts";
+import { chatBanner, readChatMessage } from "../chat/_read_message.ts";
+import { singleRound, streamResponse } from "../prompt/_shared.ts";
 
 /** What the loop needs from its command. */
 export interface ChatLoopOptions {
@@ -31,47 +31,14 @@ export interface ChatLoopOptions {
 
 /** Runs the chat until `exit`, `quit` or the end of input; returns the exit code. */
 export async function runChatLoop(io: Io, options: ChatLoopOptions): Promise<number> {
-  io.stdout.write(
-    `Chatting with ${options.label}\n` +
-      "Type 'exit' or 'quit' to exit\n" +
-      "Type '!multi' to enter multiple lines, then '!end' to finish\n" +
-      "Type '!edit' to open your default editor and modify the prompt\n",
-  );
+  io.stdout.write(chatBanner(options.label));
   const lines = await openChatInput(io, { history: false });
-  let multi = false;
-  let endToken = "!end";
-  let gathered: string[] = [];
   try {
     while (true) {
-      let line = await lines.readLine(multi ? "" : "> ");
-      if (line === null) {
-        io.stdout.write("\n");
-        return 0;
-      }
-      const opened = multi ? undefined : multiEndToken(line);
-      if (opened !== undefined) {
-        multi = true;
-        endToken = opened;
-        continue;
-      }
-      if (line.trim() === "!edit") {
-        const edited = await editedLine(io);
-        if (edited === null) continue;
-        line = edited;
-      }
-      if (multi) {
-        if (line.trim() !== endToken) {
-          if (line) gathered.push(line);
-          continue;
-        }
-        line = gathered.join("\n");
-        gathered = [];
-        multi = false;
-      } else if (line.trim() === "exit" || line.trim() === "quit") {
-        return 0;
-      }
-      const sent = options.send(line, () => lines.readLine(""));
-      const rounds = sent instanceof ChainResponse ? sent.responses() : single(sent);
+      const text = await readChatMessage(io, lines);
+      if (text === null) return 0;
+      const sent = options.send(text, () => lines.readLine(""));
+      const rounds = sent instanceof ChainResponse ? sent.responses() : singleRound(sent);
       try {
         for await (const response of rounds) {
           const outcome = await streamResponse(io, response, { raw: options.raw });
@@ -97,8 +64,4 @@ export async function runChatLoop(io: Io, options: ChatLoopOptions): Promise<num
   } finally {
     await lines.close();
   }
-}
-
-async function* single(response: Response): AsyncGenerator<Response> {
-  yield response;
 }

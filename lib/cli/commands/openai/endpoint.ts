@@ -23,7 +23,7 @@ import { readStdinText } from "../../io.ts";
 import { LineReader } from "../../line_reader.ts";
 import { toolChainSettings } from "../prompt/_tool_hooks.ts";
 import type { FlagAttachments } from "../prompt/_attachments.ts";
-import { streamResponse } from "../prompt/_shared.ts";
+import { singleRound, streamResponse } from "../prompt/_shared.ts";
 
 type Values = Record<string, unknown>;
 
@@ -189,10 +189,6 @@ async function show(
   return 0;
 }
 
-async function* single(response: Response): AsyncGenerator<Response> {
-  yield response;
-}
-
 /** The tools `-T`/`--functions` (after the template's) select for the endpoint's model. */
 async function toolsFor(v: Values, model: Model, template: Template | undefined): Promise<ToolSelection> {
   const { selectTools } = await lazyImport<typeof import("../../../prompting/tools.ts")>(
@@ -297,6 +293,6 @@ export async function openaiEndpoint(ctx: CommandContext): Promise<number> {
   const readLine = () => (lines ??= new LineReader(ctx.io.stdin.readable)).readLine();
   const responses = usesTools
     ? model.chain(prompt, { ...settings, system, attachments, ...chainSettings(readLine) }).responses()
-    : single(model.prompt(prompt, { ...settings, system, attachments }));
+    : singleRound(model.prompt(prompt, { ...settings, system, attachments }));
   return await show(ctx, responses, raw, !v.noStream);
 }

@@ -1,6 +1,6 @@
 /**
  * What `llm prompt` and `llm chat` share on the terminal: streaming a response to stdout with a spinner and
- * Ctrl-C handling, and the token usage line.
+ * Ctrl-C handling, the rounds of an answer without tools, and the token usage line.
  * @module
  */
 import type { Response } from "../../../models/response.ts";
@@ -20,6 +20,11 @@ export interface StreamOutcome {
   interrupted: boolean;
   /** The signal that stopped it. */
   signal?: Deno.Signal;
+}
+
+/** The rounds of an answer that ran no tools: `response` alone, read as a chain's `responses()` are. */
+export async function* singleRound(response: Response): AsyncGenerator<Response> {
+  yield response;
 }
 
 /**

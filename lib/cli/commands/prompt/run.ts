@@ -12,7 +12,7 @@ import { lazyImport } from "../../../lazy_import.ts";
 import { markdownWanted } from "../../../terminal/markdown_mode.ts";
 import type { CommandContext } from "../../../commands/spec.ts";
 import { requestFrom, saveTemplate, sessionFor } from "./_inputs.ts";
-import { signalExitCode, signalReason, streamResponse, writeUsage } from "./_shared.ts";
+import { signalExitCode, signalReason, singleRound, streamResponse, writeUsage } from "./_shared.ts";
 import { toolChainSettings } from "./_tool_hooks.ts";
 import { LineReader } from "../../line_reader.ts";
 import type { JsonObject } from "../../../compat/json_value.ts";
@@ -69,7 +69,7 @@ export async function runPrompt(ctx: CommandContext): Promise<number> {
       ...toolChainSettings(ctx.io, ctx.values, () =>
         (lines ??= new LineReader(ctx.io.stdin.readable)).readLine()),
     }).responses()
-    : single(prepared.send(text, { stream: write }));
+    : singleRound(prepared.send(text, { stream: write }));
   const done: Response[] = [];
   const logged: boolean[] = [];
   const reasoning = { pending: false };
@@ -110,10 +110,6 @@ export async function runPrompt(ctx: CommandContext): Promise<number> {
   }
   if (v.usage) { for (const response of done) await writeUsage(ctx.io, response); }
   return 0;
-}
-
-async function* single(response: Response): AsyncGenerator<Response> {
-  yield response;
 }
 
 /** `--no-stream` output rendered as Markdown for a terminal (the renderer is loaded only then). */

@@ -11,15 +11,13 @@ import type { Prompt } from "../../../models/prompt.ts";
 import {
   type AttachmentItemFor,
   attachmentItems,
+  attachmentUrl,
   type InlineBudget,
+  inputAudioItem,
+  pdfFileFields,
+  plainAttachmentUrl,
   type WireItem,
 } from "../attachment_items.ts";
-import { base64Value } from "../json_body.ts";
-
-/** The `input_audio` format of a MIME type: `wav` for `audio/wav`, `mp3` for the rest, as Python llm says. */
-export function audioFormat(type: string): "wav" | "mp3" {
-  return type === "audio/wav" ? "wav" : "mp3";
-}
 
 /** The Chat Completions item of one attachment. */
 export async function chatAttachmentItem(
@@ -28,33 +26,17 @@ export async function chatAttachmentItem(
   imageDetail?: string,
 ): Promise<WireItem> {
   const type = await attachment.resolveType();
-  if (type === "application/pdf") {
-    const bytes = await budget.bytes(attachment);
-    return {
-      type: "file",
-      file: {
-        filename: `${await attachment.id()}.pdf`,
-        file_data: base64Value(bytes, "data:application/pdf;base64,"),
-      },
-    };
-  }
+  if (type === "application/pdf") return { type: "file", file: await pdfFileFields(attachment, budget) };
   if (type.startsWith("image/")) {
-    const url = attachment.url ?? base64Value(await budget.bytes(attachment), `data:${type};base64,`);
+    const url = await attachmentUrl(attachment, type, budget);
     return { type: "image_url", image_url: imageDetail ? { url, detail: imageDetail } : { url } };
   }
-  return {
-    type: "input_audio",
-    input_audio: { data: base64Value(await budget.bytes(attachment)), format: audioFormat(type) },
-  };
+  return await inputAudioItem(attachment, type, budget);
 }
 
 /** Builds the Chat Completions items of every attachment in the prompt's messages, before the request. */
 export function chatAttachmentItems(prompt: Prompt): Promise<AttachmentItemFor> {
-  const detail = prompt.options.image_detail as string | undefined;
-  return attachmentItems(
-    prompt.messages,
-    (attachment, budget) => chatAttachmentItem(attachment, budget, detail),
-  );
+  return attachmentItems(prompt, chatAttachmentItem);
 }
 
 /**
@@ -63,6 +45,5 @@ export function chatAttachmentItems(prompt: Prompt): Promise<AttachmentItemFor> 
  * prepared.
  */
 export function plainChatAttachmentItem(data: AttachmentData): WireItem {
-  const { type = "", url, content } = data;
-  return { type: "image_url", image_url: { url: url ?? `data:${type};base64,${content ?? ""}` } };
+  return { type: "image_url", image_url: { url: plainAttachmentUrl(data) } };
 }

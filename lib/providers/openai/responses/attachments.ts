@@ -14,11 +14,13 @@ import type { Prompt } from "../../../models/prompt.ts";
 import {
   type AttachmentItemFor,
   attachmentItems,
+  attachmentUrl,
   type InlineBudget,
+  inputAudioItem,
+  pdfFileFields,
+  plainAttachmentUrl,
   type WireItem,
 } from "../attachment_items.ts";
-import { base64Value } from "../json_body.ts";
-import { audioFormat } from "../chat/attachments.ts";
 
 /** The Responses API item of one attachment. */
 export async function responsesAttachmentItem(
@@ -27,37 +29,19 @@ export async function responsesAttachmentItem(
   imageDetail?: string,
 ): Promise<WireItem> {
   const type = await attachment.resolveType();
-  if (type === "application/pdf") {
-    const bytes = await budget.bytes(attachment);
-    return {
-      type: "input_file",
-      filename: `${await attachment.id()}.pdf`,
-      file_data: base64Value(bytes, "data:application/pdf;base64,"),
-    };
-  }
-  if (type.startsWith("audio/")) {
-    return {
-      type: "input_audio",
-      input_audio: { data: base64Value(await budget.bytes(attachment)), format: audioFormat(type) },
-    };
-  }
-  const url = attachment.url ?? base64Value(await budget.bytes(attachment), `data:${type};base64,`);
-  const item: WireItem = { type: "input_image", image_url: url };
+  if (type === "application/pdf") return { type: "input_file", ...await pdfFileFields(attachment, budget) };
+  if (type.startsWith("audio/")) return await inputAudioItem(attachment, type, budget);
+  const item: WireItem = { type: "input_image", image_url: await attachmentUrl(attachment, type, budget) };
   if (imageDetail && type.startsWith("image/")) item.detail = imageDetail;
   return item;
 }
 
 /** Builds the Responses API items of every attachment in the prompt's messages, before the request. */
 export function responsesAttachmentItems(prompt: Prompt): Promise<AttachmentItemFor> {
-  const detail = prompt.options.image_detail as string | undefined;
-  return attachmentItems(
-    prompt.messages,
-    (attachment, budget) => responsesAttachmentItem(attachment, budget, detail),
-  );
+  return attachmentItems(prompt, responsesAttachmentItem);
 }
 
 /** The item of an attachment part from its data alone (no file read, no download): an `input_image`. */
 export function plainResponsesAttachmentItem(data: AttachmentData): WireItem {
-  const { type = "", url, content } = data;
-  return { type: "input_image", image_url: url ?? `data:${type};base64,${content ?? ""}` };
+  return { type: "input_image", image_url: plainAttachmentUrl(data) };
 }
