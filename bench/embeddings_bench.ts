@@ -226,7 +226,13 @@ export async function similarGroup(runs: number, userDir: string, bench: BenchEm
   const specs = [
     { name: "deno run empty.ts", cmd: [Deno.execPath(), "run", "-A", "bench/empty.ts"], cwd: repoDir, env },
     {
-      name: "import and load sqlite-vec",
+      name: "import the sqlite-vec package and load it (a first search)",
+      cmd: [Deno.execPath(), "run", "-A", "bench/sqlite_vec_load.ts", "fresh"],
+      cwd: repoDir,
+      env,
+    },
+    {
+      name: "load sqlite-vec from its remembered path (later searches)",
       cmd: [Deno.execPath(), "run", "-A", "bench/sqlite_vec_load.ts"],
       cwd: repoDir,
       env,

@@ -85,16 +85,6 @@ export async function openWithSqliteVec(path: string): Promise<DatabaseSync> {
   return conn;
 }
 
-/** The version sqlite-vec reports, e.g. `v0.1.9` (loads it). */
-export async function sqliteVecVersion(): Promise<string> {
-  const conn = await openWithSqliteVec(":memory:");
-  try {
-    return String((conn.prepare("SELECT vec_version() AS v").get() as { v: string }).v);
-  } finally {
-    conn.close();
-  }
-}
-
 /** Candidates by float32 distance: the best `limit`, whether every row was seen, and the bound on the rest. */
 interface CandidateSet {
   rows: Candidate[];
