@@ -59,23 +59,26 @@ export async function loadSqliteVecLibrary(conn: DatabaseSync): Promise<string> 
   let library: SqliteVecLibrary;
   try {
     library = await sqliteVecLibrary();
+    if (library.remembered) {
+      if (loads(conn, library.path)) return library.path;
+      library = await sqliteVecLibrary({ fresh: true });
+    }
   } catch (error) {
     conn.close();
     throw error;
   }
-  if (library.remembered) {
-    try {
-      conn.loadExtension(library.path);
-      return library.path;
-    } catch {
-      library = await sqliteVecLibrary({ fresh: true }).catch((error) => {
-        conn.close();
-        throw error;
-      });
-    }
-  }
   loadSqliteVecInto(conn, library.path);
   return library.path;
+}
+
+/** Whether the library at `path` loads into `conn` (it is then loaded). */
+function loads(conn: DatabaseSync, path: string): boolean {
+  try {
+    conn.loadExtension(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Opens `path` read-only with sqlite-vec loaded. */
