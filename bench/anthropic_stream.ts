@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { startAnthropicServer, textStreamEvents } from "../tests/support/anthropic_server.ts";
 import { type CommandSpec, measureCommands } from "./measure.ts";
 import { type Group, groupText } from "./report.ts";
+import { anthropicBenchEnv } from "./anthropic_setup.ts";
 import { benchUserDir, chunkedText } from "./startup_stream.ts";
 
 const repoDir = fileURLToPath(new URL("../", import.meta.url));
@@ -30,20 +31,7 @@ export async function anthropicStreamGroup(
   const text = chunks.join("");
   const events = textStreamEvents(chunks);
   const before = () => server.enqueue({ kind: "events", events, perEvent: true });
-  const env = {
-    LLM_USER_PATH: userDir,
-    ANTHROPIC_BASE_URL: server.url,
-    ANTHROPIC_API_KEY: "sk-bench",
-    NO_COLOR: "1",
-  };
-  const install = await new Deno.Command(deno, {
-    args: ["run", "-A", "cli.ts", "install", "llm-anthropic", "--yes"],
-    cwd: repoDir,
-    env,
-  }).output();
-  if (!install.success) {
-    throw new Error(`llm install llm-anthropic failed: ${new TextDecoder().decode(install.stderr)}`);
-  }
+  const env = await anthropicBenchEnv(server.url, userDir);
   const printsText = (out: { code: number; stdout: string; stderr: string }) => {
     if (out.code !== 0) throw new Error(`exit code ${out.code}: ${out.stderr.slice(0, 500)}`);
     if (out.stdout !== `${text}\n`) {

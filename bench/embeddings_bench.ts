@@ -217,10 +217,7 @@ export async function similarGroup(runs: number, userDir: string, bench: BenchEm
   if (cold) {
     await Deno.copyFile(db, asWritten);
     cold();
-    const warmUp = llm("warm-up", byId);
-    const out = await new Deno.Command(warmUp.cmd[0], { args: warmUp.cmd.slice(1), cwd: repoDir, env })
-      .output();
-    warmUp.check({ code: out.code, stdout: new TextDecoder().decode(out.stdout), stderr: "" });
+    await timeOnce(llm("warm-up", byId)); // checked, not reported
   }
   const warm = cold ? ", warm (read back through the map)" : ", warm";
   const specs = [

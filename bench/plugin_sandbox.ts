@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { startAnthropicServer, textStreamEvents } from "../tests/support/anthropic_server.ts";
 import { type CommandSpec, fromSamples, measureCommands, type Measurement, type Sample } from "./measure.ts";
 import { type Group, groupText } from "./report.ts";
+import { anthropicBenchEnv } from "./anthropic_setup.ts";
 import { benchUserDir, chunkedText } from "./startup_stream.ts";
 
 const repoDir = fileURLToPath(new URL("../", import.meta.url));
@@ -33,18 +34,7 @@ function difference(name: string, a: Measurement, b: Measurement, pick: (s: Samp
 /** The sandbox groups: prompt start (fresh process and warm Worker) and a `chunkCount`-chunk stream. */
 export async function sandboxGroups(runs: number, userDir: string, chunkCount = 20_000): Promise<Group[]> {
   await using server = await startAnthropicServer();
-  const env = {
-    LLM_USER_PATH: userDir,
-    ANTHROPIC_BASE_URL: server.url,
-    ANTHROPIC_API_KEY: "sk-bench",
-    NO_COLOR: "1",
-  };
-  const install = await new Deno.Command(deno, {
-    args: ["run", "-A", "cli.ts", "install", "llm-anthropic", "--yes"],
-    cwd: repoDir,
-    env,
-  }).output();
-  if (!install.success) throw new Error(`llm install failed: ${new TextDecoder().decode(install.stderr)}`);
+  const env = await anthropicBenchEnv(server.url, userDir);
   await noWorkerForListing(env);
 
   const oneChunk = ["Hi"];
