@@ -1,6 +1,7 @@
 /**
  * BLAKE2b against digests Python's hashlib printed (written in as literals: the tests never run Python), at
- * the block boundaries and for several digest sizes, and against @noble/hashes for random inputs.
+ * the block boundaries and for several digest sizes, and against @noble/hashes for random inputs; and the
+ * WebAssembly module it runs is the one tools/blake2b_wasm.ts assembles.
  */
 import assert from "node:assert/strict";
 import { blake2b, blake2b128Hex } from "../lib/compat/blake2b.ts";
@@ -54,4 +55,20 @@ Deno.test("blake2b agrees with @noble/hashes on random inputs of random lengths"
 Deno.test("blake2b rejects digest sizes outside 1 to 64", () => {
   assert.throws(() => blake2b(new Uint8Array(), 0), RangeError);
   assert.throws(() => blake2b(new Uint8Array(), 65), RangeError);
+});
+
+Deno.test("the committed WebAssembly module is the one tools/blake2b_wasm.ts assembles", async () => {
+  const { GENERATED_PATH, generatedSource } = await import("../tools/blake2b_wasm.ts");
+  assert.equal(
+    await Deno.readTextFile(GENERATED_PATH),
+    generatedSource(),
+    "run `deno run --allow-write=lib/compat tools/blake2b_wasm.ts`",
+  );
+});
+
+Deno.test("blake2b hashes inputs larger than the module's first page of memory, and small ones after them", () => {
+  // 200 KB grows the memory; the 3-byte input after it must not see the larger input's leftover bytes.
+  const large = input(200_000);
+  assert.equal(hex(blake2b(large, 16)), hex(blake2b(large.slice(), 16)));
+  assert.equal(hex(blake2b(input(3), 16)), "09e03a807474593d5cb98909e5d502cd");
 });
