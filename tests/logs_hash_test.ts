@@ -26,6 +26,23 @@ Deno.test("pythonJsonDumps defaults to Python's separators and ASCII escaping", 
   assert.equal(pythonJsonDumps({ a: undefined, b: 1 }), '{"b": 1}');
 });
 
+Deno.test("strings print as Python's json.dumps on the native path and on the escaping one", () => {
+  // Printable ASCII with quotes and backslashes (the native path), alone and in a long answer.
+  const printable = 'say "hi" \\ ~ {}';
+  assert.equal(pythonJsonDumps(printable), '"say \\"hi\\" \\\\ ~ {}"');
+  assert.equal(canonicalJson(printable), '"say \\"hi\\" \\\\ ~ {}"');
+  const long = `${printable}\n`.repeat(5000);
+  assert.equal(canonicalJson(long), `"${'say \\"hi\\" \\\\ ~ {}\\n'.repeat(5000)}"`);
+  assert.equal(pythonJsonDumps(long), `"${'say \\"hi\\" \\\\ ~ {}\\n'.repeat(5000)}"`);
+  // A lone surrogate: Python keeps it as it is with ensure_ascii=False (JSON.stringify would escape it),
+  // and escapes it with ensure_ascii=True.
+  assert.equal(canonicalJson("a\ud800b"), '"a\ud800b"');
+  assert.equal(pythonJsonDumps("a\ud800b"), '"a\\ud800b"');
+  // A tab and DEL are not printable: escaped (DEL only with ensure_ascii=True).
+  assert.equal(pythonJsonDumps("\t\u007f"), '"\\t\\u007f"');
+  assert.equal(canonicalJson("\t\u007f"), '"\\t\u007f"');
+});
+
 Deno.test("numbers print as Python ints and float reprs", () => {
   const values = [1.5, 0.1 + 0.2, 1e15 + 0.5, 1e-5, 0.0001, 5e-324, 123.456, -2.5e-7, 2 ** 60, -3];
   assert.equal(

@@ -33,6 +33,15 @@ const fragmentRecords = () =>
   lazyImport<typeof import("./fragments/record.ts")>("./fragments/record.ts", import.meta.url);
 const schemaFit = () => lazyImport<typeof import("./schema_fit.ts")>("./schema_fit.ts", import.meta.url);
 
+/**
+ * Starts loading what logging a turn needs (the turn store's modules, and its hash compiled off the thread),
+ * so that a response can be logged as soon as it ends: call it while the response is on its way. A failure
+ * is left for the logging itself to report.
+ */
+export function prepareToLog(): void {
+  store().then(({ prepareTurnStore }) => prepareTurnStore()).catch(() => {});
+}
+
 const fallbackConversations = new WeakMap<Response, string>();
 
 /** How a response ended early, recorded in its `response_json` (the shared schema has no column for it). */

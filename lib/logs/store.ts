@@ -17,6 +17,7 @@ import { attachmentBytes, attachmentId, chainHashes, partDict, schemaId, schemaJ
 import { pythonDatetimeStr } from "../compat/isoformat.ts";
 import { pythonJsonDumps } from "../compat/python_json.ts";
 import { sha256Hex } from "../compat/sha256.ts";
+import { compileBlake2b } from "../compat/blake2b.ts";
 
 export {
   loadChain,
@@ -25,6 +26,14 @@ export {
   type LoadedTurn,
   newestConversationId,
 } from "./history.ts";
+
+/**
+ * Gets ready to write a turn: compiles the message hash's WebAssembly off the thread, so that the first turn
+ * logged does not wait for it.
+ */
+export function prepareTurnStore(): Promise<void> {
+  return compileBlake2b();
+}
 
 /** Everything about one prompt/response exchange that `logs.db` records. */
 export interface TurnRecord {

@@ -52,9 +52,10 @@ export class EventLog {
     return typeof event === "string" ? { type: "text", chunk: event } : event;
   }
 
-  /** All the text. */
+  /** All the text. The chunks are joined once, and kept joined: logging a response asks for it several times. */
   text(): string {
-    return this.#textChunks.join("");
+    if (this.#textChunks.length > 1) this.#textChunks = [this.#textChunks.join("")];
+    return this.#textChunks[0] ?? "";
   }
 
   /** All the reasoning text. */

@@ -13,7 +13,7 @@ import { loadSqlite } from "../deps/sqlite.ts";
 import type { DatabaseSync } from "node:sqlite";
 import { logsAreOn, logsDbPath, openLogsDb } from "../logs/db.ts";
 import { LogsSchemaMismatchError, ReadOnlyDatabaseError } from "../logs/errors.ts";
-import { type Interruption, logResponse } from "../logs/log_response.ts";
+import { type Interruption, logResponse, prepareToLog } from "../logs/log_response.ts";
 import { unknownMigrations } from "../logs/migrations.ts";
 import { schemaMisfit } from "../logs/schema_fit.ts";
 import type { Response } from "../models/response.ts";
@@ -94,6 +94,19 @@ export class PromptSession implements AsyncDisposable {
       import.meta.url,
     );
     return await preparePrompt(this, request);
+  }
+
+  /**
+   * Gets ready to log a response, before its request is sent: opens logs.db, so that one that cannot be
+   * written fails now rather than after the model has answered, and starts loading the code that writes a
+   * turn, which then loads while the response is on its way. Does nothing when the session does not log.
+   *
+   * @throws {ReadOnlyDatabaseError} logs.db cannot be written (and the other errors of opening it).
+   */
+  prepareToLog(): void {
+    if (!this.logging) return;
+    this.db();
+    prepareToLog();
   }
 
   /** True once logs.db has been opened. */

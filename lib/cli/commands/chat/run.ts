@@ -41,7 +41,7 @@ export async function runChat(ctx: CommandContext): Promise<number> {
   });
 
   // A logs.db that cannot be written is found before the first request is sent.
-  if (session.logging) session.db();
+  session.prepareToLog();
   banner(ctx.io, prepared.model.id);
   const lines = await openChatInput(ctx.io);
   let answering = false;

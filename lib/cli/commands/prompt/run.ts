@@ -58,7 +58,7 @@ export async function runPrompt(ctx: CommandContext): Promise<number> {
   const extracting = extract(v) || Boolean(template?.extract || template?.extract_last);
   const text = await readPrompt(ctx, argument, !prepared.hasInput);
   // A logs.db that cannot be written is found before the request is sent.
-  if (session.logging) session.db();
+  session.prepareToLog();
   const write = !v.noStream && !v.json && !extracting;
   // A schema's answer is JSON: it is never rendered as Markdown.
   const raw = Boolean(v.raw) || prepared.schema !== undefined;
