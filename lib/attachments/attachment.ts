@@ -7,7 +7,7 @@
 import { sha256Hex } from "../compat/sha256.ts";
 import type { AttachmentData } from "./data.ts";
 import { pythonJsonDumps } from "../compat/python_json.ts";
-import { decodeBase64, encodeBase64 } from "./base64.ts";
+import { decodeBase64, encodeBase64 } from "../compat/base64.ts";
 import { detectType, fixMimeType, SNIFF_BYTES } from "./sniff.ts";
 import { AttachmentError } from "./errors.ts";
 import { fetchAttachment } from "./fetch.ts";

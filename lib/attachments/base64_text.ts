@@ -5,7 +5,7 @@
  * gets the whole string.
  * @module
  */
-import { encodeBase64 } from "./base64.ts";
+import { encodeBase64 } from "../compat/base64.ts";
 
 /** Bytes encoded per piece: a multiple of 3, so the pieces join into one valid base64 text. */
 const PIECE_BYTES = 3 * 16 * 1024;

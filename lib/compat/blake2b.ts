@@ -11,6 +11,7 @@
  * @module
  */
 import { BLAKE2B_WASM, INPUT_OFFSET } from "./_blake2b_wasm.ts";
+import { decodeBase64 } from "./base64.ts";
 
 interface Blake2bExports {
   memory: WebAssembly.Memory;
@@ -21,20 +22,10 @@ let engine: Blake2bExports | undefined;
 /** The module, once compiled off the thread by {@link compileBlake2b}. */
 let compiled: WebAssembly.Module | undefined;
 
-/** The module's bytes: decoded by the runtime (Deno 2.5+; a mapping loop that has not warmed up took 5 ms). */
-function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const native = (Uint8Array as { fromBase64?: (text: string) => Uint8Array<ArrayBuffer> }).fromBase64;
-  if (native) return native(BLAKE2B_WASM);
-  const binary = atob(BLAKE2B_WASM);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
 /** The compiled module's exports, compiled and instantiated on first use. */
 function blake2bEngine(): Blake2bExports {
   if (!engine) {
-    const module = compiled ?? new WebAssembly.Module(moduleBytes());
+    const module = compiled ?? new WebAssembly.Module(decodeBase64(BLAKE2B_WASM));
     engine = new WebAssembly.Instance(module).exports as unknown as Blake2bExports;
   }
   return engine;
@@ -46,7 +37,7 @@ function blake2bEngine(): Blake2bExports {
  * while a response it will log is on its way.
  */
 export async function compileBlake2b(): Promise<void> {
-  compiled ??= await WebAssembly.compile(moduleBytes());
+  compiled ??= await WebAssembly.compile(decodeBase64(BLAKE2B_WASM));
 }
 
 /**
