@@ -52,9 +52,12 @@ Deno.test("blake2b agrees with @noble/hashes on random inputs of random lengths"
   }
 });
 
-Deno.test("blake2b rejects digest sizes outside 1 to 64", () => {
+Deno.test("blake2b rejects digest sizes outside 1 to 64, and inputs the module cannot count", () => {
   assert.throws(() => blake2b(new Uint8Array(), 0), RangeError);
   assert.throws(() => blake2b(new Uint8Array(), 65), RangeError);
+  // 2 GiB and more would overflow the module's 32-bit byte counts: refused before anything is copied.
+  const huge = Object.defineProperty(new Uint8Array(1), "length", { value: 2 ** 31 });
+  assert.throws(() => blake2b(huge, 16), /BLAKE2b input of 2147483648 bytes/);
 });
 
 Deno.test("the committed WebAssembly module is the one tools/blake2b_wasm.ts assembles", async () => {

@@ -18,6 +18,9 @@ interface Blake2bExports {
   hash(length: number, size: number): void;
 }
 
+/** The largest input the module hashes: its byte counts are signed 32-bit integers. */
+const MAX_INPUT = 0x7fffff00;
+
 let engine: Blake2bExports | undefined;
 /** The module, once compiled off the thread by {@link compileBlake2b}. */
 let compiled: WebAssembly.Module | undefined;
@@ -41,7 +44,7 @@ export async function compileBlake2b(): Promise<void> {
 }
 
 /**
- * The BLAKE2b digest of `data`, `size` bytes long (1 to 64; default 64).
+ * The BLAKE2b digest of `data` (up to 2 GiB), `size` bytes long (1 to 64; default 64).
  *
  * @example
  * ```ts
@@ -51,6 +54,10 @@ export async function compileBlake2b(): Promise<void> {
  */
 export function blake2b(data: Uint8Array, size = 64): Uint8Array {
   if (!Number.isInteger(size) || size < 1 || size > 64) throw new RangeError(`BLAKE2b digest size ${size}`);
+  // The module counts bytes in a signed 32-bit integer (and its memory ends at 4 GiB).
+  if (data.length > MAX_INPUT) {
+    throw new RangeError(`BLAKE2b input of ${data.length} bytes (at most ${MAX_INPUT})`);
+  }
   const { memory, hash } = blake2bEngine();
   // The input, zero-padded to whole 128-byte blocks (at least one), after the digest's 64 bytes.
   const padded = Math.max(128, Math.ceil(data.length / 128) * 128);
