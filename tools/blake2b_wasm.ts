@@ -18,6 +18,7 @@
  *
  * @module
  */
+import { encodeBase64 } from "../lib/compat/base64.ts";
 
 /** Where the input starts in the module's memory; the 64 bytes before it receive the digest. */
 export const INPUT_OFFSET = 64;
@@ -244,7 +245,7 @@ export function blake2bModuleBytes(): Uint8Array<ArrayBuffer> {
 
 /** The text of `lib/compat/_blake2b_wasm.ts`: the module as base64, in lines the formatter keeps. */
 export function generatedSource(): string {
-  const base64 = btoa(String.fromCharCode(...blake2bModuleBytes()));
+  const base64 = encodeBase64(blake2bModuleBytes());
   const lines = base64.match(/.{1,100}/g) ?? [];
   return [
     "/**",
